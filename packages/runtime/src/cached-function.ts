@@ -1,0 +1,480 @@
+import { pickCodec } from './codec/pick.js';
+import type { Duration } from './config.js';
+import { parseDuration } from './duration.js';
+import { CachetConfigError } from './errors.js';
+import { Herd } from './herd.js';
+import { type KeyEncoder, type ResolvedEncoder, reflectiveEncoder, resolveEncoder } from './key/encoder.js';
+import { reflectArgs } from './key/reflect.js';
+import { xxh64 } from './key/xxh64.js';
+import { MemoryNode, Table } from './memory/memory-tier.js';
+import { approximateSize } from './memory/size.js';
+import type { Runtime, RuntimeFunction } from './runtime.js';
+import type { ContextCache, Scope } from './scope/scope.js';
+import { Counters } from './stats.js';
+import type { CodecName, EntryKey, StoredEntry } from './store.js';
+import { isThenable } from './store.js';
+import type { Tier } from './tier.js';
+import { Verifier } from './verify.js';
+
+/** What compiled code (and `cached()`) tells the runtime about one function. */
+export interface FunctionPlan {
+  /** Stable identity, e.g. `src/users.ts#loadUser`. */
+  readonly id: string;
+  /** Part of every key; bump it to drop old entries. @default '0' */
+  readonly version?: string;
+  /** @default configure({ defaults: { ttl } }), else forever */
+  readonly ttl?: Duration;
+  /** Stale-while-revalidate window after ttl (async functions). @default none */
+  readonly swr?: Duration;
+  /** @default configure({ defaults: { storage } }), else 'tiered' on Node, 'memory' in browsers */
+  readonly storage?: string;
+  /** Whether the function returns a promise. @default true for `async` functions */
+  readonly async?: boolean;
+  /** Codec chosen at build time from the return type. @default picked from each value */
+  readonly codec?: 'json' | 'v8';
+  /** @default the reflective encoder over all arguments */
+  readonly encoder?: KeyEncoder;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the wrapped function's own signature is opaque here
+type AnyFunction = (this: unknown, ...args: any[]) => unknown;
+
+const AsyncFunction = (async () => undefined).constructor;
+
+/** A call's arguments with their hash and snapshot: what a memory table needs. */
+interface KeyedArgs {
+  readonly self: unknown;
+  readonly args: ArrayLike<unknown>;
+  readonly hash: unknown;
+  readonly snapshot: unknown;
+}
+
+interface Times {
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly staleUntil: number;
+}
+
+/** Everything one memory miss carries through the tiers. */
+interface Call extends KeyedArgs {
+  readonly key: EntryKey | undefined;
+  readonly context: Table | undefined;
+  readonly memory: Table | undefined;
+  readonly tiers: readonly Tier[];
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+function isFresh(entry: { readonly expiresAt: number }, now: number): boolean {
+  return entry.expiresAt === Number.POSITIVE_INFINITY || entry.expiresAt > now;
+}
+
+/**
+ * One cached function: its key encoder, its memory table, its herd, its tiers. Compiled code
+ * creates one on first call (`define`) and calls `invoke` with `this` and the arguments.
+ */
+export class CachedFunction implements RuntimeFunction {
+  readonly id: string;
+  readonly version: string;
+  readonly counters: Counters = new Counters();
+  private readonly herd = new Herd();
+  private readonly isAsync: boolean;
+  private readonly encoder: ResolvedEncoder;
+  private readonly ownTable: Table;
+  private generation = -1;
+  private disabled = false;
+  private ttl = Number.POSITIVE_INFINITY;
+  private swr = 0;
+  private memory: Table | undefined;
+  private tiers: readonly Tier[] = [];
+  private verifier: Verifier | undefined;
+
+  constructor(
+    readonly plan: FunctionPlan,
+    private readonly impl: AnyFunction,
+    private readonly rt: Runtime,
+  ) {
+    if (typeof plan.id !== 'string' || plan.id === '') throw new CachetConfigError('a cached function needs an id');
+    this.id = plan.id;
+    this.version = plan.version ?? '0';
+    this.isAsync = plan.async ?? impl instanceof AsyncFunction;
+    this.encoder = resolveEncoder(plan.encoder ?? reflectiveEncoder);
+    this.ownTable = new Table(rt.memory);
+    rt.functions.add(this);
+  }
+
+  /** Runs the function through the cache: the entry point of every compiled call. */
+  invoke(self: unknown, args: ArrayLike<unknown>): unknown {
+    const rt = this.rt;
+    if (this.generation !== rt.generation) this.resolve();
+    if (this.disabled) return this.impl.apply(self, args as unknown[]);
+    if (this.verifier !== undefined) this.verify(self, args);
+    const scope = rt.scopesActive ? rt.scopes.get() : undefined;
+    const hash = this.encoder.hash(args, self);
+    const memory = this.memory;
+    if (scope === undefined && memory !== undefined) {
+      const node = memory.find(hash, this.encoder.equals, args, self);
+      if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > rt.config().now())) {
+        memory.tier.touch(node);
+        this.counters.hits++;
+        this.counters.memory.hits++;
+        return node.promise === undefined ? node.value : node.promise;
+      }
+    }
+    return this.lookup(self, args, hash, scope);
+  }
+
+  /** The cached value for these arguments from memory or a sync tier, without running anything. */
+  peek(self: unknown, args: ArrayLike<unknown>): unknown {
+    if (this.generation !== this.rt.generation) this.resolve();
+    const now = this.rt.config().now();
+    const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
+    const hash = this.encoder.hash(args, self);
+    for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
+      const node = table?.find(hash, this.encoder.equals, args, self);
+      if (node !== undefined && isFresh(node, now)) return node.value;
+    }
+    if (this.tiers.length === 0) return undefined;
+    const key = this.entryKey(args, self, hash);
+    for (const tier of this.tiers) {
+      if (!tier.store.sync) continue;
+      const entry = tier.get(key) as StoredEntry | undefined;
+      if (entry !== undefined && isFresh(entry, now)) return entry.value;
+    }
+    return undefined;
+  }
+
+  /** Drops the entry for these arguments from every tier of this function. */
+  async invalidate(self: unknown, args: ArrayLike<unknown>): Promise<void> {
+    if (this.generation !== this.rt.generation) this.resolve();
+    const hash = this.encoder.hash(args, self);
+    const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
+    for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
+      const node = table?.find(hash, this.encoder.equals, args, self);
+      if (node !== undefined) table?.remove(node);
+    }
+    if (this.tiers.length === 0) return;
+    const key = this.entryKey(args, self, hash);
+    await Promise.all(this.tiers.map((tier) => tier.delete(key)));
+  }
+
+  /** Drops every entry of this function from every tier. */
+  async clear(): Promise<void> {
+    if (this.generation !== this.rt.generation) this.resolve();
+    this.clearMemory();
+    await Promise.all(this.tiers.map((tier) => tier.clear(this.id)));
+  }
+
+  clearMemory(): void {
+    this.ownTable.clear();
+  }
+
+  /** Keys in flight right now (the herd); zero when idle. */
+  get inFlight(): number {
+    return this.herd.size;
+  }
+
+  /** Re-reads configuration and storage after `configure()` (and on first call). */
+  private resolve(): void {
+    const rt = this.rt;
+    const config = rt.config();
+    const plan = this.plan;
+    this.ttl = plan.ttl === undefined ? config.ttl : parseDuration(plan.ttl, `ttl of ${this.id}`);
+    this.swr = plan.swr === undefined ? config.swr : parseDuration(plan.swr, `swr of ${this.id}`);
+    const storage = rt.storage(plan.storage ?? config.storage);
+    this.memory = storage.memory ? this.ownTable : undefined;
+    if (!storage.memory) this.ownTable.clear();
+    this.tiers = storage.tiers;
+    this.disabled = config.disabled;
+    this.verifier = config.verify && plan.encoder !== undefined ? (this.verifier ?? new Verifier()) : undefined;
+    this.generation = rt.generation;
+  }
+
+  private lookup(self: unknown, args: ArrayLike<unknown>, hash: unknown, scope: Scope | undefined): unknown {
+    const options = scope?.options;
+    const allowed = options?.tiers;
+    const read = options?.read !== false;
+    const context =
+      scope?.context !== undefined && (allowed === undefined || allowed.includes('context'))
+        ? this.contextTable(scope.context)
+        : undefined;
+    const memory = allowed === undefined || allowed.includes('memory') ? this.memory : undefined;
+    const now = this.rt.config().now();
+    let stale: MemoryNode | undefined;
+    if (read) {
+      for (const table of [context, memory]) {
+        if (table === undefined) continue;
+        const node = table.find(hash, this.encoder.equals, args, self);
+        if (node === undefined) continue;
+        if (isFresh(node, now))
+          return this.memoryHit(node, table, context, { self, args, hash, snapshot: node.snapshot });
+        if (now < node.staleUntil) stale ??= node;
+      }
+    }
+    const inFlight = this.herd.find(hash, this.encoder.equals, args, self);
+    if (stale !== undefined && this.isAsync) {
+      this.counters.staleHits++;
+      this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
+      if (inFlight === undefined) this.refresh(this.newCall(self, args, hash, context, memory, options));
+      return stale.promise ?? Promise.resolve(stale.value);
+    }
+    if (inFlight !== undefined && read) {
+      this.counters.herdJoins++;
+      this.rt.event({ type: 'herd-join', fn: this.id });
+      return inFlight;
+    }
+    const call = this.newCall(self, args, hash, context, memory, options);
+    if (!this.isAsync) return this.loadSync(call);
+    const promise = this.loadAsync(call);
+    this.herd.add(hash, call.snapshot, promise);
+    return promise;
+  }
+
+  private newCall(
+    self: unknown,
+    args: ArrayLike<unknown>,
+    hash: unknown,
+    context: Table | undefined,
+    memory: Table | undefined,
+    options: Scope['options'],
+  ): Call {
+    const allowed = options?.tiers;
+    const tiers = allowed === undefined ? this.tiers : this.tiers.filter((tier) => allowed.includes(tier.name));
+    return {
+      self,
+      args,
+      hash,
+      snapshot: this.encoder.snapshot(args, self),
+      key: tiers.length > 0 ? this.entryKey(args, self, hash) : undefined,
+      context,
+      memory,
+      tiers,
+      read: options?.read !== false,
+      write: options?.write !== false,
+    };
+  }
+
+  private memoryHit(node: MemoryNode, table: Table, context: Table | undefined, call: KeyedArgs): unknown {
+    table.tier.touch(node);
+    this.counters.hits++;
+    this.counters.tier(table === context ? 'context' : 'memory').hits++;
+    if (table !== context && context !== undefined)
+      this.remember(context, call, node.value, node, node.promise !== undefined);
+    return node.promise === undefined ? node.value : node.promise;
+  }
+
+  private loadSync(call: Call): unknown {
+    if (call.read && call.key !== undefined) {
+      const now = this.rt.config().now();
+      for (let i = 0; i < call.tiers.length; i++) {
+        const tier = call.tiers[i] as Tier;
+        if (!tier.store.sync) continue;
+        const entry = tier.get(call.key) as StoredEntry | undefined;
+        if (entry !== undefined && isFresh(entry, now)) return this.tierHit(call, i, entry, false);
+        this.counters.tier(tier.name).misses++;
+      }
+    }
+    this.countMiss(call);
+    let value: unknown;
+    try {
+      value = this.impl.apply(call.self, call.args as unknown[]);
+    } catch (error) {
+      this.failed(error);
+      throw error;
+    }
+    if (isThenable(value)) return this.adopt(call, value);
+    this.save(call, value, false);
+    return value;
+  }
+
+  private async loadAsync(call: Call): Promise<unknown> {
+    const key = call.key;
+    let stale: StoredEntry | undefined;
+    if (call.read && key !== undefined) {
+      const now = this.rt.config().now();
+      for (let i = 0; i < call.tiers.length; i++) {
+        const tier = call.tiers[i] as Tier;
+        const entry = await tier.get(key);
+        if (entry !== undefined && isFresh(entry, now)) return this.tierHit(call, i, entry, true);
+        if (entry !== undefined && now < entry.staleUntil) stale ??= entry;
+        this.counters.tier(tier.name).misses++;
+      }
+      if (stale !== undefined) {
+        this.counters.staleHits++;
+        this.refresh({ ...call, read: false });
+        return stale.value;
+      }
+    }
+    this.countMiss(call);
+    const lease =
+      call.read && key !== undefined ? call.tiers.find((tier) => tier.store.acquireLease !== undefined) : undefined;
+    if (lease !== undefined && key !== undefined) {
+      const settled = await this.waitForLease(call, lease, key);
+      if (settled !== undefined) return settled.value;
+    }
+    try {
+      const value = await this.impl.apply(call.self, call.args as unknown[]);
+      this.save(call, value, true);
+      return value;
+    } catch (error) {
+      this.failed(error);
+      throw error;
+    } finally {
+      if (lease !== undefined && key !== undefined) await lease.releaseLease(key);
+    }
+  }
+
+  /**
+   * Cross-process herd: take the lease, or wait (polling with back-off) until its owner stores
+   * the entry. The lease's expiry bounds the wait if the owner dies. Returns the owner's entry,
+   * or undefined when this process should compute (it holds the lease, or waited long enough).
+   */
+  private async waitForLease(call: Call, tier: Tier, key: EntryKey): Promise<StoredEntry | undefined> {
+    const { lease } = this.rt.config();
+    const deadline = Date.now() + lease;
+    let delay = 2;
+    while (!(await tier.acquireLease(key, lease))) {
+      if (Date.now() >= deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 100);
+      const entry = await tier.get(key);
+      if (entry !== undefined && isFresh(entry, this.rt.config().now())) {
+        this.counters.herdJoins++;
+        this.fill(call, call.tiers.indexOf(tier), entry, true);
+        return entry;
+      }
+    }
+    return undefined;
+  }
+
+  /** A sync-declared function returned a promise: treat the call as async from here on. */
+  private adopt(call: Call, value: PromiseLike<unknown>): Promise<unknown> {
+    const promise = Promise.resolve(value).then(
+      (settled) => {
+        this.save(call, settled, true);
+        return settled;
+      },
+      (error: unknown) => {
+        this.failed(error);
+        throw error;
+      },
+    );
+    this.herd.add(call.hash, call.snapshot, promise);
+    return promise;
+  }
+
+  private refresh(call: Call): void {
+    this.counters.refreshes++;
+    const promise = this.loadAsync({ ...call, read: false });
+    this.herd.add(call.hash, call.snapshot, promise);
+    promise.catch((error: unknown) => {
+      this.counters.refreshErrors++;
+      this.rt.warnOnce(`refresh:${this.id}`, `background refresh of ${this.id} failed; serving the stale value`, error);
+      this.rt.event({ type: 'refresh-error', fn: this.id, error });
+    });
+  }
+
+  private tierHit(call: Call, index: number, entry: StoredEntry, async: boolean): unknown {
+    const tier = call.tiers[index] as Tier;
+    this.counters.hits++;
+    this.counters.tier(tier.name).hits++;
+    this.rt.event({ type: 'hit', fn: this.id, tier: tier.name });
+    this.fill(call, index, entry, async);
+    return entry.value;
+  }
+
+  /** A hit in tier `index` fills the tiers above it. */
+  private fill(call: Call, index: number, entry: StoredEntry, async: boolean): void {
+    for (const table of [call.context, call.memory]) {
+      if (table !== undefined) this.remember(table, call, entry.value, entry, async);
+    }
+    if (call.key === undefined) return;
+    for (let i = 0; i < index; i++) this.write(call.tiers[i] as Tier, call.key, entry);
+  }
+
+  private save(call: Call, value: unknown, async: boolean): void {
+    if (!call.write) return;
+    const createdAt = this.rt.config().now();
+    const expiresAt = createdAt + this.ttl;
+    const times: Times = { createdAt, expiresAt, staleUntil: expiresAt + this.swr };
+    for (const table of [call.context, call.memory]) {
+      if (table !== undefined && this.allows(table === call.context ? 'context' : 'memory', value)) {
+        this.remember(table, call, value, times, async);
+      }
+    }
+    if (call.key === undefined || call.tiers.length === 0) return;
+    const entry: StoredEntry = { value, codec: this.codecFor(value), ...times };
+    for (const tier of call.tiers) if (this.allows(tier.name, value)) this.write(tier, call.key, entry);
+  }
+
+  private write(tier: Tier, key: EntryKey, entry: StoredEntry): void {
+    this.counters.tier(tier.name).writes++;
+    void tier.set(key, entry); // guarded: faults are reported by the tier, never thrown here
+  }
+
+  /** Puts a value in a memory table, replacing the node for equal arguments. */
+  private remember(table: Table, call: KeyedArgs, value: unknown, times: Times, async: boolean): void {
+    // If the caller mutated its arguments meanwhile, the old node is not found; the new one
+    // goes to the head of its chain, so it is found first, and the old one ages out.
+    const existing = table.find(call.hash, this.encoder.equals, call.args, call.self);
+    if (existing !== undefined) table.remove(existing);
+    const node = new MemoryNode(
+      table,
+      call.hash,
+      call.snapshot,
+      value,
+      times.expiresAt,
+      times.staleUntil,
+      times.createdAt,
+    );
+    if (async) node.promise = Promise.resolve(value);
+    table.insert(node);
+  }
+
+  private allows(tier: string, value: unknown): boolean {
+    const policy = this.rt.config().policy;
+    return policy === undefined || policy({ fn: this.id, tier, size: approximateSize(value) });
+  }
+
+  private codecFor(value: unknown): CodecName {
+    return this.plan.codec ?? pickCodec(value);
+  }
+
+  private entryKey(args: ArrayLike<unknown>, self: unknown, hash: unknown): EntryKey {
+    const argsText = this.encoder.equals === undefined ? String(hash) : this.encoder.text(args, self);
+    const text = `${this.id}\u0000${this.version}\u0000${argsText}`;
+    return { fn: this.id, version: this.version, text, hash: xxh64(text) };
+  }
+
+  private contextTable(context: ContextCache): Table {
+    let table = context.tables.get(this);
+    if (table === undefined) {
+      table = new Table(context.tier);
+      context.tables.set(this, table);
+    }
+    return table;
+  }
+
+  private countMiss(call: Call): void {
+    this.counters.misses++;
+    if (call.read && call.memory !== undefined) this.counters.memory.misses++;
+    this.rt.event({ type: 'miss', fn: this.id });
+  }
+
+  private failed(error: unknown): void {
+    this.counters.errors++;
+    this.rt.event({ type: 'error', fn: this.id, error });
+  }
+
+  private verify(self: unknown, args: ArrayLike<unknown>): void {
+    let message: string | undefined;
+    try {
+      message = this.verifier?.check(this.encoder.text(args, self), reflectArgs(args));
+    } catch {
+      return; // an argument the reflective encoder refuses (a callback left out with ignore=)
+    }
+    if (message === undefined) return;
+    this.rt.warnOnce(`verify:${this.id}`, `verify: ${this.id}: ${message}`);
+    this.rt.event({ type: 'verify-mismatch', fn: this.id, message });
+  }
+}

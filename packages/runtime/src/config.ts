@@ -1,0 +1,135 @@
+import { parseDuration } from './duration.js';
+import { CachetConfigError } from './errors.js';
+import type { MemoryLimits } from './memory/memory-tier.js';
+import type { StoreSettings } from './platform.js';
+import { platform } from './platform.js';
+import type { Store } from './store.js';
+
+/** A duration: `250ms`, `30s`, `10m`, `12h`, `7d`, `forever`, or milliseconds. */
+export type Duration = string | number;
+
+/** A tier in a registered list: `'memory'`, another store's name, or a store. */
+export type TierSpec = string | Store;
+
+/** What a registered store name maps to: one store or a list of tiers, first read first. */
+export type StoreSpec = TierSpec | readonly TierSpec[];
+
+export interface Logger {
+  warn(message: string, cause?: unknown): void;
+}
+
+/** Events reported to `configure({ onEvent })`. */
+export type CacheEvent =
+  | { readonly type: 'hit'; readonly fn: string; readonly tier: string }
+  | { readonly type: 'stale'; readonly fn: string; readonly tier: string }
+  | { readonly type: 'miss'; readonly fn: string }
+  | { readonly type: 'herd-join'; readonly fn: string }
+  | { readonly type: 'error'; readonly fn: string; readonly error: unknown }
+  | { readonly type: 'refresh-error'; readonly fn: string; readonly error: unknown }
+  | { readonly type: 'tier-error'; readonly tier: string; readonly op: string; readonly error: unknown }
+  | { readonly type: 'verify-mismatch'; readonly fn: string; readonly message: string };
+
+/** Defaults for functions whose annotation does not say. */
+export interface Defaults {
+  /** @default 'forever' */
+  readonly ttl?: Duration;
+  /** @default 'tiered' on Node, 'memory' in browsers */
+  readonly storage?: string;
+  /** @default none */
+  readonly swr?: Duration;
+}
+
+export interface ConfigureOptions {
+  /** Cache directory for the SQLite database and blob files. @default CACHET_DIR or `.cachet` in the working directory */
+  readonly dir?: string;
+  readonly defaults?: Defaults;
+  /** Limits of the process memory tier. @default { maxEntries: 100_000, maxBytes: 256 MiB } */
+  readonly memory?: Partial<MemoryLimits>;
+  /** Named stores for `@cached storage=<name>`: a store, or a list of tiers such as `['memory', redisStore(...)]`. */
+  readonly stores?: Readonly<Record<string, StoreSpec>>;
+  /** The clock, in milliseconds. Inject one in tests so TTLs never need a sleep. @default Date.now */
+  readonly now?: () => number;
+  /** Where faults are reported (each once, with its cause). @default console.warn */
+  readonly logger?: Logger;
+  /** Called for hits, misses, herd joins, errors and tier faults. Costs a call per event. */
+  readonly onEvent?: (event: CacheEvent) => void;
+  /** Turn caching off: every call runs the function. @default CACHET_DISABLE=1 */
+  readonly disabled?: boolean;
+  /** Check compiled keys against reflective keys. @default CACHET_VERIFY=1 */
+  readonly verify?: boolean;
+  /** How long a failing tier is skipped before it is tried again. @default 30s */
+  readonly backoff?: Duration;
+  /** How long one process may hold a cross-process herd lease. @default 30s */
+  readonly lease?: Duration;
+  /**
+   * Decides per function id, tier and value size whether a tier keeps a value (NDB's policy
+   * functions). Return false to skip the tier for that value. @default keep everywhere
+   */
+  readonly policy?: (info: PolicyInfo) => boolean;
+}
+
+export interface PolicyInfo {
+  readonly fn: string;
+  readonly tier: string;
+  /** Encoded size in bytes where the tier encodes; approximate heap size for memory. */
+  readonly size: number;
+}
+
+export interface ResolvedConfig {
+  readonly dir: string;
+  readonly ttl: number;
+  readonly swr: number;
+  readonly storage: string;
+  readonly memory: MemoryLimits;
+  readonly stores: Readonly<Record<string, StoreSpec>>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly onEvent: ((event: CacheEvent) => void) | undefined;
+  readonly disabled: boolean;
+  readonly verify: boolean;
+  readonly backoff: number;
+  readonly lease: number;
+  readonly policy: ((info: PolicyInfo) => boolean) | undefined;
+}
+
+const consoleLogger: Logger = {
+  warn: (message, cause) => console.warn(`[cachet] ${message}`, ...(cause === undefined ? [] : [cause])),
+};
+
+/** Merges `options` over `base` (or over the defaults) into the one config the runtime reads. */
+export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig): ResolvedConfig {
+  const env = platform().env;
+  const defaults = options.defaults ?? {};
+  const ttl = defaults.ttl === undefined ? base?.ttl : parseDuration(defaults.ttl, 'default ttl');
+  const swr = defaults.swr === undefined ? base?.swr : parseDuration(defaults.swr, 'default swr');
+  return {
+    dir: options.dir ?? base?.dir ?? env('CACHET_DIR') ?? platform().defaultDir(),
+    ttl: ttl ?? Number.POSITIVE_INFINITY,
+    swr: swr ?? 0,
+    storage: defaults.storage ?? base?.storage ?? platform().defaultStorage,
+    memory: {
+      maxEntries: positive(options.memory?.maxEntries, 'memory.maxEntries') ?? base?.memory.maxEntries ?? 100_000,
+      maxBytes: positive(options.memory?.maxBytes, 'memory.maxBytes') ?? base?.memory.maxBytes ?? 256 * 1024 * 1024,
+    },
+    stores: { ...base?.stores, ...options.stores },
+    now: options.now ?? base?.now ?? Date.now,
+    logger: options.logger ?? base?.logger ?? consoleLogger,
+    onEvent: options.onEvent ?? base?.onEvent,
+    disabled: options.disabled ?? base?.disabled ?? env('CACHET_DISABLE') === '1',
+    verify: options.verify ?? base?.verify ?? env('CACHET_VERIFY') === '1',
+    backoff: options.backoff === undefined ? (base?.backoff ?? 30_000) : parseDuration(options.backoff, 'backoff'),
+    lease: options.lease === undefined ? (base?.lease ?? 30_000) : parseDuration(options.lease, 'lease'),
+    policy: options.policy ?? base?.policy,
+  };
+}
+
+function positive(value: number | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value > 0)) throw new CachetConfigError(`${what} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** The settings built-in stores are created with. */
+export function storeSettings(config: ResolvedConfig, warn: (message: string, cause?: unknown) => void): StoreSettings {
+  return { dir: config.dir, now: config.now, warn };
+}

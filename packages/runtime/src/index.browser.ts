@@ -1,0 +1,3 @@
+import './browser.js';
+
+export * from './public-core.js';

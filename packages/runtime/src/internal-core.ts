@@ -1,0 +1,21 @@
+/**
+ * What generated code imports (`@cachet/runtime/internal`). Internal: its shape may change with
+ * the compiler; users call the public API.
+ */
+import { CachedFunction, type FunctionPlan } from './cached-function.js';
+import { runtime } from './runtime.js';
+
+export type { FunctionPlan } from './cached-function.js';
+export { CachedFunction } from './cached-function.js';
+export type { KeyEncoder } from './key/encoder.js';
+export { reflectArgs, reflectKey } from './key/reflect.js';
+export { cacheKey } from './key/symbols.js';
+export { bind } from './registry.js';
+
+/**
+ * Creates the runtime side of a compiled function. Generated code calls it lazily, on the first
+ * call, so hoisted declarations called before their module finished loading work.
+ */
+export function define(plan: FunctionPlan, impl: (...args: never[]) => unknown): CachedFunction {
+  return new CachedFunction(plan, impl as never, runtime());
+}

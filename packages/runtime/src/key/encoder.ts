@@ -1,0 +1,42 @@
+import type { Equals } from '../memory/memory-tier.js';
+import { reflectArgs } from './reflect.js';
+
+/**
+ * How a function's arguments become a key. Compiled code passes all four members, derived from
+ * the parameter types; `cached()` passes `text` alone (the reflective encoder, or the user's).
+ *
+ * With `hash`, `snapshot` and `equals`, a memory hit costs one hash and one equality check and
+ * never builds a string; `text` is needed only on a memory miss, for the persistent tiers.
+ * Members are called as plain functions (without `this`).
+ */
+export interface KeyEncoder {
+  /** The stable, injective key text of the arguments (and of `self`, for methods keyed by `this`). */
+  text(args: ArrayLike<unknown>, self: unknown): string;
+  /** A hash of the arguments that equal arguments share (a number or string). */
+  hash?(args: ArrayLike<unknown>, self: unknown): unknown;
+  /** A private copy of the keyed parts of the arguments, kept by the memory tier. */
+  snapshot?(args: ArrayLike<unknown>, self: unknown): unknown;
+  /** True when `args` are equal, as keys, to the arguments `snapshot` was made from. */
+  equals?(snapshot: unknown, args: ArrayLike<unknown>, self: unknown): boolean;
+}
+
+/** An encoder in the form the hot path uses: `equals` undefined means `hash` is the key text. */
+export interface ResolvedEncoder {
+  readonly hash: (args: ArrayLike<unknown>, self: unknown) => unknown;
+  readonly equals: Equals | undefined;
+  readonly snapshot: (args: ArrayLike<unknown>, self: unknown) => unknown;
+  readonly text: (args: ArrayLike<unknown>, self: unknown) => string;
+}
+
+const noSnapshot = (): undefined => undefined;
+
+/** The reflective encoder over the whole argument list. */
+export const reflectiveEncoder: KeyEncoder = { text: (args) => reflectArgs(args) };
+
+export function resolveEncoder(encoder: KeyEncoder): ResolvedEncoder {
+  const { hash, snapshot, equals } = encoder;
+  if (hash !== undefined && snapshot !== undefined && equals !== undefined) {
+    return { hash, snapshot, equals, text: encoder.text };
+  }
+  return { hash: encoder.text, equals: undefined, snapshot: noSnapshot, text: encoder.text };
+}

@@ -1,0 +1,48 @@
+/**
+ * Approximate heap bytes of a value, for the memory tier's byte limit. Walks at most `budget`
+ * nodes and counts shared objects once; past the budget the estimate is a lower bound.
+ */
+export function approximateSize(value: unknown, budget = 2000): number {
+  const seen = new Set<object>();
+  const queue: unknown[] = [value];
+  let bytes = 0;
+  while (queue.length > 0 && budget-- > 0) {
+    const item = queue.pop();
+    switch (typeof item) {
+      case 'string':
+        bytes += 16 + item.length * 2;
+        break;
+      case 'object':
+        if (item === null || seen.has(item)) {
+          bytes += 8;
+          break;
+        }
+        seen.add(item);
+        bytes += sizeOfObject(item, queue);
+        break;
+      default:
+        bytes += 8;
+    }
+  }
+  return bytes;
+}
+
+function sizeOfObject(item: object, queue: unknown[]): number {
+  if (ArrayBuffer.isView(item)) return 64 + item.byteLength;
+  if (item instanceof ArrayBuffer) return 32 + item.byteLength;
+  if (item instanceof Map) {
+    for (const [k, v] of item) queue.push(k, v);
+    return 64 + item.size * 24;
+  }
+  if (item instanceof Set) {
+    for (const v of item) queue.push(v);
+    return 64 + item.size * 16;
+  }
+  if (Array.isArray(item)) {
+    for (const v of item) queue.push(v);
+    return 32 + item.length * 8;
+  }
+  const keys = Object.keys(item);
+  for (const k of keys) queue.push((item as Record<string, unknown>)[k]);
+  return 32 + keys.length * 16;
+}

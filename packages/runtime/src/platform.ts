@@ -1,0 +1,34 @@
+import type { ScopeStorage } from './scope/scope.js';
+import type { Store } from './store.js';
+
+/** What differs between Node and browser builds of the runtime, set once by the entry module. */
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** Storage used when neither the annotation nor `configure({ defaults })` names one. */
+  readonly defaultStorage: string;
+  createScopeStorage(): ScopeStorage;
+  /** Built-in persistent stores by name (`sqlite`, `fs` on Node), created on first use. */
+  readonly builtinStores: Readonly<Record<string, (settings: StoreSettings) => Store>>;
+  /** The cache directory when neither `configure({ dir })` nor CACHET_DIR says. */
+  defaultDir(): string;
+  env(name: string): string | undefined;
+}
+
+/** What built-in store factories are given. */
+export interface StoreSettings {
+  readonly dir: string;
+  readonly now: () => number;
+  /** Report a fault once (the runtime's logger). */
+  readonly warn: (message: string, cause?: unknown) => void;
+}
+
+let current: Platform | undefined;
+
+export function setPlatform(platform: Platform): void {
+  current ??= platform;
+}
+
+export function platform(): Platform {
+  if (current === undefined) throw new Error('@cachet/runtime was loaded without a platform entry');
+  return current;
+}

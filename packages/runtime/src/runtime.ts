@@ -1,0 +1,167 @@
+import type { CacheEvent, ConfigureOptions, ResolvedConfig, StoreSpec } from './config.js';
+import { resolveConfig, storeSettings } from './config.js';
+import { CachetConfigError } from './errors.js';
+import { MemoryTier } from './memory/memory-tier.js';
+import { platform } from './platform.js';
+import type { ScopeStorage } from './scope/scope.js';
+import type { Store } from './store.js';
+import { Tier, type TierHost } from './tier.js';
+
+/** The tiers one storage name resolves to: the process memory tier or not, then stores in order. */
+export interface Storage {
+  readonly memory: boolean;
+  readonly tiers: readonly Tier[];
+}
+
+/** Anything the runtime keeps per cached function and can clear or report on. */
+export interface RuntimeFunction {
+  readonly id: string;
+  clearMemory(): void;
+}
+
+/**
+ * The process-wide cache state: configuration, the memory tier, opened stores and their guards,
+ * and every cached function defined so far. One instance per runtime copy (see `runtime()`).
+ */
+export class Runtime implements TierHost {
+  private cfg: ResolvedConfig;
+  /** Bumped by `configure()`; cached functions re-resolve their options when it changes. */
+  generation = 0;
+  readonly memory: MemoryTier;
+  /** True once any scope was entered: until then no call pays for an async-context lookup. */
+  scopesActive = false;
+  readonly functions: Set<RuntimeFunction> = new Set();
+  private scopeStorage: ScopeStorage | undefined;
+  private readonly tiers = new Map<Store, Tier>();
+  private readonly opened = new Map<string, Store>();
+  private readonly storages = new Map<string, Storage>();
+  private readonly warned = new Set<string>();
+
+  constructor(options: ConfigureOptions = {}) {
+    this.cfg = resolveConfig(options);
+    this.memory = new MemoryTier(this.cfg.memory);
+  }
+
+  config(): ResolvedConfig {
+    return this.cfg;
+  }
+
+  configure(options: ConfigureOptions): void {
+    this.cfg = resolveConfig(options, this.cfg);
+    this.memory.limits = this.cfg.memory;
+    this.memory.evict();
+    this.storages.clear();
+    this.generation++;
+  }
+
+  get scopes(): ScopeStorage {
+    this.scopesActive = true;
+    return (this.scopeStorage ??= platform().createScopeStorage());
+  }
+
+  warn(message: string, cause?: unknown): void {
+    this.cfg.logger.warn(message, cause);
+  }
+
+  /** Reports `message` the first time `topic` comes up in this process. */
+  warnOnce(topic: string, message: string, cause?: unknown): void {
+    if (this.warned.has(topic)) return;
+    this.warned.add(topic);
+    this.warn(message, cause);
+  }
+
+  event(event: CacheEvent): void {
+    this.cfg.onEvent?.(event);
+  }
+
+  /** The tiers behind a storage name (`memory`, `sqlite`, `fs`, `tiered`, or a registered name). */
+  storage(name: string): Storage {
+    let storage = this.storages.get(name);
+    if (storage === undefined) {
+      storage = this.resolveStorage(name, []);
+      this.storages.set(name, storage);
+    }
+    return storage;
+  }
+
+  /** Every store opened so far, and the built-in ones (opened now), for `clear()` and `close()`. */
+  allTiers(openBuiltins: boolean): Tier[] {
+    if (openBuiltins) for (const name of Object.keys(platform().builtinStores)) this.builtin(name);
+    for (const spec of Object.values(this.cfg.stores))
+      for (const item of [spec].flat()) if (typeof item !== 'string') this.tier(item);
+    return [...this.tiers.values()];
+  }
+
+  /** Flushes and closes every opened store; the next use opens them again. */
+  async close(): Promise<void> {
+    const stores = [...this.tiers.keys()];
+    this.tiers.clear();
+    this.opened.clear();
+    this.storages.clear();
+    this.generation++;
+    const results = await Promise.allSettled(stores.map((store) => store.close()));
+    for (const result of results) if (result.status === 'rejected') this.warn('a store failed to close', result.reason);
+  }
+
+  private resolveStorage(name: string, seen: string[]): Storage {
+    if (seen.includes(name))
+      throw new CachetConfigError(`storage "${name}" refers to itself (${[...seen, name].join(' -> ')})`);
+    if (name === 'memory') return { memory: true, tiers: [] };
+    if (name === 'tiered') return { memory: true, tiers: this.resolveStorage('sqlite', [...seen, name]).tiers };
+    const spec: StoreSpec | undefined = this.cfg.stores[name];
+    if (spec !== undefined) return this.resolveSpec(spec, [...seen, name]);
+    const store = this.builtin(name);
+    if (store !== undefined) return { memory: false, tiers: [this.tier(store)] };
+    if (name in platform().builtinStores) return { memory: false, tiers: [] }; // failed to open; warned
+    throw new CachetConfigError(
+      `unknown storage "${name}": use memory, sqlite, fs, tiered, or register it with configure({ stores: { ${name}: ... } })`,
+    );
+  }
+
+  private resolveSpec(spec: StoreSpec, seen: string[]): Storage {
+    let memory = false;
+    const tiers: Tier[] = [];
+    for (const item of [spec].flat()) {
+      if (typeof item === 'string') {
+        const inner = this.resolveStorage(item, seen);
+        memory ||= inner.memory;
+        tiers.push(...inner.tiers);
+      } else {
+        tiers.push(this.tier(item));
+      }
+    }
+    return { memory, tiers };
+  }
+
+  private builtin(name: string): Store | undefined {
+    const open = this.opened.get(name);
+    if (open !== undefined) return open;
+    const factory = platform().builtinStores[name];
+    if (factory === undefined) return undefined;
+    try {
+      const store = factory(storeSettings(this.cfg, (message, cause) => this.warn(message, cause)));
+      this.opened.set(name, store);
+      this.tier(store);
+      return store;
+    } catch (error) {
+      this.warnOnce(`open:${name}`, `could not open the ${name} store; caching without it`, error);
+      return undefined;
+    }
+  }
+
+  private tier(store: Store): Tier {
+    let tier = this.tiers.get(store);
+    if (tier === undefined) {
+      tier = new Tier(store, this);
+      this.tiers.set(store, tier);
+    }
+    return tier;
+  }
+}
+
+let instance: Runtime | undefined;
+
+/** The process-wide runtime, created on first use. */
+export function runtime(): Runtime {
+  return (instance ??= new Runtime());
+}

@@ -1,0 +1,90 @@
+/**
+ * The store contract. Every tier below the in-process memory tier (SQLite, blob files, Redis, and
+ * the memory store used in registered tier lists) implements `Store`, and every implementation
+ * passes the shared suite in `test/store-suite.ts` (`describeStore`).
+ */
+
+/** A value or a promise of it: sync stores answer directly, remote stores asynchronously. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Name of a value codec. `live` means "kept as the object itself" (memory only). */
+export type CodecName = 'json' | 'v8' | 'live';
+
+/** The address of one entry. Built once per miss; never on a memory hit. */
+export interface EntryKey {
+  /** Function id, e.g. `src/users.ts#loadUser`. */
+  readonly fn: string;
+  /** The function's version token. */
+  readonly version: string;
+  /** The full key text: id, version and encoded arguments. Stores compare it on every read. */
+  readonly text: string;
+  /** Signed 64-bit xxh64 of `text`: the address persistent stores index by. */
+  readonly hash: bigint;
+}
+
+/** One cached result as the runtime hands it to a store and gets it back. */
+export interface StoredEntry {
+  /** The value itself; persistent stores encode it with `codec`. */
+  readonly value: unknown;
+  readonly codec: CodecName;
+  /** Times in milliseconds of the runtime's clock. `expiresAt` is `Infinity` for `forever`. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** End of the stale-while-revalidate window (`expiresAt` when there is none). */
+  readonly staleUntil: number;
+}
+
+/** Summary of one function's entries in a store (for `cachet stats` and the dashboard). */
+export interface StoreFunctionInfo {
+  readonly fn: string;
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+export interface Store {
+  /** Name used in logs, stats and `withCacheOptions({ tiers })`. */
+  readonly name: string;
+  /**
+   * True when every method answers synchronously (never a promise). Only sync stores are read by
+   * sync functions; async stores are written in the background for them.
+   */
+  readonly sync: boolean;
+  /** True when values outlive the process (the runtime then needs a codec for them). */
+  readonly persistent: boolean;
+
+  /**
+   * The entry stored under `key`, or undefined. A store must return undefined, never a wrong
+   * value, when the stored key text differs from `key.text`. Expired entries may be returned:
+   * the runtime decides freshness (stale-while-revalidate needs them).
+   */
+  get(key: EntryKey): MaybePromise<StoredEntry | undefined>;
+  /** Stores `entry` under `key`, replacing what was there. */
+  set(key: EntryKey, entry: StoredEntry): MaybePromise<void>;
+  /** Removes the entry; true when there was one. */
+  delete(key: EntryKey): MaybePromise<boolean>;
+  /** Removes every entry of function `fn`, or all entries; returns how many were removed. */
+  clear(fn?: string): MaybePromise<number>;
+  /** Flushes pending writes and releases resources. The store is unusable afterwards. */
+  close(): MaybePromise<void>;
+
+  /**
+   * Cross-process herd (optional): try to become the one process that computes `key`, for at
+   * most `ms` milliseconds. True when this process now holds the lease.
+   */
+  acquireLease?(key: EntryKey, ms: number): MaybePromise<boolean>;
+  /** Gives up a lease taken with `acquireLease`. */
+  releaseLease?(key: EntryKey): MaybePromise<void>;
+  /** Removes expired entries and orphaned data; returns how many were removed. */
+  gc?(): MaybePromise<number>;
+  /** Per-function entry counts and sizes. */
+  functions?(): MaybePromise<StoreFunctionInfo[]>;
+}
+
+/** True when `value` is a promise-like (a thenable). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,102 @@
+import type { ResolvedConfig } from './config.js';
+import type { EntryKey, MaybePromise, Store, StoredEntry } from './store.js';
+import { isThenable } from './store.js';
+
+/** Counters of one tier for one function (or all of them). */
+export interface TierCounters {
+  hits: number;
+  misses: number;
+  writes: number;
+  errors: number;
+}
+
+export function newTierCounters(): TierCounters {
+  return { hits: 0, misses: 0, writes: 0, errors: 0 };
+}
+
+/**
+ * A store behind a guard: a fault (a throw or a rejection) never reaches the user's call. It is
+ * reported once, with its cause, and the tier is skipped for the back-off period; when the tier
+ * works again, the next fault is reported again.
+ */
+export class Tier {
+  private downUntil = 0;
+  private reported = false;
+
+  constructor(
+    readonly store: Store,
+    private readonly host: TierHost,
+  ) {}
+
+  get name(): string {
+    return this.store.name;
+  }
+
+  /** False while the tier is in its back-off period. */
+  available(): boolean {
+    return this.downUntil === 0 || this.host.config().now() >= this.downUntil;
+  }
+
+  get(key: EntryKey): MaybePromise<StoredEntry | undefined> {
+    return this.guard('get', () => this.store.get(key), undefined);
+  }
+
+  set(key: EntryKey, entry: StoredEntry): MaybePromise<void> {
+    return this.guard('set', () => this.store.set(key, entry), undefined);
+  }
+
+  delete(key: EntryKey): MaybePromise<boolean> {
+    return this.guard('delete', () => this.store.delete(key), false);
+  }
+
+  clear(fn?: string): MaybePromise<number> {
+    return this.guard('clear', () => this.store.clear(fn), 0);
+  }
+
+  acquireLease(key: EntryKey, ms: number): MaybePromise<boolean> {
+    // A tier that cannot lease (or fails to) lets this process compute: never block the call.
+    const store = this.store;
+    if (store.acquireLease === undefined) return true;
+    return this.guard('lease', () => store.acquireLease?.(key, ms) ?? true, true);
+  }
+
+  releaseLease(key: EntryKey): MaybePromise<void> {
+    const store = this.store;
+    return this.guard('lease', () => store.releaseLease?.(key), undefined);
+  }
+
+  private guard<T>(op: string, run: () => MaybePromise<T>, fallback: T): MaybePromise<T> {
+    if (!this.available()) return fallback;
+    try {
+      const result = run();
+      if (isThenable(result)) return result.then(this.succeeded, (error: unknown) => this.failed(op, error, fallback));
+      this.reported = false;
+      return result;
+    } catch (error) {
+      return this.failed(op, error, fallback);
+    }
+  }
+
+  private readonly succeeded = <T>(value: T): T => {
+    this.reported = false;
+    return value;
+  };
+
+  private failed<T>(op: string, error: unknown, fallback: T): T {
+    const config = this.host.config();
+    this.downUntil = config.now() + config.backoff;
+    if (!this.reported) {
+      this.reported = true;
+      this.host.warn(`tier "${this.name}" failed to ${op}; skipping it for ${config.backoff} ms`, error);
+    }
+    this.host.event({ type: 'tier-error', tier: this.name, op, error });
+    return fallback;
+  }
+}
+
+/** What a tier needs from the runtime that owns it. */
+export interface TierHost {
+  config(): ResolvedConfig;
+  warn(message: string, cause?: unknown): void;
+  event(event: { type: 'tier-error'; tier: string; op: string; error: unknown }): void;
+}
