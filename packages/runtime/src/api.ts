@@ -34,7 +34,7 @@ export function cached<A extends unknown[], R>(
   if (id === '') throw new CachetConfigError('cached() needs options.id for an anonymous function');
   const { key, ...plan } = options;
   const encoder: KeyEncoder | undefined =
-    typeof key === 'function' ? { text: (args) => key(...(Array.from(args) as A)) } : key;
+    typeof key === 'function' ? { text: (args) => key.apply(undefined, args as A) } : key;
   const cf = new CachedFunction({ ...plan, id, ...(encoder === undefined ? {} : { encoder }) }, fn as never, runtime());
   const wrapper = function (this: unknown, ...args: A): R {
     return cf.invoke(this, args) as R;

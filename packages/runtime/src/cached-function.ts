@@ -214,13 +214,15 @@ export class CachedFunction implements RuntimeFunction {
     const inFlight = this.herd.find(hash, this.encoder.equals, args, self);
     if (stale !== undefined && this.isAsync) {
       this.counters.staleHits++;
-      this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
+      if (this.rt.listening)
+        this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
       if (inFlight === undefined) this.refresh(this.newCall(self, args, hash, context, memory, options));
       return stale.promise ?? Promise.resolve(stale.value);
     }
     if (inFlight !== undefined && read) {
       this.counters.herdJoins++;
-      this.rt.event({ type: 'herd-join', fn: this.id });
+      if (this.rt.listening) this.rt.event({ type: 'herd-join', fn: this.id });
+      if (context !== undefined && options?.write !== false) this.fillOnLanding(context, inFlight, self, args, hash);
       return inFlight;
     }
     const call = this.newCall(self, args, hash, context, memory, options);
@@ -228,6 +230,26 @@ export class CachedFunction implements RuntimeFunction {
     const promise = this.loadAsync(call);
     this.herd.add(hash, call.snapshot, promise);
     return promise;
+  }
+
+  /** A call in a context that joined another scope's run keeps the result in its own context too. */
+  private fillOnLanding(
+    context: Table,
+    inFlight: Promise<unknown>,
+    self: unknown,
+    args: ArrayLike<unknown>,
+    hash: unknown,
+  ): void {
+    const keyed: KeyedArgs = { self, args, hash, snapshot: this.encoder.snapshot(args, self) };
+    inFlight.then(
+      (value) => {
+        const config = this.rt.config();
+        const size = config.policy === undefined ? 0 : approximateSize(value);
+        const times = this.timesFor('context', size, config.now());
+        if (times !== undefined) this.remember(context, keyed, value, times, true);
+      },
+      () => undefined, // the joiner sees the rejection through the promise it was given
+    );
   }
 
   private newCall(
@@ -370,7 +392,7 @@ export class CachedFunction implements RuntimeFunction {
     promise.catch((error: unknown) => {
       this.counters.refreshErrors++;
       this.rt.warnOnce(`refresh:${this.id}`, `background refresh of ${this.id} failed; serving the stale value`, error);
-      this.rt.event({ type: 'refresh-error', fn: this.id, error });
+      if (this.rt.listening) this.rt.event({ type: 'refresh-error', fn: this.id, error });
     });
   }
 
@@ -378,7 +400,7 @@ export class CachedFunction implements RuntimeFunction {
     const tier = call.tiers[index] as Tier;
     this.counters.hits++;
     this.counters.tier(tier.name).hits++;
-    this.rt.event({ type: 'hit', fn: this.id, tier: tier.name });
+    if (this.rt.listening) this.rt.event({ type: 'hit', fn: this.id, tier: tier.name });
     this.fill(call, index, entry, async);
     return entry.value;
   }
@@ -394,17 +416,32 @@ export class CachedFunction implements RuntimeFunction {
 
   private save(call: Call, value: unknown, async: boolean): void {
     if (!call.write) return;
-    const createdAt = this.rt.config().now();
-    const expiresAt = createdAt + this.ttl;
-    const times: Times = { createdAt, expiresAt, staleUntil: expiresAt + this.swr };
+    const config = this.rt.config();
+    const createdAt = config.now();
+    const size = config.policy === undefined ? 0 : approximateSize(value);
     for (const table of [call.context, call.memory]) {
-      if (table !== undefined && this.allows(table === call.context ? 'context' : 'memory', value)) {
-        this.remember(table, call, value, times, async);
-      }
+      if (table === undefined) continue;
+      const times = this.timesFor(table === call.context ? 'context' : 'memory', size, createdAt);
+      if (times === undefined) continue;
+      this.counters.tier(table === call.context ? 'context' : 'memory').writes++;
+      this.remember(table, call, value, times, async);
     }
     if (call.key === undefined || call.tiers.length === 0) return;
-    const entry: StoredEntry = { value, codec: this.codecFor(value), ...times };
-    for (const tier of call.tiers) if (this.allows(tier.name, value)) this.write(tier, call.key, entry);
+    const codec = this.codecFor(value);
+    for (const tier of call.tiers) {
+      const times = this.timesFor(tier.name, size, createdAt);
+      if (times !== undefined) this.write(tier, call.key, { value, codec, ...times });
+    }
+  }
+
+  /** When a value stored now in `tier` expires, or undefined when the policy keeps it out. */
+  private timesFor(tier: string, size: number, createdAt: number): Times | undefined {
+    const policy = this.rt.config().policy;
+    const decision = policy === undefined ? true : policy({ fn: this.id, tier, size });
+    if (decision === false) return undefined;
+    const ttl = decision === true ? this.ttl : parseDuration(decision.ttl, `policy ttl of ${this.id}`);
+    const expiresAt = createdAt + ttl;
+    return { createdAt, expiresAt, staleUntil: expiresAt + this.swr };
   }
 
   private write(tier: Tier, key: EntryKey, entry: StoredEntry): void {
@@ -431,11 +468,6 @@ export class CachedFunction implements RuntimeFunction {
     table.insert(node);
   }
 
-  private allows(tier: string, value: unknown): boolean {
-    const policy = this.rt.config().policy;
-    return policy === undefined || policy({ fn: this.id, tier, size: approximateSize(value) });
-  }
-
   private codecFor(value: unknown): CodecName {
     return this.plan.codec ?? pickCodec(value);
   }
@@ -458,12 +490,12 @@ export class CachedFunction implements RuntimeFunction {
   private countMiss(call: Call): void {
     this.counters.misses++;
     if (call.read && call.memory !== undefined) this.counters.memory.misses++;
-    this.rt.event({ type: 'miss', fn: this.id });
+    if (this.rt.listening) this.rt.event({ type: 'miss', fn: this.id });
   }
 
   private failed(error: unknown): void {
     this.counters.errors++;
-    this.rt.event({ type: 'error', fn: this.id, error });
+    if (this.rt.listening) this.rt.event({ type: 'error', fn: this.id, error });
   }
 
   private verify(self: unknown, args: ArrayLike<unknown>): void {
@@ -475,6 +507,6 @@ export class CachedFunction implements RuntimeFunction {
     }
     if (message === undefined) return;
     this.rt.warnOnce(`verify:${this.id}`, `verify: ${this.id}: ${message}`);
-    this.rt.event({ type: 'verify-mismatch', fn: this.id, message });
+    if (this.rt.listening) this.rt.event({ type: 'verify-mismatch', fn: this.id, message });
   }
 }

@@ -62,11 +62,15 @@ export interface ConfigureOptions {
   /** How long one process may hold a cross-process herd lease. @default 30s */
   readonly lease?: Duration;
   /**
-   * Decides per function id, tier and value size whether a tier keeps a value (NDB's policy
-   * functions). Return false to skip the tier for that value. @default keep everywhere
+   * Decides per function id, tier and value size whether a tier keeps a value, and for how long
+   * (NDB's policy functions): `false` skips the tier for that value, `{ ttl }` keeps it with
+   * that ttl, `true` keeps it with the function's own. @default keep everywhere
    */
-  readonly policy?: (info: PolicyInfo) => boolean;
+  readonly policy?: (info: PolicyInfo) => PolicyDecision;
 }
+
+/** A policy's answer for one value in one tier. */
+export type PolicyDecision = boolean | { readonly ttl: Duration };
 
 export interface PolicyInfo {
   readonly fn: string;
@@ -89,7 +93,7 @@ export interface ResolvedConfig {
   readonly verify: boolean;
   readonly backoff: number;
   readonly lease: number;
-  readonly policy: ((info: PolicyInfo) => boolean) | undefined;
+  readonly policy: ((info: PolicyInfo) => PolicyDecision) | undefined;
 }
 
 const consoleLogger: Logger = {

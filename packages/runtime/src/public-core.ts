@@ -9,6 +9,7 @@ export type {
   Defaults,
   Duration,
   Logger,
+  PolicyDecision,
   PolicyInfo,
   StoreSpec,
   TierSpec,

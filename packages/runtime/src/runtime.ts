@@ -70,6 +70,11 @@ export class Runtime implements TierHost {
     this.warn(message, cause);
   }
 
+  /** True when someone listens to events: callers build event objects only then. */
+  get listening(): boolean {
+    return this.cfg.onEvent !== undefined;
+  }
+
   event(event: CacheEvent): void {
     this.cfg.onEvent?.(event);
   }

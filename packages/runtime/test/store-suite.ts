@@ -19,7 +19,14 @@ export function entryKey(fn: string, args: string, version = '1'): EntryKey {
 }
 
 export function entry(value: unknown, codec: CodecName = 'json', times: Partial<StoredEntry> = {}): StoredEntry {
-  return { value, codec, createdAt: 1000, expiresAt: Number.POSITIVE_INFINITY, staleUntil: Number.POSITIVE_INFINITY, ...times };
+  return {
+    value,
+    codec,
+    createdAt: 1000,
+    expiresAt: Number.POSITIVE_INFINITY,
+    staleUntil: Number.POSITIVE_INFINITY,
+    ...times,
+  };
 }
 
 export function describeStore(name: string, factory: StoreFactory): void {
@@ -42,7 +49,10 @@ export function describeStore(name: string, factory: StoreFactory): void {
     it('returns what was set, with its codec and times', async () => {
       const store = await make();
       const key = entryKey('f', 'd1');
-      await store.set(key, entry({ name: 'Ada', tags: ['x'] }, 'json', { createdAt: 5, expiresAt: 60_005, staleUntil: 70_005 }));
+      await store.set(
+        key,
+        entry({ name: 'Ada', tags: ['x'] }, 'json', { createdAt: 5, expiresAt: 60_005, staleUntil: 70_005 }),
+      );
       const got = await store.get(key);
       expect(got?.value).toEqual({ name: 'Ada', tags: ['x'] });
       expect(got?.codec).toBe('json');
@@ -126,7 +136,10 @@ export function describeStore(name: string, factory: StoreFactory): void {
       const store = await make();
       const value = {
         when: new Date(86_400_000),
-        map: new Map<unknown, unknown>([[1, 'a'], ['b', { c: 2n }]]),
+        map: new Map<unknown, unknown>([
+          [1, 'a'],
+          ['b', { c: 2n }],
+        ]),
         set: new Set(['x', 'y']),
         big: 12345678901234567890n,
         bytes: new Uint8Array([1, 2, 255]),

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryNode, MemoryTier, Table } from '../src/memory/memory-tier.js';
+
+function add(table: Table, key: string, value: unknown = key): MemoryNode {
+  const node = new MemoryNode(table, key, undefined, value, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0);
+  table.insert(node);
+  return node;
+}
+
+const has = (table: Table, key: string): boolean => table.find(key, undefined, [], undefined) !== undefined;
+
+describe('memory tier', () => {
+  it('drops the least recently used entry past maxEntries', () => {
+    const tier = new MemoryTier({ maxEntries: 3, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const a = add(table, 'a');
+    add(table, 'b');
+    add(table, 'c');
+    tier.touch(a);
+    add(table, 'd');
+    expect(['a', 'b', 'c', 'd'].filter((k) => has(table, k))).toEqual(['a', 'c', 'd']);
+    expect(tier.entries).toBe(3);
+  });
+
+  it('drops entries past maxBytes, across tables', () => {
+    const tier = new MemoryTier({ maxEntries: 1000, maxBytes: 30_000 });
+    const one = new Table(tier);
+    const two = new Table(tier);
+    add(one, 'big1', 'x'.repeat(5000));
+    add(two, 'big2', 'x'.repeat(5000));
+    add(one, 'big3', 'x'.repeat(5000));
+    expect(tier.bytes).toBeLessThanOrEqual(30_000);
+    expect(has(one, 'big1')).toBe(false);
+    expect(has(two, 'big2')).toBe(true);
+    expect(has(one, 'big3')).toBe(true);
+  });
+
+  it('chains nodes that share a hash and tells them apart with equals', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+    for (const id of ['x', 'y', 'z'])
+      table.insert(new MemoryNode(table, 7, id, id.toUpperCase(), Number.POSITIVE_INFINITY, 0, 0));
+    expect(table.find(7, equals, ['y'], undefined)?.value).toBe('Y');
+    const y = table.find(7, equals, ['y'], undefined) as MemoryNode;
+    table.remove(y);
+    expect(table.find(7, equals, ['y'], undefined)).toBeUndefined();
+    expect(table.find(7, equals, ['x'], undefined)?.value).toBe('X');
+    expect(table.find(7, equals, ['z'], undefined)?.value).toBe('Z');
+    table.clear();
+    expect(tier.entries).toBe(0);
+    expect(tier.bytes).toBe(0);
+  });
+});
