@@ -75,11 +75,10 @@ export function stats(
   fn?: (...args: never[]) => unknown,
 ): FunctionStats | (Omit<FunctionStats, 'fn'> & { functions: FunctionStats[] }) {
   if (fn !== undefined) {
-    const cf = lookupFunction(fn);
-    return cf.counters.snapshot(cf.id);
+    return lookupFunction(fn).stats();
   }
   const functions: FunctionStats[] = [];
-  for (const cf of runtime().functions) if (cf instanceof CachedFunction) functions.push(cf.counters.snapshot(cf.id));
+  for (const cf of runtime().functions) if (cf instanceof CachedFunction) functions.push(cf.stats());
   return { ...sumStats(functions), functions };
 }
 

@@ -10,10 +10,10 @@ import { MemoryNode, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
 import type { Runtime, RuntimeFunction } from './runtime.js';
 import type { ContextCache, Scope } from './scope/scope.js';
-import { Counters } from './stats.js';
+import { Counters, type FunctionStats } from './stats.js';
 import type { CodecName, EntryKey, StoredEntry } from './store.js';
 import { isThenable } from './store.js';
-import type { Tier } from './tier.js';
+import type { Tier, TierCounters } from './tier.js';
 import { Verifier } from './verify.js';
 
 /** What compiled code (and `cached()`) tells the runtime about one function. */
@@ -81,7 +81,15 @@ export class CachedFunction implements RuntimeFunction {
   private readonly isAsync: boolean;
   private readonly encoder: ResolvedEncoder;
   private readonly ownTable: Table;
+  /** The runtime generation this function's settings were resolved at. */
+  private resolvedAt = -1;
+  /** Equal to `resolvedAt` only when the hot path applies (see `resolve`). */
   private generation = -1;
+  /** Memory-tier hits taken on the hot path (folded into the counters when read). */
+  private memoryHits = 0;
+  private now: () => number = Date.now;
+  private readonly hash: ResolvedEncoder['hash'];
+  private readonly equals: ResolvedEncoder['equals'];
   private disabled = false;
   private ttl = Number.POSITIVE_INFINITY;
   private swr = 0;
@@ -99,34 +107,43 @@ export class CachedFunction implements RuntimeFunction {
     this.version = plan.version ?? '0';
     this.isAsync = plan.async ?? impl instanceof AsyncFunction;
     this.encoder = resolveEncoder(plan.encoder ?? reflectiveEncoder);
+    this.hash = this.encoder.hash;
+    this.equals = this.encoder.equals;
     this.ownTable = new Table(rt.memory);
     rt.functions.add(this);
   }
 
   /** Runs the function through the cache: the entry point of every compiled call. */
   invoke(self: unknown, args: ArrayLike<unknown>): unknown {
+    // The hot path: nothing changed since the last resolve, no scope, no verify, a memory tier.
+    // A hit costs the generated hash, a map lookup, the generated equality and one flag write.
+    const memory = this.memory;
+    if (this.generation === this.rt.generation && memory !== undefined) {
+      const hash = this.hash(args, self);
+      const node = memory.find(hash, this.equals, args, self);
+      if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
+        node.visited = true;
+        this.memoryHits++;
+        return node.promise === undefined ? node.value : node.promise;
+      }
+      return this.lookup(self, args, hash, undefined);
+    }
+    return this.invokeSlow(self, args);
+  }
+
+  /** Calls after `configure()`, inside scopes, in verify mode, disabled, or without a memory tier. */
+  private invokeSlow(self: unknown, args: ArrayLike<unknown>): unknown {
     const rt = this.rt;
-    if (this.generation !== rt.generation) this.resolve();
+    if (this.resolvedAt !== rt.generation) this.resolve();
     if (this.disabled) return this.impl.apply(self, args as unknown[]);
     if (this.verifier !== undefined) this.verify(self, args);
     const scope = rt.scopesActive ? rt.scopes.get() : undefined;
-    const hash = this.encoder.hash(args, self);
-    const memory = this.memory;
-    if (scope === undefined && memory !== undefined) {
-      const node = memory.find(hash, this.encoder.equals, args, self);
-      if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > rt.config().now())) {
-        memory.tier.touch(node);
-        this.counters.hits++;
-        this.counters.memory.hits++;
-        return node.promise === undefined ? node.value : node.promise;
-      }
-    }
-    return this.lookup(self, args, hash, scope);
+    return this.lookup(self, args, this.hash(args, self), scope);
   }
 
   /** The cached value for these arguments from memory or a sync tier, without running anything. */
   peek(self: unknown, args: ArrayLike<unknown>): unknown {
-    if (this.generation !== this.rt.generation) this.resolve();
+    if (this.resolvedAt !== this.rt.generation) this.resolve();
     const now = this.rt.config().now();
     const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
     const hash = this.encoder.hash(args, self);
@@ -146,7 +163,7 @@ export class CachedFunction implements RuntimeFunction {
 
   /** Drops the entry for these arguments from every tier of this function. */
   async invalidate(self: unknown, args: ArrayLike<unknown>): Promise<void> {
-    if (this.generation !== this.rt.generation) this.resolve();
+    if (this.resolvedAt !== this.rt.generation) this.resolve();
     const hash = this.encoder.hash(args, self);
     const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
     for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
@@ -160,9 +177,20 @@ export class CachedFunction implements RuntimeFunction {
 
   /** Drops every entry of this function from every tier. */
   async clear(): Promise<void> {
-    if (this.generation !== this.rt.generation) this.resolve();
+    if (this.resolvedAt !== this.rt.generation) this.resolve();
     this.clearMemory();
     await Promise.all(this.tiers.map((tier) => tier.clear(this.id)));
+  }
+
+  /** This function's counters. */
+  stats(): FunctionStats {
+    const stats = this.counters.snapshot(this.id);
+    const memory = stats.tiers.memory as TierCounters;
+    return {
+      ...stats,
+      hits: stats.hits + this.memoryHits,
+      tiers: { ...stats.tiers, memory: { ...memory, hits: memory.hits + this.memoryHits } },
+    };
   }
 
   clearMemory(): void {
@@ -187,7 +215,12 @@ export class CachedFunction implements RuntimeFunction {
     this.tiers = storage.tiers;
     this.disabled = config.disabled;
     this.verifier = config.verify && plan.encoder !== undefined ? (this.verifier ?? new Verifier()) : undefined;
-    this.generation = rt.generation;
+    this.now = config.now;
+    this.resolvedAt = rt.generation;
+    // Scopes, verify mode and `disabled` need the slow path; entering the first scope bumps the
+    // runtime generation, so this is re-decided then.
+    const hot = !this.disabled && this.verifier === undefined && !rt.scopesActive;
+    this.generation = hot ? rt.generation : -1;
   }
 
   private lookup(self: unknown, args: ArrayLike<unknown>, hash: unknown, scope: Scope | undefined): unknown {

@@ -55,7 +55,10 @@ export class Runtime implements TierHost {
   }
 
   get scopes(): ScopeStorage {
-    this.scopesActive = true;
+    if (!this.scopesActive) {
+      this.scopesActive = true;
+      this.generation++; // functions leave their scope-free hot path
+    }
     return (this.scopeStorage ??= platform().createScopeStorage());
   }
 

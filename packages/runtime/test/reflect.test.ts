@@ -111,6 +111,17 @@ describe('reflective key encoder', () => {
     expect(() => reflectKey({ deep: [1, () => 2] })).toThrow(/\$\.deep\[1\]/);
   });
 
+  it('keeps argument lists of strings apart exactly when they differ (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '"', '\\', ',', 's', ':', '{', '}') });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 4 }), fc.array(text, { maxLength: 4 }), (a, b) => {
+        const equal = a.length === b.length && a.every((x, i) => x === b[i]);
+        expect(reflectArgs(a) === reflectArgs(b)).toBe(equal);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('gives equal text exactly for structurally equal JSON-like values (property)', () => {
     const value = fc.letrec((tie) => ({
       node: fc.oneof(

@@ -1,8 +1,10 @@
 import { approximateSize } from './size.js';
 
 /**
- * The in-process memory tier: one LRU list with entry and byte limits, shared by many tables
- * (one table per cached function). A table maps a hash to a chain of nodes and tells equal
+ * The in-process memory tier: entry and byte limits over many tables (one table per cached
+ * function), with CLOCK eviction, the classic approximation of LRU: a hit only marks its node
+ * `visited`; eviction walks from the oldest node, gives visited nodes a second chance (moves
+ * them to the newest end, unmarked) and drops the first unvisited one. A table maps a hash to a chain of nodes and tells equal
  * arguments apart with the function's equality check, so a hit never builds a key string.
  *
  * A node keeps the snapshot it compares against (a copy of the keyed arguments, made by the
@@ -26,6 +28,8 @@ export class MemoryNode {
   /** LRU neighbours: `newer` is towards the most recently used end. */
   newer: MemoryNode | undefined = undefined;
   older: MemoryNode | undefined = undefined;
+  /** Set on every hit; cleared when eviction gives the node its second chance. */
+  visited = false;
   /** The promise handed to callers of an async function, made once on the first hit. */
   promise: Promise<unknown> | undefined = undefined;
   size = 0;
@@ -49,11 +53,9 @@ export class MemoryTier {
 
   constructor(public limits: MemoryLimits) {}
 
-  /** Marks `node` most recently used. */
+  /** Marks `node` used (what a hit does; the hot path sets `visited` itself). */
   touch(node: MemoryNode): void {
-    if (this.newest === node) return;
-    this.unlink(node);
-    this.linkNewest(node);
+    node.visited = true;
   }
 
   add(node: MemoryNode): void {
@@ -71,11 +73,18 @@ export class MemoryTier {
     this.unlink(node);
   }
 
-  /** Drops least recently used entries until both limits hold (the newest entry always stays). */
+  /** Drops entries not used lately until both limits hold (the newest entry always stays). */
   evict(): void {
     const { maxEntries, maxBytes } = this.limits;
     while ((this.entries > maxEntries || this.bytes > maxBytes) && this.oldest !== undefined && this.entries > 1) {
-      this.oldest.table.remove(this.oldest);
+      const oldest = this.oldest;
+      if (oldest.visited && oldest !== this.newest) {
+        oldest.visited = false;
+        this.unlink(oldest);
+        this.linkNewest(oldest);
+      } else {
+        oldest.table.remove(oldest);
+      }
     }
   }
 
