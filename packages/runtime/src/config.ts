@@ -1,7 +1,7 @@
 import { parseDuration } from './duration.js';
 import { CachetConfigError } from './errors.js';
 import type { MemoryLimits } from './memory/memory-tier.js';
-import type { StoreSettings } from './platform.js';
+import type { SqliteSettings, StoreSettings } from './platform.js';
 import { platform } from './platform.js';
 import type { Store } from './store.js';
 
@@ -67,6 +67,22 @@ export interface ConfigureOptions {
    * that ttl, `true` keeps it with the function's own. @default keep everywhere
    */
   readonly policy?: (info: PolicyInfo) => PolicyDecision;
+  /** The built-in SQLite (`storage=sqlite`, `tiered`) and blob-file (`storage=fs`) stores. */
+  readonly sqlite?: SqliteOptions;
+}
+
+/** Options of the built-in SQLite and blob-file stores; see docs/storage.md. */
+export interface SqliteOptions {
+  /** Total bytes of SQLite rows and blob files together; least recently used entries go first. @default 1 GiB */
+  readonly maxBytes?: number;
+  /**
+   * Under `storage=sqlite`, encoded values above this many bytes go to a blob file instead of the
+   * row (`storage=fs` puts every value in a blob file). `0` spills everything; `Infinity` nothing.
+   * @default 64 KiB
+   */
+  readonly inlineLimit?: number;
+  /** How long a call waits on another process's lock before the tier is skipped. @default 5s */
+  readonly busyTimeout?: Duration;
 }
 
 /** A policy's answer for one value in one tier. */
@@ -94,6 +110,7 @@ export interface ResolvedConfig {
   readonly backoff: number;
   readonly lease: number;
   readonly policy: ((info: PolicyInfo) => PolicyDecision) | undefined;
+  readonly sqlite: SqliteSettings;
 }
 
 const consoleLogger: Logger = {
@@ -124,6 +141,20 @@ export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig):
     backoff: options.backoff === undefined ? (base?.backoff ?? 30_000) : parseDuration(options.backoff, 'backoff'),
     lease: options.lease === undefined ? (base?.lease ?? 30_000) : parseDuration(options.lease, 'lease'),
     policy: options.policy ?? base?.policy,
+    sqlite: resolveSqlite(options.sqlite, base?.sqlite),
+  };
+}
+
+function resolveSqlite(options: SqliteOptions | undefined, base: SqliteSettings | undefined): SqliteSettings {
+  const busy = options?.busyTimeout;
+  const inlineLimit = options?.inlineLimit;
+  if (inlineLimit !== undefined && !(inlineLimit >= 0))
+    throw new CachetConfigError(`sqlite.inlineLimit must be a number >= 0, got ${inlineLimit}`);
+  return {
+    ...base,
+    ...(options?.maxBytes === undefined ? {} : { maxBytes: positive(options.maxBytes, 'sqlite.maxBytes') }),
+    ...(inlineLimit === undefined ? {} : { inlineLimit }),
+    ...(busy === undefined ? {} : { busyTimeout: parseDuration(busy, 'sqlite.busyTimeout') }),
   };
 }
 
@@ -135,5 +166,5 @@ function positive(value: number | undefined, what: string): number | undefined {
 
 /** The settings built-in stores are created with. */
 export function storeSettings(config: ResolvedConfig, warn: (message: string, cause?: unknown) => void): StoreSettings {
-  return { dir: config.dir, now: config.now, warn };
+  return { dir: config.dir, now: config.now, warn, sqlite: config.sqlite };
 }

@@ -20,6 +20,15 @@ export interface StoreSettings {
   readonly now: () => number;
   /** Report a fault once (the runtime's logger). */
   readonly warn: (message: string, cause?: unknown) => void;
+  /** Settings of the built-in `sqlite` and `fs` stores (`configure({ sqlite })`). */
+  readonly sqlite?: SqliteSettings;
+}
+
+/** Resolved `configure({ sqlite })`: what the built-in SQLite and blob-file stores are opened with. */
+export interface SqliteSettings {
+  readonly maxBytes?: number;
+  readonly inlineLimit?: number;
+  readonly busyTimeout?: number;
 }
 
 let current: Platform | undefined;

@@ -1,0 +1,99 @@
+import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Database, Options } from 'better-sqlite3';
+import { isErrno } from '../blob/blob-files.js';
+import { ensureSchema } from './schema.js';
+
+/** Opens a better-sqlite3 database (tests wrap it to inject faults such as a full disk). */
+export type OpenDatabase = (file: string, options: Options) => Database;
+
+type BetterSqlite = typeof import('better-sqlite3');
+
+let loaded: BetterSqlite | undefined;
+
+/**
+ * Opens `file` with better-sqlite3, loaded on first use: a process that never touches a
+ * persistent tier never loads the native module, and a missing module is a tier fault, not a
+ * failed import.
+ */
+export const openBetterSqlite: OpenDatabase = (file, options) => {
+  loaded ??= createRequire(import.meta.url)('better-sqlite3') as BetterSqlite;
+  return new loaded(file, options);
+};
+
+/** An open database and the file identity it was opened on. */
+export interface Connection {
+  readonly db: Database;
+  /** Inode of the file when it was opened (0 for `:memory:`): tells whether it was moved aside. */
+  readonly inode: number;
+}
+
+export interface ConnectOptions {
+  readonly file: string;
+  readonly busyTimeout: number;
+  readonly open: OpenDatabase;
+}
+
+/**
+ * Opens the database in WAL mode with `synchronous=NORMAL` (a commit is durable against a
+ * process crash; a power loss may drop the last commits, never corrupt) and an explicit busy
+ * timeout, and makes sure the schema is there. Throws what SQLite throws: the caller decides
+ * whether the file is corrupt.
+ */
+export function connect(options: ConnectOptions): Connection {
+  const memory = options.file === ':memory:';
+  if (!memory) mkdirSync(dirname(options.file), { recursive: true });
+  const db = options.open(options.file, { timeout: options.busyTimeout });
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeout))}`);
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    ensureSchema(db);
+    return { db, inode: memory ? 0 : inodeOf(options.file) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** True when SQLite says the file is damaged or is not a database at all. */
+export function isCorruption(error: unknown): boolean {
+  const code = sqliteErrorCode(error);
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
+}
+
+/** The SQLite result code (`SQLITE_BUSY`, `SQLITE_FULL`, ...) of a better-sqlite3 error. */
+export function sqliteErrorCode(error: unknown): string | undefined {
+  return loaded !== undefined && error instanceof loaded.SqliteError ? error.code : undefined;
+}
+
+/**
+ * Moves a damaged database (and its WAL and shared-memory files, which belong to it) aside as
+ * `<file>.corrupt-<time>`, so a fresh one can start and the old one can still be inspected. Does
+ * nothing when the file at that path is no longer the one we opened (another process already
+ * moved it and started afresh). Returns the new name, or undefined.
+ */
+export function moveAside(file: string, inode: number, now: number): string | undefined {
+  if (inode !== 0 && inodeOf(file) !== inode) return undefined;
+  const aside = `${file}.corrupt-${now}`;
+  renameSync(file, aside);
+  for (const suffix of ['-wal', '-shm']) {
+    try {
+      renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+    }
+  }
+  return aside;
+}
+
+/** The inode of `file`, or -1 when it does not exist. */
+export function inodeOf(file: string): number {
+  try {
+    return statSync(file).ino;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return -1;
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** A row as `get` reads it (raw, in column order: no object is built per hit). */
+export type EntryRow = [
+  key: string,
+  codec: string,
+  createdAt: number,
+  expiresAt: number | null,
+  staleUntil: number | null,
+  accessedAt: number,
+  value: string | Buffer | null,
+  blob: string | null,
+];
+
+/** Every statement the store runs, prepared once per connection. */
+export interface Statements {
+  readonly get: Statement<[bigint], EntryRow>;
+  readonly upsert: Statement<
+    [
+      bigint,
+      string,
+      string,
+      string,
+      string,
+      number,
+      number | null,
+      number | null,
+      number,
+      number,
+      unknown,
+      string | null,
+    ]
+  >;
+  /** The blob an entry refers to, before it is replaced (pluck). */
+  readonly blobOf: Statement<[bigint], string | null>;
+  readonly touch: Statement<[number, bigint]>;
+  /** Deletes one entry if its key text matches; returns its blob. */
+  readonly deleteKey: Statement<[bigint, string], { blob: string | null }>;
+  /** Deletes an entry whose blob turned out missing or damaged, unless it was rewritten meanwhile. */
+  readonly deleteBlobRow: Statement<[bigint, string]>;
+  readonly deleteHash: Statement<[bigint], { blob: string | null }>;
+  /** True (1) when some entry still refers to a blob (pluck). */
+  readonly blobUsed: Statement<[string], 1>;
+  readonly blobsOfFn: Statement<[string], string>;
+  readonly allBlobs: Statement<[], string>;
+  readonly clearFn: Statement<[string]>;
+  readonly clearAll: Statement<[]>;
+  /** Total encoded bytes (pluck). */
+  readonly bytes: Statement<[], number>;
+  /** Least recently used entries first (safe integers: the hash comes back as a bigint). */
+  readonly leastRecent: Statement<[number], { hash: bigint; blob: string | null }>;
+  /** Entries past their stale window, oldest first (safe integers). */
+  readonly expired: Statement<[number, number], { hash: bigint; blob: string | null }>;
+  readonly deleteExpired: Statement<[bigint, number]>;
+  /** True (1) when a fresh entry with this key text exists (pluck). */
+  readonly fresh: Statement<[bigint, string, number], 1>;
+  readonly leaseGet: Statement<[bigint], { owner: string; expires_at: number }>;
+  readonly leasePut: Statement<[bigint, string, number]>;
+  readonly leaseDelete: Statement<[bigint, string]>;
+  readonly leasesExpired: Statement<[number]>;
+  readonly functions: Statement<[], { fn: string; entries: number; bytes: number }>;
+}
+
+export function prepare(db: Database): Statements {
+  return {
+    get: db
+      .prepare<[bigint], EntryRow>(
+        'SELECT key, codec, created_at, expires_at, stale_until, accessed_at, value, blob FROM entries WHERE hash = ?',
+      )
+      .raw(true) as unknown as Statement<[bigint], EntryRow>,
+    upsert: db.prepare(
+      `INSERT INTO entries (hash, key, fn, version, codec, created_at, expires_at, stale_until, accessed_at, size, value, blob)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hash) DO UPDATE SET key = excluded.key, fn = excluded.fn, version = excluded.version,
+         codec = excluded.codec, created_at = excluded.created_at, expires_at = excluded.expires_at,
+         stale_until = excluded.stale_until, accessed_at = excluded.accessed_at, size = excluded.size,
+         value = excluded.value, blob = excluded.blob`,
+    ),
+    blobOf: db.prepare<[bigint], string | null>('SELECT blob FROM entries WHERE hash = ?').pluck(),
+    touch: db.prepare('UPDATE entries SET accessed_at = ? WHERE hash = ?'),
+    deleteKey: db.prepare('DELETE FROM entries WHERE hash = ? AND key = ? RETURNING blob'),
+    deleteBlobRow: db.prepare('DELETE FROM entries WHERE hash = ? AND blob = ?'),
+    deleteHash: db.prepare('DELETE FROM entries WHERE hash = ? RETURNING blob'),
+    blobUsed: db.prepare<[string], 1>('SELECT 1 FROM entries WHERE blob = ? LIMIT 1').pluck(),
+    blobsOfFn: db
+      .prepare<[string], string>('SELECT DISTINCT blob FROM entries WHERE fn = ? AND blob IS NOT NULL')
+      .pluck(),
+    allBlobs: db.prepare<[], string>('SELECT DISTINCT blob FROM entries WHERE blob IS NOT NULL').pluck(),
+    clearFn: db.prepare('DELETE FROM entries WHERE fn = ?'),
+    clearAll: db.prepare('DELETE FROM entries'),
+    bytes: db.prepare<[], number>("SELECT value FROM meta WHERE name = 'bytes'").pluck(),
+    leastRecent: db
+      .prepare<[number], { hash: bigint; blob: string | null }>(
+        'SELECT hash, blob FROM entries ORDER BY accessed_at LIMIT ?',
+      )
+      .safeIntegers(true),
+    expired: db
+      .prepare<[number, number], { hash: bigint; blob: string | null }>(
+        'SELECT hash, blob FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ? ORDER BY stale_until LIMIT ?',
+      )
+      .safeIntegers(true),
+    deleteExpired: db.prepare('DELETE FROM entries WHERE hash = ? AND stale_until <= ?'),
+    fresh: db
+      .prepare<[bigint, string, number], 1>(
+        'SELECT 1 FROM entries WHERE hash = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)',
+      )
+      .pluck(),
+    leaseGet: db.prepare('SELECT owner, expires_at FROM leases WHERE hash = ?'),
+    leasePut: db.prepare('INSERT OR REPLACE INTO leases (hash, owner, expires_at) VALUES (?, ?, ?)'),
+    leaseDelete: db.prepare('DELETE FROM leases WHERE hash = ? AND owner = ?'),
+    leasesExpired: db.prepare('DELETE FROM leases WHERE expires_at <= ?'),
+    functions: db.prepare('SELECT fn, COUNT(*) AS entries, SUM(size) AS bytes FROM entries GROUP BY fn ORDER BY fn'),
+  };
+}

@@ -1,0 +1,38 @@
+/** Shared helpers of the persistent-store tests: temp directories, a recording logger, a clock. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+
+/** A fresh directory under the system temp dir, removed after the current test. */
+export function useTempDirs(): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cachet-store-'));
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/** A logger that keeps what it is told. */
+export function recordingLogger(): {
+  warnings: { message: string; cause: unknown }[];
+  warn(message: string, cause?: unknown): void;
+} {
+  const warnings: { message: string; cause: unknown }[] = [];
+  return { warnings, warn: (message, cause) => warnings.push({ message, cause }) };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = 1_000_000): { now: () => number; advance(ms: number): void } {
+  let time = start;
+  return { now: () => time, advance: (ms) => (time += ms) };
+}
+
+/** Waits for the store's group commit (one tick). */
+export function nextTick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
