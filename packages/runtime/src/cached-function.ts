@@ -1,13 +1,17 @@
+export type { FunctionPlan } from './plan.js';
+
 import { pickCodec } from './codec/pick.js';
-import type { Duration } from './config.js';
 import { parseDuration } from './duration.js';
 import { CachetConfigError } from './errors.js';
+import { isFresh, type Times, timesFor } from './expiry.js';
 import { Herd } from './herd.js';
-import { type KeyEncoder, type ResolvedEncoder, reflectiveEncoder, resolveEncoder } from './key/encoder.js';
+import { type ResolvedEncoder, reflectiveEncoder, resolveEncoder } from './key/encoder.js';
+import { entryKey } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
-import { xxh64 } from './key/xxh64.js';
+import { awaitLease } from './lease.js';
 import { MemoryNode, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
+import type { FunctionPlan } from './plan.js';
 import type { Runtime, RuntimeFunction } from './runtime.js';
 import type { ContextCache, Scope } from './scope/scope.js';
 import { Counters, type FunctionStats } from './stats.js';
@@ -15,26 +19,6 @@ import type { CodecName, EntryKey, StoredEntry } from './store.js';
 import { isThenable } from './store.js';
 import type { Tier, TierCounters } from './tier.js';
 import { Verifier } from './verify.js';
-
-/** What compiled code (and `cached()`) tells the runtime about one function. */
-export interface FunctionPlan {
-  /** Stable identity, e.g. `src/users.ts#loadUser`. */
-  readonly id: string;
-  /** Part of every key; bump it to drop old entries. @default '0' */
-  readonly version?: string;
-  /** @default configure({ defaults: { ttl } }), else forever */
-  readonly ttl?: Duration;
-  /** Stale-while-revalidate window after ttl (async functions). @default none */
-  readonly swr?: Duration;
-  /** @default configure({ defaults: { storage } }), else 'tiered' on Node, 'memory' in browsers */
-  readonly storage?: string;
-  /** Whether the function returns a promise. @default true for `async` functions */
-  readonly async?: boolean;
-  /** Codec chosen at build time from the return type. @default picked from each value */
-  readonly codec?: 'json' | 'v8';
-  /** @default the reflective encoder over all arguments */
-  readonly encoder?: KeyEncoder;
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: the wrapped function's own signature is opaque here
 type AnyFunction = (this: unknown, ...args: any[]) => unknown;
@@ -49,12 +33,6 @@ interface KeyedArgs {
   readonly snapshot: unknown;
 }
 
-interface Times {
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly staleUntil: number;
-}
-
 /** Everything one memory miss carries through the tiers. */
 interface Call extends KeyedArgs {
   readonly key: EntryKey | undefined;
@@ -63,10 +41,6 @@ interface Call extends KeyedArgs {
   readonly tiers: readonly Tier[];
   readonly read: boolean;
   readonly write: boolean;
-}
-
-function isFresh(entry: { readonly expiresAt: number }, now: number): boolean {
-  return entry.expiresAt === Number.POSITIVE_INFINITY || entry.expiresAt > now;
 }
 
 /**
@@ -364,8 +338,12 @@ export class CachedFunction implements RuntimeFunction {
     const lease =
       call.read && key !== undefined ? call.tiers.find((tier) => tier.store.acquireLease !== undefined) : undefined;
     if (lease !== undefined && key !== undefined) {
-      const settled = await this.waitForLease(call, lease, key);
-      if (settled !== undefined) return settled.value;
+      const settled = await awaitLease(lease, key, this.rt.config().lease, (entry) => isFresh(entry, this.now()));
+      if (settled !== undefined) {
+        this.counters.herdJoins++;
+        this.fill(call, call.tiers.indexOf(lease), settled, true);
+        return settled.value;
+      }
     }
     try {
       const value = await this.impl.apply(call.self, call.args as unknown[]);
@@ -377,29 +355,6 @@ export class CachedFunction implements RuntimeFunction {
     } finally {
       if (lease !== undefined && key !== undefined) await lease.releaseLease(key);
     }
-  }
-
-  /**
-   * Cross-process herd: take the lease, or wait (polling with back-off) until its owner stores
-   * the entry. The lease's expiry bounds the wait if the owner dies. Returns the owner's entry,
-   * or undefined when this process should compute (it holds the lease, or waited long enough).
-   */
-  private async waitForLease(call: Call, tier: Tier, key: EntryKey): Promise<StoredEntry | undefined> {
-    const { lease } = this.rt.config();
-    const deadline = Date.now() + lease;
-    let delay = 2;
-    while (!(await tier.acquireLease(key, lease))) {
-      if (Date.now() >= deadline) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 100);
-      const entry = await tier.get(key);
-      if (entry !== undefined && isFresh(entry, this.rt.config().now())) {
-        this.counters.herdJoins++;
-        this.fill(call, call.tiers.indexOf(tier), entry, true);
-        return entry;
-      }
-    }
-    return undefined;
   }
 
   /** A sync-declared function returned a promise: treat the call as async from here on. */
@@ -467,16 +422,6 @@ export class CachedFunction implements RuntimeFunction {
     }
   }
 
-  /** When a value stored now in `tier` expires, or undefined when the policy keeps it out. */
-  private timesFor(tier: string, size: number, createdAt: number): Times | undefined {
-    const policy = this.rt.config().policy;
-    const decision = policy === undefined ? true : policy({ fn: this.id, tier, size });
-    if (decision === false) return undefined;
-    const ttl = decision === true ? this.ttl : parseDuration(decision.ttl, `policy ttl of ${this.id}`);
-    const expiresAt = createdAt + ttl;
-    return { createdAt, expiresAt, staleUntil: expiresAt + this.swr };
-  }
-
   private write(tier: Tier, key: EntryKey, entry: StoredEntry): void {
     this.counters.tier(tier.name).writes++;
     void tier.set(key, entry); // guarded: faults are reported by the tier, never thrown here
@@ -506,9 +451,17 @@ export class CachedFunction implements RuntimeFunction {
   }
 
   private entryKey(args: ArrayLike<unknown>, self: unknown, hash: unknown): EntryKey {
-    const argsText = this.encoder.equals === undefined ? String(hash) : this.encoder.text(args, self);
-    const text = `${this.id}\u0000${this.version}\u0000${argsText}`;
-    return { fn: this.id, version: this.version, text, hash: xxh64(text) };
+    // Without `equals`, the hash is the key text itself (reflective and string keys).
+    return entryKey(
+      this.id,
+      this.version,
+      this.encoder.equals === undefined ? String(hash) : this.encoder.text(args, self),
+    );
+  }
+
+  private timesFor(tier: string, size: number, createdAt: number): Times | undefined {
+    const { policy } = this.rt.config();
+    return timesFor({ policy, info: { fn: this.id, tier, size }, createdAt, ttl: this.ttl, swr: this.swr });
   }
 
   private contextTable(context: ContextCache): Table {
