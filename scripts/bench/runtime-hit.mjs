@@ -25,7 +25,7 @@ const encoder = cached(work, {
   key: { text: (a) => `d${a[0]}`, hash: (a) => a[0], snapshot: (a) => a[0], equals: (s, a) => s === a[0] },
 });
 const keys = Array.from({ length: 64 }, (_, i) => i);
-for (const k of keys) [plainMap, reflective, customKey, encoder].forEach((f) => f(k));
+for (const k of keys) for (const f of [plainMap, reflective, customKey, encoder]) f(k);
 print(
   measure('sync hit, one number argument', {
     'plain Map memo': (i) => plainMap(keys[i & 63]),
@@ -80,7 +80,7 @@ const objEncoder = cached(query, {
 });
 const users = Array.from({ length: 32 }, (_, i) => `user-${i}`);
 const fresh = (i) => ({ user: users[i & 31], limit: 10, tags: ['a', 'bb', 'ccc'] });
-for (let i = 0; i < 32; i++) [handWritten, jsonMap, objReflective, objEncoder].forEach((f) => f(fresh(i)));
+for (let i = 0; i < 32; i++) for (const f of [handWritten, jsonMap, objReflective, objEncoder]) f(fresh(i));
 print(
   measure('sync hit, fresh object argument { user, limit, tags: string[] }', {
     'hand-written hash + equality memo': (i) => handWritten(fresh(i)),
