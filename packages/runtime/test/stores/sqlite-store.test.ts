@@ -1,0 +1,240 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store.js';
+import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { entry, entryKey } from '../store-suite.js';
+import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
+
+const tempDir = useTempDirs();
+const stores: Store[] = [];
+const peers: Database.Database[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const db of peers.splice(0)) db.close();
+});
+
+function open(options: Parameters<typeof createSqliteStore>[0]): Store {
+  const store = createSqliteStore(options);
+  stores.push(store);
+  return store;
+}
+
+/** A second connection to the same file, as another process would see it. */
+function peer(dir: string): Database.Database {
+  const db = new Database(join(dir, 'cache.db'), { readonly: true });
+  db.defaultSafeIntegers(true);
+  peers.push(db);
+  return db;
+}
+
+interface Row {
+  hash: bigint;
+  key: string;
+  fn: string;
+  version: string;
+  codec: string;
+  created_at: number;
+  expires_at: number | null;
+  stale_until: number | null;
+  accessed_at: number;
+  size: bigint;
+  value: string | Buffer | null;
+  blob: string | null;
+}
+
+function rows(db: Database.Database): Row[] {
+  return db.prepare('SELECT * FROM entries ORDER BY key').all() as Row[];
+}
+
+describe('sqlite store', () => {
+  it('keeps one row per entry: signed xxh64 address, key text, fn, version, codec, times, size, value', async () => {
+    const dir = tempDir();
+    const clock = manualClock(5000);
+    const store = open({ dir, now: clock.now });
+    const key = entryKey('src/users.ts#load', '[1]', '3');
+    store.set(key, entry({ name: 'Ada' }, 'json', { createdAt: 5000, expiresAt: 65_000, staleUntil: 70_000 }));
+    await store.close();
+    const [row, ...rest] = rows(peer(dir));
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({
+      hash: key.hash,
+      key: key.text,
+      fn: 'src/users.ts#load',
+      version: '3',
+      codec: 'json',
+      created_at: 5000,
+      expires_at: 65_000,
+      stale_until: 70_000,
+      accessed_at: 5000,
+      value: '{"name":"Ada"}',
+      blob: null,
+    });
+    expect(row?.size).toBeGreaterThanOrEqual(BigInt('{"name":"Ada"}'.length + key.text.length));
+  });
+
+  it('stores forever as NULL and reads it back as Infinity', async () => {
+    const dir = tempDir();
+    const store = open({ dir });
+    const key = entryKey('f', 'forever');
+    store.set(key, entry(1));
+    await store.close();
+    expect(rows(peer(dir))[0]).toMatchObject({ expires_at: null, stale_until: null });
+    const again = open({ dir });
+    expect(again.get(key)).toMatchObject({ expiresAt: Number.POSITIVE_INFINITY, staleUntil: Number.POSITIVE_INFINITY });
+  });
+
+  it('opens in WAL mode with synchronous=NORMAL and the configured busy timeout', () => {
+    const dir = tempDir();
+    let opened: Database.Database | undefined;
+    const store = open({
+      dir,
+      busyTimeout: 1234,
+      open: (file, options) => (opened = new Database(file, options)),
+    });
+    store.get(entryKey('f', 'x'));
+    expect(opened?.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(opened?.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(opened?.pragma('busy_timeout', { simple: true })).toBe(1234);
+  });
+
+  it('groups the writes of one tick into one transaction, and reads see them before it commits', async () => {
+    const dir = tempDir();
+    const store = open({ dir });
+    store.get(entryKey('f', 'open')); // opens the database
+    const db = peer(dir);
+    for (let i = 0; i < 50; i++) store.set(entryKey('f', `k${i}`), entry(i));
+    expect(rows(db)).toHaveLength(0); // nothing committed yet
+    expect(store.get(entryKey('f', 'k7'))?.value).toBe(7); // but visible to this store
+    const before = db.pragma('data_version', { simple: true });
+    await nextTick();
+    expect(rows(db)).toHaveLength(50);
+    // One commit by another connection bumps data_version once per transaction observed.
+    expect(Number(db.pragma('data_version', { simple: true })) - Number(before)).toBe(1);
+  });
+
+  it('commits pending writes on close', async () => {
+    const dir = tempDir();
+    const store = createSqliteStore({ dir });
+    store.set(entryKey('f', 'a'), entry('kept'));
+    await store.close();
+    const again = open({ dir });
+    expect(again.get(entryKey('f', 'a'))?.value).toBe('kept');
+  });
+
+  it('keeps values inline up to the inline limit and spills larger ones to a blob file', async () => {
+    const dir = tempDir();
+    const store = open({ dir, inlineLimit: 100 });
+    const small = entryKey('f', 'small');
+    const large = entryKey('f', 'large');
+    store.set(small, entry('x'.repeat(50)));
+    store.set(large, entry('y'.repeat(500)));
+    await nextTick();
+    const [l, s] = rows(peer(dir));
+    expect(s).toMatchObject({ key: small.text, blob: null });
+    expect(l?.value).toBeNull();
+    expect(l?.blob).toMatch(/^[0-9a-f]{32}$/);
+    expect(store.get(large)?.value).toBe('y'.repeat(500));
+  });
+
+  it('drops an entry that fails to decode, warns once, and misses', async () => {
+    const dir = tempDir();
+    const logger = recordingLogger();
+    const store = open({ dir, warn: logger.warn });
+    const [a, b] = [entryKey('f', 'a'), entryKey('f', 'b')];
+    store.set(a, entry('A'));
+    store.set(b, entry('B'));
+    await store.close();
+    stores.splice(0);
+    const writer = new Database(join(dir, 'cache.db'));
+    writer.prepare("UPDATE entries SET value = '{broken'").run();
+    writer.close();
+    const again = open({ dir, warn: logger.warn });
+    expect(again.get(a)).toBeUndefined();
+    expect(again.get(b)).toBeUndefined();
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]?.message).toMatch(/failed to decode/);
+    expect(rows(peer(dir))).toHaveLength(0);
+  });
+
+  it('refuses the live codec: it never reaches a persistent store', () => {
+    const store = open({ dir: tempDir() });
+    expect(() => store.set(entryKey('f', 'a'), entry({}, 'live'))).toThrow(/live/);
+  });
+
+  it('removes least recently used entries first when over the size limit', async () => {
+    const dir = tempDir();
+    const clock = manualClock();
+    const store = open({ dir, maxBytes: 10_000, now: clock.now });
+    const keys = Array.from({ length: 8 }, (_, i) => entryKey('f', `k${i}`));
+    for (const key of keys) {
+      store.set(key, entry('v'.repeat(1000)));
+      await nextTick();
+      clock.advance(120_000);
+    }
+    // k0 is the oldest write, but reading it makes it recently used.
+    expect(store.get(keys[0]!)?.value).toHaveLength(1000);
+    clock.advance(120_000);
+    for (let i = 8; i < 12; i++) {
+      store.set(entryKey('f', `k${i}`), entry('v'.repeat(1000)));
+      await nextTick();
+      clock.advance(120_000);
+    }
+    const kept = rows(peer(dir)).map((row) => row.key);
+    const bytes = peer(dir).prepare("SELECT value FROM meta WHERE name = 'bytes'").pluck().get() as bigint;
+    expect(Number(bytes)).toBeLessThanOrEqual(10_000);
+    expect(kept).toContain(keys[0]!.text);
+    expect(kept).not.toContain(keys[1]!.text);
+    expect(kept).toContain(entryKey('f', 'k11').text);
+  });
+
+  it('removes entries past their stale window with gc, and keeps stale-while-revalidate ones', async () => {
+    const clock = manualClock(10_000);
+    const store = open({ dir: tempDir(), now: clock.now });
+    store.set(entryKey('f', 'dead'), entry(1, 'json', { expiresAt: 11_000, staleUntil: 12_000 }));
+    store.set(entryKey('f', 'stale'), entry(2, 'json', { expiresAt: 11_000, staleUntil: 99_000 }));
+    store.set(entryKey('f', 'forever'), entry(3));
+    clock.advance(5000);
+    expect(store.gc?.()).toBe(1);
+    expect(store.get(entryKey('f', 'dead'))).toBeUndefined();
+    expect(store.get(entryKey('f', 'stale'))?.value).toBe(2);
+    expect(store.get(entryKey('f', 'forever'))?.value).toBe(3);
+  });
+
+  it('reports entries and bytes per function', async () => {
+    const store = open({ dir: tempDir() });
+    store.set(entryKey('f', 'a'), entry('x'));
+    store.set(entryKey('f', 'b'), entry('y'));
+    store.set(entryKey('g', 'a'), entry('z'));
+    const infos = (await store.functions?.()) ?? [];
+    expect(infos.map(({ fn, entries }) => [fn, entries])).toEqual([
+      ['f', 2],
+      ['g', 1],
+    ]);
+    expect(infos[0]?.bytes).toBeGreaterThan(0);
+  });
+
+  it('takes a lease once per key until it is released or expires', async () => {
+    const dir = tempDir();
+    const [one, two] = [open({ dir }), open({ dir })];
+    const key = entryKey('f', 'herd');
+    expect(one.acquireLease?.(key, 60_000)).toBe(true);
+    expect(two.acquireLease?.(key, 60_000)).toBe(false);
+    expect(one.acquireLease?.(key, 60_000)).toBe(true); // the owner may renew
+    one.releaseLease?.(key);
+    expect(two.acquireLease?.(key, 1)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // leases are wall-clock: a 1 ms lease lapses
+    expect(one.acquireLease?.(key, 60_000)).toBe(true);
+  });
+
+  it('refuses a lease on a key whose fresh entry another process just stored', () => {
+    const dir = tempDir();
+    const [one, two] = [open({ dir }), open({ dir })];
+    const key = entryKey('f', 'herd');
+    expect(one.acquireLease?.(key, 60_000)).toBe(true);
+    one.set(key, entry('done'));
+    one.releaseLease?.(key); // commits the entry, then frees the lease
+    expect(two.acquireLease?.(key, 60_000)).toBe(false);
+    expect(two.get(key)?.value).toBe('done');
+  });
+});
