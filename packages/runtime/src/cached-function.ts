@@ -31,6 +31,8 @@ interface KeyedArgs {
   readonly args: ArrayLike<unknown>;
   readonly hash: unknown;
   readonly snapshot: unknown;
+  /** The entry's address, when the call built one (it has persistent tiers). */
+  readonly key?: EntryKey | undefined;
 }
 
 /** Everything one memory miss carries through the tiers. */
@@ -169,6 +171,22 @@ export class CachedFunction implements RuntimeFunction {
 
   clearMemory(): void {
     this.ownTable.clear();
+  }
+
+  /**
+   * Drops what another process invalidated from this process's memory tier: the entry with key
+   * text `text`, or every entry when `text` is undefined. Entries whose key text was never built
+   * (memory-only functions) cannot have been shared, so they are not looked at.
+   */
+  dropMemory(text: string | undefined): void {
+    if (text === undefined) return this.clearMemory();
+    for (let node of this.ownTable.map.values()) {
+      while (node !== undefined) {
+        const next: MemoryNode | undefined = node.chain;
+        if (node.keyText === text) this.ownTable.remove(node);
+        node = next as MemoryNode;
+      }
+    }
   }
 
   /** Keys in flight right now (the herd); zero when idle. */
@@ -442,6 +460,7 @@ export class CachedFunction implements RuntimeFunction {
       times.staleUntil,
       times.createdAt,
     );
+    node.keyText = call.key?.text;
     if (async) node.promise = Promise.resolve(value);
     table.insert(node);
   }

@@ -2,8 +2,9 @@ import type { EntryKey, StoredEntry } from './store.js';
 import type { Tier } from './tier.js';
 
 /**
- * The cross-process herd, from the waiting side: take the lease on `key`, or wait (polling with
- * back-off) until its owner stores a fresh entry. The lease's own expiry bounds the wait if the
+ * The cross-process herd, from the waiting side: take the lease on `key`, or wait until its
+ * owner stores a fresh entry — woken by the store's `changed` notice where it has one, else
+ * polling with back-off. The lease's own expiry bounds the wait if the
  * owner dies, and so does `leaseMs` here. Returns the owner's entry, or undefined when this
  * process should compute (it holds the lease now, or it waited long enough).
  */
@@ -17,7 +18,9 @@ export async function awaitLease(
   let delay = 2;
   while (!(await tier.acquireLease(key, leaseMs))) {
     if (Date.now() >= deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    const { store } = tier;
+    if (store.changed !== undefined) await store.changed(key, delay * 8);
+    else await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 100);
     const entry = await tier.get(key);
     if (entry !== undefined && isFresh(entry)) return entry;

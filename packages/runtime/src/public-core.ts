@@ -30,6 +30,15 @@ export { xxh64, xxh64Hex } from './key/xxh64.js';
 export { withCacheContext, withCacheOptions } from './scope/api.js';
 export type { CallOptions } from './scope/scope.js';
 export type { FunctionStats } from './stats.js';
-export type { CodecName, EntryKey, MaybePromise, Store, StoredEntry, StoreFunctionInfo } from './store.js';
+export type {
+  CodecName,
+  EntryKey,
+  Invalidation,
+  InvalidationListener,
+  MaybePromise,
+  Store,
+  StoredEntry,
+  StoreFunctionInfo,
+} from './store.js';
 export { createMemoryStore } from './stores/memory-store.js';
 export type { TierCounters } from './tier.js';

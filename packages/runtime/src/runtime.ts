@@ -4,7 +4,7 @@ import { CachetConfigError } from './errors.js';
 import { MemoryTier } from './memory/memory-tier.js';
 import { platform } from './platform.js';
 import type { ScopeStorage } from './scope/scope.js';
-import type { Store } from './store.js';
+import type { Invalidation, Store } from './store.js';
 import { Tier, type TierHost } from './tier.js';
 
 /** The tiers one storage name resolves to: the process memory tier or not, then stores in order. */
@@ -17,6 +17,8 @@ export interface Storage {
 export interface RuntimeFunction {
   readonly id: string;
   clearMemory(): void;
+  /** Drops one entry (by key text) or all entries from the memory tier. */
+  dropMemory(text: string | undefined): void;
 }
 
 /**
@@ -111,6 +113,15 @@ export class Runtime implements TierHost {
     for (const result of results) if (result.status === 'rejected') this.warn('a store failed to close', result.reason);
   }
 
+  /** The invalidation bus: another process invalidated entries; drop them from memory here. */
+  private dropRemote({ fn, text }: Invalidation): void {
+    if (fn === undefined) {
+      this.memory.clear();
+      return;
+    }
+    for (const one of this.functions) if (one.id === fn) one.dropMemory(text);
+  }
+
   private resolveStorage(name: string, seen: string[]): Storage {
     if (seen.includes(name))
       throw new CachetConfigError(`storage "${name}" refers to itself (${[...seen, name].join(' -> ')})`);
@@ -162,6 +173,7 @@ export class Runtime implements TierHost {
     if (tier === undefined) {
       tier = new Tier(store, this);
       this.tiers.set(store, tier);
+      store.subscribe?.((invalidation) => this.dropRemote(invalidation));
     }
     return tier;
   }

@@ -74,11 +74,33 @@ export interface Store {
   acquireLease?(key: EntryKey, ms: number): MaybePromise<boolean>;
   /** Gives up a lease taken with `acquireLease`. */
   releaseLease?(key: EntryKey): MaybePromise<void>;
+  /**
+   * Resolves when the entry for `key` may have changed in another process (a pub/sub notice),
+   * or after `ms` at the latest. Lease waiters use it to wake at once instead of polling.
+   */
+  changed?(key: EntryKey, ms: number): Promise<void>;
+  /**
+   * The invalidation bus: the runtime subscribes once, when it first uses the store; the store
+   * calls `listener` when another process invalidated or cleared entries, and the runtime drops
+   * them from its memory tier. The store publishes its own `delete` and `clear` to the others.
+   */
+  subscribe?(listener: InvalidationListener): void;
   /** Removes expired entries and orphaned data; returns how many were removed. */
   gc?(): MaybePromise<number>;
   /** Per-function entry counts and sizes. */
   functions?(): MaybePromise<StoreFunctionInfo[]>;
 }
+
+/**
+ * What another process invalidated: one entry (`fn` and `text`), every entry of a function
+ * (`fn` alone), or everything (neither).
+ */
+export interface Invalidation {
+  readonly fn?: string;
+  readonly text?: string;
+}
+
+export type InvalidationListener = (invalidation: Invalidation) => void;
 
 /** True when `value` is a promise-like (a thenable). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -28,6 +28,8 @@ export class MemoryNode {
   /** LRU neighbours: `newer` is towards the most recently used end. */
   newer: MemoryNode | undefined = undefined;
   older: MemoryNode | undefined = undefined;
+  /** The entry's key text, when one was built (the function has persistent tiers). */
+  keyText: string | undefined = undefined;
   /** Set on every hit; cleared when eviction gives the node its second chance. */
   visited = false;
   /** The promise handed to callers of an async function, made once on the first hit. */
