@@ -1,0 +1,83 @@
+/**
+ * `npm run bench`: runs every scenario for Cachet and its peers in one process, then rewrites
+ * docs/benchmarks.md and docs/benchmarks.svg. `--smoke` runs each scenario briefly and only
+ * checks results (what CI does); `--only <text>` runs the scenarios whose title contains it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configure } from '@cachet/runtime';
+import { markdown, svg } from './report.mjs';
+import { fidelity } from './scenarios/fidelity.mjs';
+import { herd } from './scenarios/herd.mjs';
+import { asyncHit, missUnderEviction, numberHit, objectHit } from './scenarios/memory-hits.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const scenarios = [
+  (o) => numberHit(o),
+  (o) => objectHit(o),
+  (o) => objectHit({ ...o, reorder: true }),
+  (o) => asyncHit(o),
+  (o) => missUnderEviction(o),
+  () => herd(),
+  () => fidelity(),
+];
+
+export async function runAll({ smoke = false, only } = {}) {
+  configure({ memory: { maxEntries: 10_000 } });
+  const results = [];
+  for (const scenario of scenarios) {
+    const result = await scenario({ smoke });
+    if (only !== undefined && !result.title.toLowerCase().includes(only.toLowerCase())) continue;
+    results.push(result);
+    if (!smoke) process.stderr.write(`done: ${result.title}\n`);
+  }
+  return results;
+}
+
+function versions() {
+  const read = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const names = [
+    'memoizee',
+    'moize',
+    'p-memoize',
+    'lru-cache',
+    'async-cache-dedupe',
+    'bentocache',
+    'better-sqlite3',
+    'xxhash-wasm',
+  ];
+  return {
+    node: process.version,
+    '@cachet/runtime': read('@cachet/runtime'),
+    ...Object.fromEntries(names.map((n) => [n, read(n)])),
+  };
+}
+
+function machine() {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const smoke = args.includes('--smoke');
+  const onlyAt = args.indexOf('--only');
+  const results = await runAll({ smoke, only: onlyAt === -1 ? undefined : args[onlyAt + 1] });
+  const bad = results.flatMap((r) =>
+    r.rows.filter((row) => row.correct === false).map((row) => `${r.title}: ${row.name}`),
+  );
+  const report = { machine: machine(), versions: versions(), results, date: new Date().toISOString().slice(0, 10) };
+  if (smoke) {
+    console.log(
+      bad.length === 0 ? 'bench smoke: every scenario returned correct values' : `wrong values:\n${bad.join('\n')}`,
+    );
+  } else {
+    writeFileSync(join(root, 'docs/benchmarks.md'), markdown(report));
+    writeFileSync(join(root, 'docs/benchmarks.svg'), svg(report));
+    console.log(markdown(report));
+  }
+  process.exit(bad.length === 0 ? 0 : 1);
+}
