@@ -1,1 +1,14 @@
-export {};
+/**
+ * @cachet/compiler: finds `@cached` functions, derives key encoders from their parameter types,
+ * and rewrites the source to call `@cachet/runtime`. Front ends: `@cachet/compiler/ts-patch`
+ * (tsc) and `unplugin-cachet` (bundlers), both through `createCompiler`.
+ */
+export type { Annotation } from './annotation.js';
+export { parseAnnotation } from './annotation.js';
+export type { CachetDiagnostic, DiagnosticCode } from './diagnostics.js';
+export { codes, formatMessage } from './diagnostics.js';
+export type { CachetOptions, ResolvedOptions } from './options.js';
+export { resolveOptions } from './options.js';
+export type { CachedFunctionPlan, KeyNode, KeyPlan, ParamKey } from './plan.js';
+export type { CachetCompiler, CompilerProps, TransformProps, TransformResult } from './transform.js';
+export { createCompiler } from './transform.js';

@@ -1,0 +1,81 @@
+/** What type analysis carries while it walks one function's parameter types. */
+import type ts from 'typescript';
+import { CachetCompileError, type Span } from '../diagnostics.js';
+import type { KeyNode } from '../plan.js';
+
+export type TS = typeof import('typescript');
+
+export interface AnalysisContext {
+  readonly ts: TS;
+  readonly checker: ts.TypeChecker;
+  readonly program: ts.Program | undefined;
+  /** Named helpers for recursive types, shared by the functions of one file. */
+  readonly helpers: Map<string, KeyNode>;
+  /** Types being analysed right now (to find recursion), with the helper name they would get. */
+  readonly active: Map<ts.Type, { readonly name: string; used: boolean }>;
+  /** Recursive types already turned into helpers. */
+  readonly named: Map<ts.Type, KeyNode>;
+  /** Files whose declarations the analysis read: a change there should re-transform this file. */
+  readonly dependencies: Set<string>;
+  readonly warnings: CachetCompileError[];
+  /** Where findings about the current parameter point. */
+  span: Span;
+}
+
+export function createContext(props: {
+  ts: TS;
+  checker: ts.TypeChecker;
+  program: ts.Program | undefined;
+}): AnalysisContext {
+  return {
+    ...props,
+    helpers: new Map(),
+    active: new Map(),
+    named: new Map(),
+    dependencies: new Set(),
+    warnings: [],
+    span: { start: 0, end: 0 },
+  };
+}
+
+/** A type that cannot be part of a key: an error naming the parameter and suggesting `ignore=`. */
+export function unkeyable(ctx: AnalysisContext, path: Path, what: string, why: string): CachetCompileError {
+  const hint =
+    path.param === 'this'
+      ? 'leave the instance out of the key with ignore=this, or give the class a [cacheKey]() method'
+      : `leave it out of the key with ignore=${path.param}, or give its class a [cacheKey]() method`;
+  return new CachetCompileError(
+    'CACHET_E_UNKEYABLE',
+    `${describe(path)} cannot be part of a cache key: ${what} ${why}`,
+    hint,
+    ctx.span,
+  );
+}
+
+/** `any`, `unknown` or a type parameter: the reflective encoder, and a warning. */
+export function reflective(ctx: AnalysisContext, path: Path, what: string): KeyNode {
+  ctx.warnings.push(
+    new CachetCompileError(
+      'CACHET_W_REFLECTIVE',
+      `${describe(path)} is ${what}: its key uses the reflective encoder (slower, and a value's excess properties count)`,
+      'give it a concrete type to get a generated encoder',
+      ctx.span,
+    ),
+  );
+  return { kind: 'reflect' };
+}
+
+/** Where in a parameter a type sits, for messages: `parameter opts (at .items[])`. */
+export interface Path {
+  readonly param: string;
+  readonly at: string;
+}
+
+export function describe(path: Path): string {
+  const subject = path.param === 'this' ? '`this`' : `parameter ${path.param}`;
+  return path.at === '' ? subject : `${subject} (at ${path.at})`;
+}
+
+export function child(path: Path, suffix: string): Path {
+  return { param: path.param, at: path.at + suffix };
+}

@@ -1,0 +1,152 @@
+/**
+ * Unions: members are told apart at run time by their kind (typeof, Array.isArray, instanceof),
+ * so members of one kind are merged: several object types become one object over all their
+ * properties, or a switch on a discriminant property when they have one.
+ */
+import type ts from 'typescript';
+import { type KeyNode, type PropertyKey, type RuntimeKind, runtimeKind } from '../plan.js';
+import { builtinName, cacheKeyMethod } from './builtins.js';
+import type { AnalysisContext, Path } from './context.js';
+import { keyOf } from './key.js';
+
+/** A union type → one node (a single kind) or a `union` node with one member per kind. */
+export function unionOf(ctx: AnalysisContext, type: ts.UnionType, path: Path): KeyNode {
+  const objects = type.types.filter((member) => isPlainObject(ctx, member));
+  const discriminant = objects.length >= 2 ? findDiscriminant(ctx, objects) : undefined;
+  if (discriminant === undefined) return mergeKeys(type.types.map((member) => keyOf(ctx, member, path)));
+  const cases = objects.map((member) => ({
+    values: literalValues(ctx, ctx.checker.getTypeOfSymbol(member.getProperty(discriminant) as ts.Symbol)) ?? [],
+    node: keyOf(ctx, member, path),
+  }));
+  const others = type.types.filter((member) => !objects.includes(member)).map((member) => keyOf(ctx, member, path));
+  return mergeKeys([...others, { kind: 'discriminated', property: discriminant, cases }]);
+}
+
+function isPlainObject(ctx: AnalysisContext, type: ts.Type): boolean {
+  return (
+    (type.flags & ctx.ts.TypeFlags.Object) !== 0 &&
+    !ctx.checker.isArrayType(type) &&
+    !ctx.checker.isTupleType(type) &&
+    builtinName(ctx, type) === undefined &&
+    type.getCallSignatures().length === 0 &&
+    ctx.checker.getIndexInfosOfType(type).length === 0 &&
+    cacheKeyMethod(type) === undefined
+  );
+}
+
+/** A property every member declares (required) with literal types no two members share. */
+function findDiscriminant(ctx: AnalysisContext, members: readonly ts.Type[]): string | undefined {
+  const first = members[0] as ts.Type;
+  for (const property of first.getProperties()) {
+    const name = property.getName();
+    const seen = new Set<string | number | boolean>();
+    const ok = members.every((member) => {
+      const own = member.getProperty(name);
+      if (own === undefined || own.flags & ctx.ts.SymbolFlags.Optional) return false;
+      const values = literalValues(ctx, ctx.checker.getTypeOfSymbol(own));
+      if (values === undefined || values.some((v) => seen.has(v))) return false;
+      for (const v of values) seen.add(v);
+      return true;
+    });
+    if (ok) return name;
+  }
+  return undefined;
+}
+
+function literalValues(ctx: AnalysisContext, type: ts.Type): (string | number | boolean)[] | undefined {
+  const values: (string | number | boolean)[] = [];
+  for (const member of type.isUnion() ? type.types : [type]) {
+    if (member.isStringLiteral() || member.isNumberLiteral()) values.push(member.value);
+    else if (member.flags & ctx.ts.TypeFlags.BooleanLiteral) values.push(ctx.checker.typeToString(member) === 'true');
+    else return undefined;
+  }
+  return values;
+}
+
+const ORDER: readonly string[] = [
+  'string',
+  'number',
+  'boolean',
+  'bigint',
+  'null',
+  'undefined',
+  'array',
+  'date',
+  'map',
+  'set',
+];
+
+function rank(kind: string): number {
+  const i = ORDER.indexOf(kind);
+  if (i !== -1) return i;
+  return kind.startsWith('typedArray:') ? ORDER.length : ORDER.length + 1;
+}
+
+/** Nodes for values that may sit in one position → one node, merging members of the same kind. */
+export function mergeKeys(nodes: readonly KeyNode[]): KeyNode {
+  const flat = nodes.flatMap((node) => (node.kind === 'union' ? node.members : [node]));
+  const groups = new Map<RuntimeKind, KeyNode[]>();
+  for (const node of flat) {
+    const kind = runtimeKind(node) as RuntimeKind;
+    if (kind === 'opaque') return { kind: 'reflect' };
+    const group = groups.get(kind) ?? [];
+    if (!group.some((other) => same(other, node))) group.push(node);
+    groups.set(kind, group);
+  }
+  const members = [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([kind, group]) => (group.length === 1 ? (group[0] as KeyNode) : mergeSameKind(kind, group)));
+  if (members.some((member) => member.kind === 'reflect')) return { kind: 'reflect' };
+  return members.length === 1 ? (members[0] as KeyNode) : { kind: 'union', members };
+}
+
+function same(a: KeyNode, b: KeyNode): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function mergeSameKind(kind: RuntimeKind, group: KeyNode[]): KeyNode {
+  if (group.some((node) => node.kind === 'ref')) return { kind: 'reflect' };
+  if (kind === 'array') return { kind: 'array', element: mergeKeys(group.flatMap(elementsOf)) };
+  if (kind === 'map') {
+    const maps = group as Extract<KeyNode, { kind: 'map' }>[];
+    return { kind: 'map', key: mergeKeys(maps.map((m) => m.key)), value: mergeKeys(maps.map((m) => m.value)) };
+  }
+  if (kind === 'set') return { kind: 'set', element: mergeKeys(group.map((s) => (s as { element: KeyNode }).element)) };
+  if (kind === 'object') return mergeObjects(group);
+  return group[0] as KeyNode;
+}
+
+function elementsOf(node: KeyNode): KeyNode[] {
+  if (node.kind === 'array') return [node.element];
+  if (node.kind === 'tuple') return [...node.elements, ...(node.rest === undefined ? [] : [node.rest])];
+  return [node];
+}
+
+/** Object types without a discriminant: one object over every member's properties. */
+function mergeObjects(group: KeyNode[]): KeyNode {
+  const objects = group.flatMap((node) => (node.kind === 'discriminated' ? node.cases.map((c) => c.node) : [node]));
+  if (objects.some((node) => node.kind === 'record' || node.kind === 'ref')) {
+    const values = objects.flatMap((node) =>
+      node.kind === 'record' ? [node.value] : node.kind === 'object' ? node.properties.map((p) => p.node) : [],
+    );
+    return objects.some((node) => node.kind === 'ref')
+      ? { kind: 'reflect' }
+      : { kind: 'record', value: mergeKeys(values) };
+  }
+  const byName = new Map<string, { nodes: KeyNode[]; optional: boolean; count: number }>();
+  for (const node of objects as Extract<KeyNode, { kind: 'object' }>[]) {
+    for (const property of node.properties) {
+      const entry = byName.get(property.name) ?? { nodes: [], optional: false, count: 0 };
+      entry.nodes.push(property.node);
+      entry.optional ||= property.optional;
+      entry.count++;
+      byName.set(property.name, entry);
+    }
+  }
+  const properties: PropertyKey[] = [...byName.entries()].map(([name, entry]) => ({
+    name,
+    optional: entry.optional || entry.count < objects.length,
+    node: mergeKeys(entry.count < objects.length ? [...entry.nodes, { kind: 'undefined' }] : entry.nodes),
+  }));
+  return { kind: 'object', properties };
+}

@@ -1,0 +1,170 @@
+/**
+ * The annotation's options: `name=value` separated by spaces or commas, or the positional short
+ * form `@cached 10m 2 sqlite` (ttl, version, storage; any prefix). Every mistake becomes a
+ * `CachetCompileError` with the span of the offending token.
+ */
+import { CachetCompileError, type Span } from './diagnostics.js';
+import type { Tag } from './tag.js';
+
+export interface Annotation {
+  readonly ttl?: string;
+  readonly version?: string;
+  readonly storage?: string;
+  readonly swr?: string;
+  readonly id?: string;
+  /** Parameter names (or `this`) left out of the key, with where each was written. */
+  readonly ignore: readonly { readonly name: string; readonly span: Span }[];
+}
+
+export const BUILTIN_STORAGES = ['memory', 'sqlite', 'fs', 'tiered'] as const;
+const OPTIONS = ['ttl', 'version', 'storage', 'swr', 'ignore', 'id'] as const;
+const POSITIONAL = ['ttl', 'version', 'storage'] as const;
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d)|forever)$/;
+const IDENTIFIER = /^[A-Za-z_][\w-]*$/;
+
+type OptionName = (typeof OPTIONS)[number];
+
+interface Token {
+  readonly text: string;
+  readonly span: Span;
+  /** Joined to the previous token by a comma without spaces (`ignore=a,b`). */
+  readonly commaJoined: boolean;
+}
+
+function tokenize(tag: Tag): Token[] {
+  const tokens: Token[] = [];
+  const pattern = /[^\s,]+/g;
+  for (let match = pattern.exec(tag.options); match !== null; match = pattern.exec(tag.options)) {
+    const start = tag.optionsStart + match.index;
+    const before = tag.options.slice(0, match.index);
+    tokens.push({
+      text: match[0],
+      span: { start, end: start + match[0].length },
+      commaJoined: /[^\s,],$/.test(before),
+    });
+  }
+  return tokens;
+}
+
+/** Parses the tag's options; returns the annotation and every mistake found. */
+export function parseAnnotation(tag: Tag): { annotation: Annotation; errors: CachetCompileError[] } {
+  const values = new Map<OptionName, Token>();
+  const ignore: { name: string; span: Span }[] = [];
+  const errors: CachetCompileError[] = [];
+  let positional = 0;
+  let last: OptionName | undefined;
+  for (const token of tokenize(tag)) {
+    const eq = token.text.indexOf('=');
+    if (eq === -1) {
+      if (last === 'ignore' && token.commaJoined) {
+        ignore.push({ name: token.text, span: token.span });
+      } else if (last !== undefined || positional >= POSITIONAL.length) {
+        errors.push(misplacedPositional(token, last));
+      } else {
+        set(POSITIONAL[positional++] as OptionName, token);
+      }
+      continue;
+    }
+    const name = token.text.slice(0, eq);
+    const value = token.text.slice(eq + 1);
+    const valueToken: Token = {
+      ...token,
+      text: value,
+      span: { start: token.span.start + eq + 1, end: token.span.end },
+    };
+    if (!(OPTIONS as readonly string[]).includes(name)) {
+      errors.push(unknownOption(name, token.span));
+      last = undefined;
+      continue;
+    }
+    last = name as OptionName;
+    if (name === 'ignore') {
+      for (const part of value === '' ? [] : [valueToken]) ignore.push({ name: part.text, span: part.span });
+      if (value === '') errors.push(emptyValue(name, token.span));
+      continue;
+    }
+    set(name as OptionName, valueToken);
+  }
+
+  function set(name: OptionName, token: Token): void {
+    if (values.has(name)) {
+      errors.push(
+        new CachetCompileError('CACHET_E_DUPLICATE_OPTION', `option ${name} is given twice`, 'keep one', token.span),
+      );
+      return;
+    }
+    const error = check(name, token);
+    if (error !== undefined) errors.push(error);
+    else values.set(name, token);
+  }
+
+  const value = (name: OptionName): string | undefined => values.get(name)?.text;
+  const annotation: Annotation = {
+    ...optional('ttl', value('ttl')),
+    ...optional('version', value('version')),
+    ...optional('storage', value('storage')),
+    ...optional('swr', value('swr')),
+    ...optional('id', value('id')),
+    ignore,
+  };
+  return { annotation, errors };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function check(name: OptionName, token: Token): CachetCompileError | undefined {
+  const value = token.text;
+  if (value === '') return emptyValue(name, token.span);
+  if ((name === 'ttl' || name === 'swr') && !DURATION.test(value)) {
+    const storageHint = (BUILTIN_STORAGES as readonly string[]).includes(value)
+      ? ` (for storage, write storage=${value})`
+      : '';
+    return new CachetCompileError(
+      'CACHET_E_BAD_DURATION',
+      `${name} "${value}" is not a duration`,
+      `use a number and a unit: 250ms, 30s, 10m, 12h, 7d, or forever${storageHint}`,
+      token.span,
+    );
+  }
+  if (name === 'storage' && !(BUILTIN_STORAGES as readonly string[]).includes(value) && !IDENTIFIER.test(value)) {
+    return new CachetCompileError(
+      'CACHET_E_BAD_STORAGE',
+      `storage "${value}" is neither a built-in storage nor a store name`,
+      'use memory, sqlite, fs, tiered, or the name of a store registered with configure({ stores })',
+      token.span,
+    );
+  }
+  return undefined;
+}
+
+function emptyValue(name: string, span: Span): CachetCompileError {
+  return new CachetCompileError(
+    'CACHET_E_BAD_OPTION_VALUE',
+    `option ${name} has no value`,
+    `write ${name}=<value>`,
+    span,
+  );
+}
+
+function unknownOption(name: string, span: Span): CachetCompileError {
+  const near = OPTIONS.find((option) => option.startsWith(name.slice(0, 2).toLowerCase()));
+  return new CachetCompileError(
+    'CACHET_E_UNKNOWN_OPTION',
+    `unknown option "${name}"`,
+    `${near === undefined ? '' : `did you mean ${near}? `}options are ${OPTIONS.join(', ')}`,
+    span,
+  );
+}
+
+function misplacedPositional(token: Token, last: OptionName | undefined): CachetCompileError {
+  return new CachetCompileError(
+    'CACHET_E_UNKNOWN_OPTION',
+    last === undefined
+      ? `too many positional options at "${token.text}"`
+      : `positional option "${token.text}" after ${last}=`,
+    'positional options are ttl, version and storage, in that order, before any name=value option',
+    token.span,
+  );
+}

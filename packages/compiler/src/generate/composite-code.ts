@@ -1,0 +1,357 @@
+/** Step 4a, continued: the helper functions of composite key nodes (objects, arrays, unions, ...). */
+import { type KeyNode, runtimeKind } from '../plan.js';
+import { type HelperNames, isPrimitive, type KeyCode } from './key-code.js';
+import { prelude, property, RUNTIME } from './names.js';
+
+type Node<K extends KeyNode['kind']> = Extract<KeyNode, { kind: K }>;
+
+interface Bodies {
+  readonly hash: string;
+  readonly snapshot: string;
+  readonly equals: string;
+  readonly text: string;
+  /** Extra functions (a union's kind test). */
+  readonly extra?: string;
+}
+
+/** The four functions (hash, snapshot, equals, text) of one composite node. */
+export function compositeHelper(code: KeyCode, node: KeyNode, names: HelperNames, base: string): string {
+  const bodies = bodiesOf(code, node, base);
+  const fn = (name: string, params: string, body: string): string =>
+    `function ${name}(${params}) {\n${indent(body)}\n}\n`;
+  return (
+    (bodies.extra ?? '') +
+    fn(names.hash, 'h, v', bodies.hash) +
+    fn(names.snapshot, 'v', bodies.snapshot) +
+    fn(names.equals, 's, v', bodies.equals) +
+    fn(names.text, 'v', bodies.text)
+  );
+}
+
+function indent(body: string): string {
+  return body
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+}
+
+function bodiesOf(code: KeyCode, node: KeyNode, base: string): Bodies {
+  switch (node.kind) {
+    case 'object':
+      return objectBodies(code, node);
+    case 'union':
+      return unionBodies(code, node, base);
+    case 'discriminated':
+      return discriminatedBodies(code, node);
+    case 'record':
+      return recordBodies(code, node);
+    case 'array':
+      return arrayBodies(code, node);
+    case 'tuple':
+      return tupleBodies(code, node);
+    case 'map':
+      return mapBodies(code, node);
+    case 'set':
+      return setBodies(code, node);
+    case 'typedArray':
+      return typedArrayBodies(node);
+    default: {
+      // Primitive-like nodes reached through a ref: wrap the inline forms.
+      return {
+        hash: `return ${code.hash(node, 'h', 'v')};`,
+        snapshot: `return ${code.snapshot(node, 'v')};`,
+        equals: `return ${code.equals(node, 's', 'v')};`,
+        text: `return ${code.text(node, 'v')};`,
+      };
+    }
+  }
+}
+
+function objectBodies(code: KeyCode, node: Node<'object'>): Bodies {
+  const hash: string[] = [];
+  const snapshot: string[] = [];
+  const equals: string[] = [];
+  const text: string[] = [];
+  for (const p of node.properties) {
+    const sv = property('s', p.name);
+    const vv = property('v', p.name);
+    const has = (o: string): string => `${JSON.stringify(p.name)} in ${o}`;
+    const label = JSON.stringify(`${JSON.stringify(p.name)}:`);
+    if (p.optional) {
+      hash.push(`h = ${has('v')} ? ${code.hash(p.node, `${prelude.mix}(h, 1)`, vv)} : ${prelude.mix}(h, 0);`);
+      snapshot.push(`if (${has('v')}) ${sv} = ${code.snapshot(p.node, vv)};`);
+      equals.push(`if (${has('s')} ? !(${has('v')}) || !(${code.equals(p.node, sv, vv)}) : ${has('v')}) return false;`);
+      text.push(`if (${has('v')}) t += ${label} + ${code.text(p.node, vv)} + ",";`);
+    } else {
+      hash.push(`h = ${code.hash(p.node, 'h', vv)};`);
+      snapshot.push(`${sv} = ${code.snapshot(p.node, vv)};`);
+      equals.push(`if (!(${code.equals(p.node, sv, vv)})) return false;`);
+      text.push(`t += ${label} + ${code.text(p.node, vv)} + ",";`);
+    }
+  }
+  return {
+    hash: [...hash, 'return h;'].join('\n'),
+    snapshot: ['const s = {};', ...snapshot, 'return s;'].join('\n'),
+    equals: [...equals, 'return true;'].join('\n'),
+    text: ['let t = "{";', ...text, 'return t + "}";'].join('\n'),
+  };
+}
+
+const PREDICATES: Record<string, (v: string) => string> = {
+  string: (v) => `typeof ${v} === "string"`,
+  number: (v) => `typeof ${v} === "number"`,
+  boolean: (v) => `typeof ${v} === "boolean"`,
+  bigint: (v) => `typeof ${v} === "bigint"`,
+  null: (v) => `${v} === null`,
+  undefined: (v) => `${v} === undefined`,
+  array: (v) => `Array.isArray(${v})`,
+  date: (v) => `${v} instanceof Date`,
+  map: (v) => `${v} instanceof Map`,
+  set: (v) => `${v} instanceof Set`,
+  object: (v) => `typeof ${v} === "object" && ${v} !== null`,
+};
+
+function predicate(member: KeyNode, v: string): string {
+  const kind = runtimeKind(member);
+  if (kind.startsWith('typedArray:')) return `${v} instanceof ${kind.slice('typedArray:'.length)}`;
+  const test = PREDICATES[kind];
+  if (test === undefined) throw new Error(`no runtime test for ${kind}`);
+  return test(v);
+}
+
+/** Members told apart by a kind test on the value; a snapshot has the kind of its value. */
+function unionBodies(code: KeyCode, node: Node<'union'>, base: string): Bodies {
+  const kind = `${base}$kind`;
+  const tests = node.members.map((m, i) => `if (${predicate(m, 'v')}) return ${i};`);
+  const cases = (make: (m: KeyNode) => string, fallback: string): string =>
+    [
+      `switch (${kind}(v)) {`,
+      ...node.members.map((m, i) => `  case ${i}: return ${make(m)};`),
+      `  default: return ${fallback};`,
+      '}',
+    ].join('\n');
+  const equals = isPrimitive(node)
+    ? `return ${code.equals(node, 's', 'v')};`
+    : [
+        `const k = ${kind}(v);`,
+        `if (k !== ${kind}(s)) return false;`,
+        'switch (k) {',
+        ...node.members.map((m, i) => `  case ${i}: return ${code.equals(m, 's', 'v')};`),
+        `  default: return ${RUNTIME}.reflectKey(s) === ${RUNTIME}.reflectKey(v);`,
+        '}',
+      ].join('\n');
+  if (isPrimitive(node)) {
+    return {
+      extra: `function ${kind}(v) {\n${indent([...tests, 'return -1;'].join('\n'))}\n}\n`,
+      hash: cases((m) => code.hash(m, 'h', 'v'), 'h'),
+      snapshot: 'return v;',
+      equals,
+      text: cases((m) => code.text(m, 'v'), `"?" + ${RUNTIME}.reflectKey(v)`),
+    };
+  }
+  return {
+    extra: `function ${kind}(v) {\n${indent([...tests, 'return -1;'].join('\n'))}\n}\n`,
+    hash: cases((m) => code.hash(m, 'h', 'v'), 'h'),
+    snapshot: cases((m) => code.snapshot(m, 'v'), 'v'),
+    equals,
+    text: cases((m) => code.text(m, 'v'), `"?" + ${RUNTIME}.reflectKey(v)`),
+  };
+}
+
+function discriminatedBodies(code: KeyCode, node: Node<'discriminated'>): Bodies {
+  const tag = (o: string): string => property(o, node.property);
+  const cases = (make: (m: KeyNode) => string, fallback: string): string =>
+    [
+      `switch (${tag('v')}) {`,
+      ...node.cases.map(
+        (c) => `  ${c.values.map((value) => `case ${JSON.stringify(value)}:`).join(' ')} return ${make(c.node)};`,
+      ),
+      `  default: return ${fallback};`,
+      '}',
+    ].join('\n');
+  return {
+    hash: cases((m) => code.hash(m, 'h', 'v'), 'h'),
+    snapshot: cases((m) => code.snapshot(m, 'v'), 'v'),
+    equals: `if (${tag('s')} !== ${tag('v')}) return false;\n${cases((m) => code.equals(m, 's', 'v'), 's === v')}`,
+    text: cases((m) => code.text(m, 'v'), `"?" + ${RUNTIME}.reflectKey(v)`),
+  };
+}
+
+function recordBodies(code: KeyCode, node: Node<'record'>): Bodies {
+  const value = node.value;
+  return {
+    hash: [
+      'let x = 0;',
+      `for (const k in v) x = (x + ${code.hash(value, `${prelude.hashString}(0, k)`, 'v[k]')}) | 0;`,
+      `return ${prelude.mix}(h, x);`,
+    ].join('\n'),
+    snapshot: [
+      'const s = Object.create(null);',
+      `for (const k in v) s[k] = ${code.snapshot(value, 'v[k]')};`,
+      'return s;',
+    ].join('\n'),
+    equals: [
+      'let n = 0;',
+      'for (const k in v) {',
+      `  if (!(k in s) || !(${code.equals(value, 's[k]', 'v[k]')})) return false;`,
+      '  n++;',
+      '}',
+      'for (const k in s) n--;',
+      'return n === 0;',
+    ].join('\n'),
+    text: [
+      'const keys = [];',
+      'for (const k in v) keys.push(k);',
+      'keys.sort();',
+      'let t = "{";',
+      `for (const k of keys) t += JSON.stringify(k) + ":" + ${code.text(value, 'v[k]')} + ",";`,
+      'return t + "}";',
+    ].join('\n'),
+  };
+}
+
+function arrayBodies(code: KeyCode, node: Node<'array'>): Bodies {
+  const e = node.element;
+  return {
+    hash: [
+      `h = ${prelude.mix}(h, v.length);`,
+      `for (let i = 0; i < v.length; i++) h = ${code.hash(e, 'h', 'v[i]')};`,
+      'return h;',
+    ].join('\n'),
+    snapshot: [
+      'const s = new Array(v.length);',
+      `for (let i = 0; i < v.length; i++) s[i] = ${code.snapshot(e, 'v[i]')};`,
+      'return s;',
+    ].join('\n'),
+    equals: [
+      'if (s.length !== v.length) return false;',
+      `for (let i = 0; i < v.length; i++) if (!(${code.equals(e, 's[i]', 'v[i]')})) return false;`,
+      'return true;',
+    ].join('\n'),
+    text: [
+      'let t = "[";',
+      `for (let i = 0; i < v.length; i++) t += (i === 0 ? "" : ",") + ${code.text(e, 'v[i]')};`,
+      'return t + "]";',
+    ].join('\n'),
+  };
+}
+
+function tupleBodies(code: KeyCode, node: Node<'tuple'>): Bodies {
+  const n = node.elements.length;
+  const at = (i: number): string => `v[${i}]`;
+  const rest = node.rest;
+  return {
+    hash: [
+      `h = ${prelude.mix}(h, v.length);`,
+      ...node.elements.map((e, i) => `h = ${code.hash(e, 'h', at(i))};`),
+      ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) h = ${code.hash(rest, 'h', 'v[i]')};`]),
+      'return h;',
+    ].join('\n'),
+    snapshot: [
+      `const s = [${node.elements.map((e, i) => code.snapshot(e, at(i))).join(', ')}];`,
+      `s.length = v.length;`,
+      ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) s[i] = ${code.snapshot(rest, 'v[i]')};`]),
+      'return s;',
+    ].join('\n'),
+    equals: [
+      'if (s.length !== v.length) return false;',
+      ...node.elements.map((e, i) => `if (!(${code.equals(e, `s[${i}]`, at(i))})) return false;`),
+      ...(rest === undefined
+        ? []
+        : [`for (let i = ${n}; i < v.length; i++) if (!(${code.equals(rest, 's[i]', 'v[i]')})) return false;`]),
+      'return true;',
+    ].join('\n'),
+    text: [
+      'let t = "[" + v.length;',
+      ...node.elements.map((e, i) => `t += "," + ${code.text(e, at(i))};`),
+      ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) t += "," + ${code.text(rest, 'v[i]')};`]),
+      'return t + "]";',
+    ].join('\n'),
+  };
+}
+
+function mapBodies(code: KeyCode, node: Node<'map'>): Bodies {
+  const { key, value } = node;
+  const matchEntries = isPrimitive(key)
+    ? [`for (const k of s.keys()) if (!v.has(k) || !(${code.equals(value, 's.get(k)', 'v.get(k)')})) return false;`]
+    : [
+        'const used = new Set();',
+        'outer: for (const sk of s.keys()) {',
+        '  for (const vk of v.keys()) {',
+        `    if (!used.has(vk) && ${code.equals(key, 'sk', 'vk')} && ${code.equals(value, 's.get(sk)', 'v.get(vk)')}) {`,
+        '      used.add(vk);',
+        '      continue outer;',
+        '    }',
+        '  }',
+        '  return false;',
+        '}',
+      ];
+  return {
+    hash: [
+      'let x = 0;',
+      `for (const k of v.keys()) x = (x + ${code.hash(value, code.hash(key, '0', 'k'), 'v.get(k)')}) | 0;`,
+      `return ${prelude.mix}(${prelude.mix}(h, v.size), x);`,
+    ].join('\n'),
+    snapshot: [
+      'const s = new Map();',
+      `for (const k of v.keys()) s.set(${code.snapshot(key, 'k')}, ${code.snapshot(value, 'v.get(k)')});`,
+      'return s;',
+    ].join('\n'),
+    equals: ['if (s.size !== v.size) return false;', ...matchEntries, 'return true;'].join('\n'),
+    text: [
+      'const entries = [];',
+      `for (const k of v.keys()) entries.push(${code.text(key, 'k')} + "=>" + ${code.text(value, 'v.get(k)')});`,
+      'return "M{" + entries.sort().join(",") + "}";',
+    ].join('\n'),
+  };
+}
+
+function setBodies(code: KeyCode, node: Node<'set'>): Bodies {
+  const e = node.element;
+  const matchItems = isPrimitive(e)
+    ? ['for (const x of s) if (!v.has(x)) return false;']
+    : [
+        'const used = new Set();',
+        'outer: for (const sx of s) {',
+        '  for (const vx of v) {',
+        `    if (!used.has(vx) && ${code.equals(e, 'sx', 'vx')}) {`,
+        '      used.add(vx);',
+        '      continue outer;',
+        '    }',
+        '  }',
+        '  return false;',
+        '}',
+      ];
+  return {
+    hash: [
+      'let x = 0;',
+      `for (const k of v) x = (x + ${code.hash(e, '0', 'k')}) | 0;`,
+      `return ${prelude.mix}(${prelude.mix}(h, v.size), x);`,
+    ].join('\n'),
+    snapshot: ['const s = new Set();', `for (const k of v) s.add(${code.snapshot(e, 'k')});`, 'return s;'].join('\n'),
+    equals: ['if (s.size !== v.size) return false;', ...matchItems, 'return true;'].join('\n'),
+    text: [
+      'const items = [];',
+      `for (const k of v) items.push(${code.text(e, 'k')});`,
+      'return "S{" + items.sort().join(",") + "}";',
+    ].join('\n'),
+  };
+}
+
+function typedArrayBodies(node: Node<'typedArray'>): Bodies {
+  const ctor = node.constructor;
+  return {
+    hash: [
+      `h = ${prelude.mix}(h, v.length);`,
+      `for (let i = 0; i < v.length; i++) h = ${prelude.hashNumber}(h, Number(v[i]));`,
+      'return h;',
+    ].join('\n'),
+    snapshot: `return new ${ctor}(v);`,
+    equals: [
+      'if (s.length !== v.length) return false;',
+      `for (let i = 0; i < v.length; i++) if (!${prelude.sameNumber}(s[i], v[i])) return false;`,
+      'return true;',
+    ].join('\n'),
+    text: `return ${JSON.stringify(`T${ctor}[`)} + Array.prototype.join.call(v, ",") + "]";`,
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Step 4c: the code around one cached function — the wrapper users call (same name, `length`,
+ * `this` and hoisting as the original), and the support code that creates the runtime side on
+ * first call.
+ */
+import type { CachedFunctionPlan } from '../plan.js';
+import { encoderCode } from './encoder.js';
+import type { KeyCode } from './key-code.js';
+import { functionNames, property, RUNTIME } from './names.js';
+
+/** What the wrapper must look like, read from the source by the front end. */
+export type WrapperShape =
+  | { readonly form: 'function'; readonly name: string; readonly modifiers: string; readonly params: readonly string[] }
+  | { readonly form: 'variable'; readonly name: string; readonly params: readonly string[] }
+  | {
+      readonly form: 'method';
+      readonly method: string;
+      readonly isStatic: boolean;
+      readonly params: readonly string[];
+    };
+
+export interface FunctionCode {
+  readonly names: ReturnType<typeof functionNames>;
+  /**
+   * `function`: a declaration placed before the original; `variable`: the function expression
+   * that replaces the initializer; `method`: a static block placed first in the class body.
+   */
+  readonly wrapper: string;
+  /** A statement right after the function's own statement (`function` and `variable` forms). */
+  readonly after: string;
+  /** Module-level code, placed at the end of the file (all of it hoisted). */
+  readonly support: string;
+}
+
+export function functionCode(props: { plan: CachedFunctionPlan; shape: WrapperShape; keys: KeyCode }): FunctionCode {
+  const { plan, shape, keys } = props;
+  const names = functionNames(plan.localName);
+  const call = `return (${names.cf} ?? ${names.get}()).invoke(this, arguments);`;
+  const params = shape.params.join(', ');
+  let wrapper: string;
+  let after = '';
+  if (shape.form === 'function') {
+    wrapper = `${shape.modifiers}function ${shape.name}(${params}) {\n  ${call}\n}\n`;
+    after = `\n${RUNTIME}.bind(${shape.name}, ${names.get});`;
+  } else if (shape.form === 'variable') {
+    wrapper = `function (${params}) {\n  ${call}\n}`;
+    after = `\n${RUNTIME}.bind(${shape.name}, ${names.get});`;
+  } else {
+    const owner = shape.isStatic ? 'this' : 'this.prototype';
+    const slot = property(owner, shape.method);
+    const key = /^[A-Za-z_$][\w$]*$/.test(shape.method) ? shape.method : JSON.stringify(shape.method);
+    wrapper = [
+      'static {',
+      `    ${names.impl} = ${slot};`,
+      `    ${slot} = ${property(`{ ${key}(${params}) { ${call} } }`, shape.method)};`,
+      `    ${RUNTIME}.bind(${slot}, ${names.get});`,
+      '  }',
+    ].join('\n');
+  }
+  const support = [
+    `var ${names.cf}${shape.form === 'method' ? `, ${names.impl}` : ''};`,
+    `function ${names.get}() {`,
+    `  return (${names.cf} ??= ${RUNTIME}.define(${planLiteral(plan, names)}, ${names.impl}));`,
+    '}',
+    encoderCode(keys, plan.key, names),
+  ].join('\n');
+  return { names, wrapper, after, support };
+}
+
+function planLiteral(plan: CachedFunctionPlan, names: ReturnType<typeof functionNames>): string {
+  const fields: string[] = [`id: ${JSON.stringify(plan.id)}`];
+  if (plan.version !== undefined) fields.push(`version: ${JSON.stringify(plan.version)}`);
+  if (plan.ttl !== undefined) fields.push(`ttl: ${JSON.stringify(plan.ttl)}`);
+  if (plan.swr !== undefined) fields.push(`swr: ${JSON.stringify(plan.swr)}`);
+  if (plan.storage !== undefined) fields.push(`storage: ${JSON.stringify(plan.storage)}`);
+  fields.push(`async: ${plan.async}`);
+  if (plan.codec !== undefined) fields.push(`codec: ${JSON.stringify(plan.codec)}`);
+  fields.push(
+    `encoder: { hash: ${names.hash}, snapshot: ${names.snapshot}, equals: ${names.equals}, text: ${names.text} }`,
+  );
+  return `{\n    ${fields.join(',\n    ')},\n  }`;
+}

@@ -1,0 +1,33 @@
+/** Names of generated bindings. All start with `__cachet$`, which user code is assumed not to use. */
+
+/** The namespace import of the runtime. */
+export const RUNTIME = '__cachet';
+
+export const prelude = {
+  mix: '__cachet$mix',
+  hashString: '__cachet$hashString',
+  hashNumber: '__cachet$hashNumber',
+  sameNumber: '__cachet$sameNumber',
+} as const;
+
+/** The bindings of one cached function, from its local name (`loadUser`, `UserRepo$find`). */
+export function functionNames(localName: string) {
+  const base = `__cachet$${localName}`;
+  return {
+    /** The original function, renamed (declarations) or bound (arrows, methods). */
+    impl: base,
+    /** The CachedFunction, created on first call. */
+    cf: `${base}$cf`,
+    /** Creates the CachedFunction: a hoisted declaration, so calls before module evaluation work. */
+    get: `${base}$get`,
+    hash: `${base}$hash`,
+    snapshot: `${base}$snapshot`,
+    equals: `${base}$equals`,
+    text: `${base}$text`,
+  };
+}
+
+/** A property read: `v.name` for identifiers, `v["a-b"]` otherwise. */
+export function property(object: string, name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `${object}.${name}` : `${object}[${JSON.stringify(name)}]`;
+}

@@ -1,0 +1,21 @@
+/** Hash helpers shared by every encoder of a file: allocation-free, 32-bit FNV-1a style mixing. */
+import { prelude } from './names.js';
+
+export function preludeCode(): string {
+  const { mix, hashString, hashNumber, sameNumber } = prelude;
+  return `function ${mix}(h, x) {
+  return Math.imul(h ^ x, 16777619);
+}
+function ${hashString}(h, s) {
+  h = ${mix}(h, s.length);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+function ${hashNumber}(h, n) {
+  return ${mix}(${mix}(${mix}(h, n | 0), (n / 4294967296) | 0), ((n % 1) * 4294967296) | 0);
+}
+function ${sameNumber}(a, b) {
+  return a === b || (a !== a && b !== b);
+}
+`;
+}

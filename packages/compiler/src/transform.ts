@@ -1,0 +1,75 @@
+/**
+ * The compiler's core API, for every front end: one instance per build (it keeps a cache of
+ * package roots), `transform()` per file. It takes the `ts` namespace as a parameter: the tsc
+ * path passes the user's TypeScript, a bundler plugin its own.
+ */
+import type ts from 'typescript';
+import { type CompiledFunction, compileFile, type FileCompilation } from './compile.js';
+import type { CachetDiagnostic } from './diagnostics.js';
+import { applyEdits, type EditResult } from './edit/magic.js';
+import type { FileHost } from './identity.js';
+import { type CachetOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { mayHaveTag } from './tag.js';
+
+export interface CompilerProps {
+  /** The TypeScript namespace to analyse with (`import ts from 'typescript'`, or ts-morph's `ts`). */
+  readonly ts: typeof import('typescript');
+  readonly options?: CachetOptions;
+  /** How to look for package.json files (for ids). @default ts.sys */
+  readonly host?: FileHost;
+}
+
+export interface TransformProps {
+  /** A program holding the file, e.g. a language service's `getProgram()`. */
+  readonly program: ts.Program;
+  readonly fileName: string;
+  /** The code the bundler has; must be the program's text of the file. @default that text */
+  readonly code?: string;
+}
+
+export interface TransformResult extends EditResult {
+  /** Errors and warnings, each with a stable code, position and hint. */
+  readonly diagnostics: readonly CachetDiagnostic[];
+  /** Other files whose types shaped the generated code: re-transform this file when they change. */
+  readonly dependencies: readonly string[];
+}
+
+export interface CachetCompiler {
+  readonly options: ResolvedOptions;
+  /**
+   * Rewrites one file: the code with `@cached` functions compiled, an exact source map, and
+   * diagnostics. Undefined when the file has no `@cached` tag (a string search, no parsing).
+   */
+  transform(props: TransformProps): TransformResult | undefined;
+  /** The analysis without edits, for front ends that edit an AST (the tsc transformer). */
+  compile(program: ts.Program, sourceFile: ts.SourceFile): FileCompilation | undefined;
+}
+
+export function createCompiler(props: CompilerProps): CachetCompiler {
+  const { ts } = props;
+  const options = resolveOptions(props.options);
+  const packageRoots = new Map<string, string>();
+  const host = props.host ?? ts.sys;
+  const compile = (program: ts.Program, sourceFile: ts.SourceFile): FileCompilation | undefined =>
+    compileFile({ ts, program, sourceFile, options, host, packageRoots });
+  return {
+    options,
+    compile,
+    transform({ program, fileName, code }) {
+      if (code !== undefined && !mayHaveTag(code)) return undefined;
+      const sourceFile = program.getSourceFile(fileName);
+      if (sourceFile === undefined) throw new Error(`@cachet/compiler: ${fileName} is not part of the program`);
+      if (code !== undefined && code !== sourceFile.text) {
+        throw new Error(
+          `@cachet/compiler: the code of ${fileName} differs from the program's; run Cachet before other transforms`,
+        );
+      }
+      const compilation = compile(program, sourceFile);
+      if (compilation === undefined) return undefined;
+      const edited = applyEdits(ts, sourceFile, compilation);
+      return { ...edited, diagnostics: compilation.diagnostics, dependencies: compilation.dependencies };
+    },
+  };
+}
+
+export type { CompiledFunction, FileCompilation };
