@@ -72,6 +72,9 @@ export class CachedFunction implements RuntimeFunction {
   private memory: Table | undefined;
   private tiers: readonly Tier[] = [];
   private verifier: Verifier | undefined;
+  private readonly scratch1: unknown[] = [undefined];
+  private readonly scratch2: unknown[] = [undefined, undefined];
+  private readonly scratch3: unknown[] = [undefined, undefined, undefined];
 
   constructor(
     readonly plan: FunctionPlan,
@@ -105,6 +108,49 @@ export class CachedFunction implements RuntimeFunction {
       return this.lookup(self, args, hash, undefined);
     }
     return this.invokeSlow(self, args);
+  }
+
+  /**
+   * Fixed-arity entries for generated code: the same as `invoke`, without an argument array on
+   * a hit. The encoder reads a scratch array this function reuses (generated encoders never
+   * re-enter), cleared after the lookup; a miss copies it. The function receives exactly N
+   * arguments, so compiled code uses these only for functions that never read `arguments`.
+   */
+  call1(self: unknown, a: unknown): unknown {
+    const scratch = this.scratch1;
+    scratch[0] = a;
+    return this.callFixed(self, scratch);
+  }
+
+  call2(self: unknown, a: unknown, b: unknown): unknown {
+    const scratch = this.scratch2;
+    scratch[0] = a;
+    scratch[1] = b;
+    return this.callFixed(self, scratch);
+  }
+
+  call3(self: unknown, a: unknown, b: unknown, c: unknown): unknown {
+    const scratch = this.scratch3;
+    scratch[0] = a;
+    scratch[1] = b;
+    scratch[2] = c;
+    return this.callFixed(self, scratch);
+  }
+
+  private callFixed(self: unknown, scratch: unknown[]): unknown {
+    const memory = this.memory;
+    if (this.generation === this.rt.generation && memory !== undefined) {
+      const hash = this.hash(scratch, self);
+      const node = memory.find(hash, this.equals, scratch, self);
+      if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
+        for (let i = 0; i < scratch.length; i++) scratch[i] = undefined;
+        node.visited = true;
+        this.memoryHits++;
+        return node.promise === undefined ? node.value : node.promise;
+      }
+      return this.lookup(self, release(scratch), hash, undefined);
+    }
+    return this.invokeSlow(self, release(scratch));
   }
 
   /** Calls after `configure()`, inside scopes, in verify mode, disabled, or without a memory tier. */
@@ -514,4 +560,11 @@ export class CachedFunction implements RuntimeFunction {
     this.rt.warnOnce(`verify:${this.id}`, `verify: ${this.id}: ${message}`);
     if (this.rt.listening) this.rt.event({ type: 'verify-mismatch', fn: this.id, message });
   }
+}
+
+/** The arguments in a scratch array, as a fresh array the call may keep; the scratch is cleared. */
+function release(scratch: unknown[]): unknown[] {
+  const args = scratch.slice();
+  scratch.fill(undefined);
+  return args;
 }

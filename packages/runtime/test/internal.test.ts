@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { configure, invalidate, stats } from '../src/index.js';
+import { bind, define, type KeyEncoder } from '../src/internal.js';
+
+configure({ defaults: { storage: 'memory' } });
+
+const byValues: KeyEncoder = {
+  text: (args) => JSON.stringify(Array.from(args)),
+  hash: (args) => JSON.stringify(Array.from(args)).length,
+  snapshot: (args) => Array.from(args),
+  equals: (snapshot, args) => {
+    const s = snapshot as unknown[];
+    if (s.length !== args.length) return false;
+    for (let i = 0; i < s.length; i++) if (s[i] !== args[i]) return false;
+    return true;
+  },
+};
+
+describe('the entry generated code calls', () => {
+  it('call1/call2/call3 hit and miss like invoke, passing this and exactly N arguments', () => {
+    const seen: unknown[][] = [];
+    const cf = define({ id: 'fixed', encoder: byValues }, function (this: { k: number }, ...args: number[]) {
+      seen.push(args);
+      return this.k + args.reduce((a, b) => a + b, 0);
+    });
+    const self = { k: 100 };
+    expect(cf.call1(self, 1)).toBe(101);
+    expect(cf.call1(self, 1)).toBe(101);
+    expect(cf.call2(self, 1, 2)).toBe(103);
+    expect(cf.call3(self, 1, 2, 3)).toBe(106);
+    expect(cf.call3(self, 1, 2, 3)).toBe(106);
+    expect(cf.invoke(self, [1, 2, 3])).toBe(106); // the same key through invoke
+    expect(seen).toEqual([[1], [1, 2], [1, 2, 3]]);
+    expect(cf.stats()).toMatchObject({ hits: 3, misses: 3 });
+  });
+
+  it('keeps no reference to the arguments after a call', () => {
+    const cf = define({ id: 'scratch', encoder: byValues }, (o: object) => typeof o);
+    const arg = { big: 'x'.repeat(10) };
+    cf.call1(undefined, arg);
+    cf.call1(undefined, arg);
+    const scratch = (cf as unknown as { scratch1: unknown[] }).scratch1;
+    expect(scratch).toEqual([undefined]);
+  });
+
+  it('bind lets invalidate and stats reach a compiled function before its first call', async () => {
+    let cf: ReturnType<typeof define> | undefined;
+    let runs = 0;
+    const get = () => (cf ??= define({ id: 'bound', encoder: byValues }, (n: number) => n + runs++ * 0));
+    function compiled(n: number): number {
+      return get().call1(undefined, n) as number;
+    }
+    bind(compiled, get);
+    expect(stats(compiled).misses).toBe(0);
+    compiled(1);
+    compiled(1);
+    await invalidate(compiled, 1);
+    compiled(1);
+    expect(runs).toBe(2);
+  });
+});
