@@ -5,7 +5,7 @@
  * SIGKILL mid-write never leaves an entry that reads back wrong.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,12 @@ interface Finished {
 }
 
 /** Starts `node fixtures/<name> ...args`; `done` settles when it exits. */
-function start(name: string, args: string[]): { child: ChildProcess; done: Promise<Finished>; stdout: () => string } {
-  const child = spawn(process.execPath, [fixture(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  name: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { child: ChildProcess; done: Promise<Finished>; stdout: () => string } {
+  const child = spawn(process.execPath, [fixture(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -44,8 +48,12 @@ function start(name: string, args: string[]): { child: ChildProcess; done: Promi
   return { child, done, stdout: () => stdout };
 }
 
-async function run(name: string, args: string[]): Promise<Finished> {
-  const finished = await start(name, args).done;
+async function run(
+  name: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
+  const finished = await start(name, args, options).done;
   expect(finished.stderr).toBe('');
   expect(finished.code).toBe(0);
   return finished;
@@ -76,6 +84,18 @@ describe.each(['sqlite', 'fs'])('processes sharing a directory (storage=%s)', (s
     for (const writer of writers) expect(JSON.parse(writer.stdout).wrong).toBe(0);
     const reader = JSON.parse((await run('worker.mjs', [dir, storage, '0', '220'])).stdout);
     expect(reader).toEqual({ runs: 0, wrong: 0 });
+  });
+});
+
+describe('the cache directory', () => {
+  it('is .cachet under the working directory, or CACHET_DIR', async () => {
+    const { CACHET_DIR: _, ...env } = process.env;
+    const cwd = tempDir();
+    await run('default-dir.mjs', [], { cwd, env });
+    expect(existsSync(join(cwd, '.cachet', 'cache.db'))).toBe(true);
+    const chosen = join(tempDir(), 'chosen');
+    await run('default-dir.mjs', [], { cwd, env: { ...env, CACHET_DIR: chosen } });
+    expect(existsSync(join(chosen, 'cache.db'))).toBe(true);
   });
 });
 

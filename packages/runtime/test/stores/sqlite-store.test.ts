@@ -201,6 +201,20 @@ describe('sqlite store', () => {
     expect(store.get(entryKey('f', 'forever'))?.value).toBe(3);
   });
 
+  it('removes expired rows now and then while writing, without a gc() call', async () => {
+    const dir = tempDir();
+    const clock = manualClock(10_000);
+    const store = open({ dir, now: clock.now });
+    for (let i = 0; i < 50; i++)
+      store.set(entryKey('f', `old${i}`), entry(i, 'json', { expiresAt: 10_500, staleUntil: 11_000 }));
+    await nextTick();
+    clock.advance(5000);
+    for (let i = 0; i < 1000; i++) store.set(entryKey('f', `new${i}`), entry(i));
+    await nextTick();
+    const left = peer(dir).prepare('SELECT COUNT(*) FROM entries WHERE expires_at = 10500').pluck().get();
+    expect(left).toBe(0n);
+  });
+
   it('reports entries and bytes per function', async () => {
     const store = open({ dir: tempDir() });
     store.set(entryKey('f', 'a'), entry('x'));

@@ -1,0 +1,89 @@
+/** The built-in stores as `cached()` reaches them: `configure({ dir, sqlite })` and the storage names. */
+
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cached, clear, close, configure } from '../../src/index.js';
+import { nextTick, recordingLogger, useTempDirs } from './helpers.js';
+
+const tempDir = useTempDirs();
+const logger = recordingLogger();
+configure({ logger });
+afterEach(async () => {
+  await close();
+  expect(logger.warnings).toEqual([]);
+});
+
+function count(dir: string, where = '1'): number {
+  const db = new Database(join(dir, 'cache.db'), { readonly: true });
+  try {
+    return db.prepare(`SELECT COUNT(*) FROM entries WHERE ${where}`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+describe('configure({ dir, sqlite }) and the built-in stores', () => {
+  it('keeps storage=sqlite, fs and tiered entries in <dir>/cache.db, fs values always in blob files', async () => {
+    const dir = tempDir();
+    configure({ dir });
+    for (const storage of ['sqlite', 'fs', 'tiered']) cached((n: number) => n + 1, { id: `s-${storage}`, storage })(1);
+    await close();
+    expect(count(dir)).toBe(3);
+    expect(count(dir, "fn = 's-fs' AND blob IS NOT NULL AND value IS NULL")).toBe(1);
+    expect(count(dir, "fn <> 's-fs' AND blob IS NULL")).toBe(2);
+  });
+
+  it('spills values above sqlite.inlineLimit to blob files', async () => {
+    const dir = tempDir();
+    configure({ dir, sqlite: { inlineLimit: 100 } });
+    const f = cached((n: number) => 'v'.repeat(n), { id: 'spill', storage: 'sqlite' });
+    f(10);
+    f(1000);
+    await close();
+    expect(count(dir, 'blob IS NOT NULL')).toBe(1);
+    expect(readdirSync(join(dir, 'blobs')).filter((name) => name !== 'tmp')).toHaveLength(1);
+    configure({ sqlite: { inlineLimit: 64 * 1024 } });
+  });
+
+  it('keeps SQLite and blob files under sqlite.maxBytes', async () => {
+    const dir = tempDir();
+    configure({ dir, sqlite: { maxBytes: 50_000, inlineLimit: 1000 } });
+    const f = cached((n: number) => `${n}`.repeat(2000), { id: 'bounded', storage: 'sqlite' });
+    for (let i = 0; i < 100; i++) {
+      f(i);
+      await nextTick();
+    }
+    await close();
+    const db = new Database(join(dir, 'cache.db'), { readonly: true });
+    const bytes = db.prepare("SELECT value FROM meta WHERE name = 'bytes'").pluck().get() as number;
+    const sum = db.prepare('SELECT SUM(size) FROM entries').pluck().get() as number;
+    db.close();
+    expect(bytes).toBe(sum);
+    expect(bytes).toBeLessThanOrEqual(50_000);
+    expect(count(dir)).toBeLessThan(100);
+    expect(
+      readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{32}$/.test(String(p))),
+    ).toHaveLength(count(dir, 'blob IS NOT NULL'));
+    configure({ sqlite: { maxBytes: 1024 ** 3, inlineLimit: 64 * 1024 } });
+  });
+
+  it('clear() empties the built-in stores and their blob files', async () => {
+    const dir = tempDir();
+    configure({ dir });
+    cached((n: number) => 'x'.repeat(n), { id: 'to-clear', storage: 'fs' })(5);
+    await nextTick();
+    await clear();
+    expect(count(dir)).toBe(0);
+    expect(
+      existsSync(join(dir, 'blobs'))
+        ? readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{32}$/.test(String(p)))
+        : [],
+    ).toEqual([]);
+  });
+
+  it('rejects a negative inline limit', () => {
+    expect(() => configure({ sqlite: { inlineLimit: -1 } })).toThrow(/inlineLimit/);
+  });
+});
