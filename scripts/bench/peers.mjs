@@ -6,6 +6,7 @@
  * Every factory takes the function to memoise and returns the memoised one (one argument).
  */
 import { cached } from '@cachet/runtime';
+import { define } from '@cachet/runtime/internal';
 import asyncCacheDedupe from 'async-cache-dedupe';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
@@ -85,10 +86,18 @@ export const asyncPeers = {
   },
 };
 
-/** Cachet through `cached()`: the reflective encoder, or an encoder of the shape compiled code passes. */
+/**
+ * Cachet. With an encoder: called the way compiled code calls the runtime (`define` once, then
+ * `call1(this, arg)`), with the encoder the compiler derives for the argument type. Without:
+ * `cached()` with its reflective encoder, as plain JavaScript would use it.
+ */
 export function cachet(fn, encoder) {
   const id = `bench-${++ids}`;
-  return cached(fn, { id, storage: 'memory', ...(encoder === undefined ? {} : { key: encoder }) });
+  if (encoder === undefined) return cached(fn, { id, storage: 'memory' });
+  const cf = define({ id, storage: 'memory', encoder, async: fn.constructor.name === 'AsyncFunction' }, fn);
+  return function compiled(arg) {
+    return cf.call1(this, arg);
+  };
 }
 
 /** An encoder over `args[0]` in the shape the compiler generates, from per-value parts. */
