@@ -43,7 +43,8 @@ export async function compileFixture(
   const dir = mkdtempSync(join(base, `${name}-`));
   cpSync(join(here, 'fixtures', name), dir, { recursive: true });
   try {
-    const { stdout } = await run(toolchain.node, [toolchain.tspc, '-p', dir, ...extraArgs], { cwd: dir });
+    const args = extraArgs.includes('-p') ? extraArgs : ['-p', '.', ...extraArgs];
+    const { stdout } = await run(toolchain.node, [toolchain.tspc, ...args], { cwd: dir });
     return { dir, exitCode: 0, output: stdout };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
