@@ -55,10 +55,11 @@ END;
 `;
 
 /**
- * Creates the tables in a new database, or checks the version of an existing one. Runs in one
- * `BEGIN IMMEDIATE` transaction, so processes opening a new file at once create it exactly once.
+ * Creates the tables in a new database, or checks the version of an existing one. Creation runs
+ * in one `BEGIN IMMEDIATE` transaction, so processes opening a new file at once create it once.
  */
 export function ensureSchema(db: Database): void {
+  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return; // the usual case: no write lock
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
