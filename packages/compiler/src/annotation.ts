@@ -149,7 +149,7 @@ function emptyValue(name: string, span: Span): CachetCompileError {
 }
 
 function unknownOption(name: string, span: Span): CachetCompileError {
-  const near = OPTIONS.find((option) => option.startsWith(name.slice(0, 2).toLowerCase()));
+  const near = OPTIONS.find((option) => distance(option, name.toLowerCase()) <= 2);
   return new CachetCompileError(
     'CACHET_E_UNKNOWN_OPTION',
     `unknown option "${name}"`,
@@ -167,4 +167,22 @@ function misplacedPositional(token: Token, last: OptionName | undefined): Cachet
     'positional options are ttl, version and storage, in that order, before any name=value option',
     token.span,
   );
+}
+
+/** Edit distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

@@ -73,7 +73,9 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
       errors.push(error);
     }
   }
-  const diagnostics = [...errors, ...ctx.warnings].map((error) => toDiagnostic(sourceFile, error));
+  const diagnostics = [...errors, ...ctx.warnings]
+    .sort((a, b) => a.span.start - b.span.start)
+    .map((error) => toDiagnostic(sourceFile, error));
   return {
     functions,
     header: headerCode(options),

@@ -85,7 +85,7 @@ function classify(ts: TS, node: ts.Node, tag: Tag): Target {
   throw refuse(
     tag,
     'CACHET_E_NOT_A_FUNCTION',
-    `@cached marks a ${ts.SyntaxKind[node.kind]}, not a function`,
+    `@cached marks something that is not a function (${ts.SyntaxKind[node.kind]})`,
     'put the tag in the comment right above a function declaration, a const bound to a function, or a method',
   );
 }

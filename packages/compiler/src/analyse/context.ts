@@ -39,11 +39,15 @@ export function createContext(props: {
 }
 
 /** A type that cannot be part of a key: an error naming the parameter and suggesting `ignore=`. */
-export function unkeyable(ctx: AnalysisContext, path: Path, what: string, why: string): CachetCompileError {
-  const hint =
-    path.param === 'this'
-      ? 'leave the instance out of the key with ignore=this, or give the class a [cacheKey]() method'
-      : `leave it out of the key with ignore=${path.param}, or give its class a [cacheKey]() method`;
+export function unkeyable(
+  ctx: AnalysisContext,
+  path: Path,
+  what: string,
+  why: string,
+  instance = false,
+): CachetCompileError {
+  const leaveOut = `leave it out of the key with ignore=${path.param}`;
+  const hint = instance ? `${leaveOut}, or give the class a [cacheKey]() method` : leaveOut;
   return new CachetCompileError(
     'CACHET_E_UNKEYABLE',
     `${describe(path)} cannot be part of a cache key: ${what} ${why}`,

@@ -203,6 +203,7 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode
       path,
       `an instance of ${symbol.getName()}`,
       'has neither data properties nor a [cacheKey]() method',
+      true,
     );
   }
   return reflective(ctx, path, `typed ${ctx.checker.typeToString(type)}, which declares no properties`);
