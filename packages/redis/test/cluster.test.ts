@@ -39,7 +39,7 @@ describeStore('redis cluster', {
 
 describe('on a cluster', () => {
   it('reads keys of many slots in one tick, leases, clears across the masters and publishes it', async () => {
-    const [a, b]: Store[] = [
+    const [a, b]: [Store, Store] = [
       redisStore({ client: cluster, prefix: 'c:' }),
       redisStore({ client: cluster, prefix: 'c:' }),
     ];
