@@ -5,10 +5,10 @@ import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.
 import type { StoreSettings } from '../../platform.js';
 import type { EntryKey, Store, StoredEntry, StoreFunctionInfo } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
-import { type Connection, connect, inodeOf, isCorruption, moveAside } from './connection.js';
-import { type Rows, releaseBlob, removeExpired, removeOrphans } from './housekeeping.js';
+import { DatabaseHandle, type Open } from './database-handle.js';
+import { releaseBlob, removeExpired, removeOrphans } from './housekeeping.js';
 import { type ResolvedSqliteStoreOptions, resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
-import { type EntryRow, prepare } from './statements.js';
+import type { EntryRow } from './statements.js';
 import { type CommitLimits, type PendingWrite, WriteBatch } from './write-batch.js';
 
 /** A hit records its access time only when the stored one is older than this (LRU at minute grain, hits write-free). */
@@ -19,16 +19,11 @@ const ROW_OVERHEAD = 64;
 const SWEEP_EVERY = 1000;
 const SWEEP_LIMIT = 100;
 
-interface Open extends Rows {
-  readonly conn: Connection;
-}
-
 /**
  * The SQLite tier (and, with an inline limit of 0, the blob-file tier `fs`): one row per entry in
  * `cache.db`, values above the inline limit in content-named blob files. Synchronous (better-sqlite3),
- * so sync cached functions read it too. The database is opened on first use, inside a store call,
- * so that an unusable file is a tier fault the runtime reports and backs off from, never a throw
- * at start-up.
+ * so sync cached functions read it too. Faults are thrown for the runtime's guard to report, except
+ * corruption, which is repaired; faults of background work are thrown by the next call.
  */
 export class SqliteStore implements Store {
   readonly name: string;
@@ -41,19 +36,18 @@ export class SqliteStore implements Store {
   /** This store's identity in lease rows. */
   private readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private readonly warned = new Set<string>();
-  private open: Open | undefined;
-  private closed = false;
+  private readonly handle: DatabaseHandle;
   private flushScheduled = false;
   /** A failure of work done in the background (group commit, gc), raised by the next call. */
   private fault: unknown;
   private writesSinceSweep = 0;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.opts = resolveSqliteStoreOptions(options);
     this.name = this.opts.name;
     this.limits = { maxBytes: this.opts.maxBytes, evictPerWrite: 2 };
     this.blobs = this.opts.blobDir === undefined ? undefined : new BlobFiles(this.opts.blobDir);
+    this.handle = new DatabaseHandle(this.opts, this.blobs, { onExit: this.onExit, onTimer: this.backgroundGc });
   }
 
   get(key: EntryKey): StoredEntry | undefined {
@@ -62,12 +56,12 @@ export class SqliteStore implements Store {
       const pending = this.batch.writes.get(key.hash);
       if (pending !== undefined) return pending.key.text === key.text ? pendingEntry(pending) : undefined;
     }
-    const rows = this.rows();
+    const rows = this.handle.rows();
     let row: EntryRow | undefined;
     try {
       row = rows.st.get.get(key.hash);
     } catch (error) {
-      return this.recover(error, undefined);
+      return this.handle.recover(error, undefined);
     }
     if (row === undefined || row[0] !== key.text) return undefined;
     return this.readRow(rows, key, row);
@@ -75,7 +69,7 @@ export class SqliteStore implements Store {
 
   set(key: EntryKey, entry: StoredEntry): void {
     if (this.fault !== undefined) this.raise();
-    if (this.closed) throw this.closedError();
+    if (this.handle.closed) throw this.closedError();
     // Encoded now: the stored bytes are the value as it was returned, whatever happens to it later.
     const data = encodeValue(entry.codec, entry.value);
     const bytes = encodedSize(data);
@@ -149,7 +143,7 @@ export class SqliteStore implements Store {
   /** Commits pending writes now (normally done once per tick). */
   flush(): void {
     if (this.batch.empty) return;
-    const rows = this.rows();
+    const rows = this.handle.rows();
     try {
       this.writesSinceSweep += this.batch.commit(rows, this.limits);
       if (this.writesSinceSweep >= SWEEP_EVERY) {
@@ -157,17 +151,17 @@ export class SqliteStore implements Store {
         rows.db.transaction(() => removeExpired(rows, this.opts.now(), SWEEP_LIMIT)).immediate();
       }
     } catch (error) {
-      this.recover(error, undefined);
+      this.handle.recover(error, undefined);
     }
   }
 
   close(): void {
-    if (this.closed) return;
+    if (this.handle.closed) return;
     try {
       this.flush();
     } finally {
-      this.closed = true;
-      this.shutdown();
+      this.handle.closed = true;
+      this.handle.shutdown();
     }
     const fault = this.fault;
     this.fault = undefined;
@@ -214,63 +208,12 @@ export class SqliteStore implements Store {
   private transact<T>(fallback: T, work: (rows: Open) => T, write = true): T {
     if (this.fault !== undefined) this.raise();
     this.flush();
-    const rows = this.rows();
+    const rows = this.handle.rows();
     try {
       return write ? rows.db.transaction(() => work(rows)).immediate() : work(rows);
     } catch (error) {
-      return this.recover(error, fallback);
+      return this.handle.recover(error, fallback);
     }
-  }
-
-  private rows(): Open {
-    return this.open ?? this.connect();
-  }
-
-  private connect(): Open {
-    if (this.closed) throw this.closedError();
-    const conn = this.connectFresh();
-    const open: Open = { conn, db: conn.db, st: prepare(conn.db), blobs: this.blobs };
-    this.open = open;
-    this.timer ??= setInterval(this.backgroundGc, this.opts.gcInterval).unref();
-    process.on('exit', this.onExit);
-    return open;
-  }
-
-  /** Connects; a file that is not a database (or is corrupt) is moved aside and a fresh one started. */
-  private connectFresh(): Connection {
-    const { file, busyTimeout, open } = this.opts;
-    const inode = file === ':memory:' ? 0 : inodeOf(file);
-    try {
-      return connect({ file, busyTimeout, open });
-    } catch (error) {
-      if (!isCorruption(error) || inode <= 0) throw error;
-      this.reportMovedAside(moveAside(file, inode, Date.now()), error);
-      return connect({ file, busyTimeout, open });
-    }
-  }
-
-  /** Answers a fault: corruption is repaired (the file moved aside, reopened on next use); anything else is thrown. */
-  private recover<T>(error: unknown, fallback: T): T {
-    const open = this.open;
-    if (!isCorruption(error) || open === undefined || open.conn.inode === 0) throw error;
-    this.shutdown();
-    this.reportMovedAside(moveAside(this.opts.file, open.conn.inode, Date.now()), error);
-    return fallback;
-  }
-
-  private reportMovedAside(aside: string | undefined, cause: unknown): void {
-    const where = aside === undefined ? 'another process already replaced it' : `moved it to ${aside}`;
-    this.opts.warn(`${this.opts.file} is not a usable SQLite database; ${where} and started a fresh one`, cause);
-  }
-
-  /** Closes the connection and stops background work (the store can reconnect unless closed). */
-  private shutdown(): void {
-    process.off('exit', this.onExit);
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    const open = this.open;
-    this.open = undefined;
-    open?.db.close();
   }
 
   private schedule(): void {
@@ -281,7 +224,7 @@ export class SqliteStore implements Store {
 
   private readonly flushInBackground = (): void => {
     this.flushScheduled = false;
-    if (this.closed) return;
+    if (this.handle.closed) return;
     try {
       this.flush();
     } catch (error) {
@@ -292,12 +235,7 @@ export class SqliteStore implements Store {
   private readonly backgroundGc = (): void => {
     try {
       // Another process may have moved a corrupt file aside: follow it to the fresh one.
-      const open = this.open;
-      if (open !== undefined && open.conn.inode !== 0 && inodeOf(this.opts.file) !== open.conn.inode) {
-        this.shutdown();
-        return;
-      }
-      this.gc();
+      if (!this.handle.followMove()) this.gc();
     } catch (error) {
       this.fault ??= error;
     }
