@@ -111,6 +111,20 @@ function footerCode(functions: readonly CompiledFunction[], keys: KeyCode): stri
 /** The wrapper's shape: its name, modifiers and parameter list (for `length`). */
 function shapeOf(ts: typeof import('typescript'), target: Target): WrapperShape {
   const params = outerParams(ts, target.node);
+  const declared = target.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+  const arity = declared.length === params.length && !readsArguments(ts, target.node) ? params.length : 0;
+  const fixed = arity >= 1 && arity <= 3 ? { fixedArity: arity as 1 | 2 | 3 } : {};
+  return { ...formOf(ts, target, params), params, ...fixed } as WrapperShape;
+}
+
+/** Whether the function's body mentions `arguments` (conservatively, in nested functions too). */
+function readsArguments(ts: typeof import('typescript'), node: ts.Node): boolean {
+  const visit = (child: ts.Node): boolean =>
+    (ts.isIdentifier(child) && child.text === 'arguments') || ts.forEachChild(child, visit) === true;
+  return ts.forEachChild(node, visit) === true;
+}
+
+function formOf(ts: typeof import('typescript'), target: Target, params: string[]): WrapperShape {
   if (target.kind === 'function') {
     const modifiers = (target.node.modifiers ?? [])
       .filter((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword)

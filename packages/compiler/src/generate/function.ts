@@ -9,15 +9,20 @@ import type { KeyCode } from './key-code.js';
 import { functionNames, property, RUNTIME } from './names.js';
 
 /** What the wrapper must look like, read from the source by the front end. */
-export type WrapperShape =
-  | { readonly form: 'function'; readonly name: string; readonly modifiers: string; readonly params: readonly string[] }
-  | { readonly form: 'variable'; readonly name: string; readonly params: readonly string[] }
-  | {
-      readonly form: 'method';
-      readonly method: string;
-      readonly isStatic: boolean;
-      readonly params: readonly string[];
-    };
+export type WrapperShape = (
+  | { readonly form: 'function'; readonly name: string; readonly modifiers: string }
+  | { readonly form: 'variable'; readonly name: string }
+  | { readonly form: 'method'; readonly method: string; readonly isStatic: boolean }
+) & {
+  /** The wrapper's parameter names (up to the first default or rest parameter, for `length`). */
+  readonly params: readonly string[];
+  /**
+   * 1 to 3 when the function has exactly that many plain parameters and never reads
+   * `arguments`: the wrapper then calls the runtime's fixed-arity entry (`call1`..`call3`),
+   * which needs no arguments object on a hit.
+   */
+  readonly fixedArity?: 1 | 2 | 3;
+};
 
 export interface FunctionCode {
   readonly names: ReturnType<typeof functionNames>;
@@ -35,8 +40,9 @@ export interface FunctionCode {
 export function functionCode(props: { plan: CachedFunctionPlan; shape: WrapperShape; keys: KeyCode }): FunctionCode {
   const { plan, shape, keys } = props;
   const names = functionNames(plan.localName);
-  const call = `return (${names.cf} ?? ${names.get}()).invoke(this, arguments);`;
   const params = shape.params.join(', ');
+  const entry = shape.fixedArity === undefined ? 'invoke(this, arguments)' : `call${shape.fixedArity}(this, ${params})`;
+  const call = `return (${names.cf} ?? ${names.get}()).${entry};`;
   let wrapper: string;
   let after = '';
   if (shape.form === 'function') {
