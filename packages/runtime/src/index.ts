@@ -1,3 +1,6 @@
 import './node.js';
 
 export * from './public-core.js';
+export { createFsStore } from './stores/blob/fs-store.js';
+export type { SqliteStoreOptions } from './stores/sqlite/options.js';
+export { createSqliteStore } from './stores/sqlite/sqlite-store.js';

@@ -39,6 +39,7 @@ export type {
   Store,
   StoredEntry,
   StoreFunctionInfo,
+  SyncStore,
 } from './store.js';
 export { createMemoryStore } from './stores/memory-store.js';
 export type { TierCounters } from './tier.js';

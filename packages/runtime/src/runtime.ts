@@ -49,11 +49,24 @@ export class Runtime implements TierHost {
   }
 
   configure(options: ConfigureOptions): void {
-    this.cfg = resolveConfig(options, this.cfg);
+    const before = this.cfg;
+    this.cfg = resolveConfig(options, before);
     this.memory.limits = this.cfg.memory;
     this.memory.evict();
     this.storages.clear();
+    if (this.cfg.dir !== before.dir || options.sqlite !== undefined) this.reopenBuiltins();
     this.generation++;
+  }
+
+  /** Built-in stores opened with an earlier `dir` or SQLite options are closed; the next use opens them anew. */
+  private reopenBuiltins(): void {
+    for (const [name, store] of this.opened) {
+      this.opened.delete(name);
+      this.tiers.delete(store);
+      Promise.resolve()
+        .then(() => store.close())
+        .catch((error: unknown) => this.warn(`the ${name} store failed to close`, error));
+    }
   }
 
   get scopes(): ScopeStorage {

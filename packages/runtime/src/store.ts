@@ -91,6 +91,20 @@ export interface Store {
   functions?(): MaybePromise<StoreFunctionInfo[]>;
 }
 
+/** A store whose every method answers synchronously: SQLite, blob files, memory. */
+export interface SyncStore extends Store {
+  readonly sync: true;
+  get(key: EntryKey): StoredEntry | undefined;
+  set(key: EntryKey, entry: StoredEntry): void;
+  delete(key: EntryKey): boolean;
+  clear(fn?: string): number;
+  close(): void;
+  acquireLease?(key: EntryKey, ms: number): boolean;
+  releaseLease?(key: EntryKey): void;
+  gc?(): number;
+  functions?(): StoreFunctionInfo[];
+}
+
 /**
  * What another process invalidated: one entry (`fn` and `text`), every entry of a function
  * (`fn` alone), or everything (neither).

@@ -1,14 +1,14 @@
 import { type MemoryLimits, MemoryNode, MemoryTier, Table } from '../memory/memory-tier.js';
-import type { EntryKey, Store, StoredEntry, StoreFunctionInfo } from '../store.js';
+import type { EntryKey, StoredEntry, StoreFunctionInfo, SyncStore } from '../store.js';
 
 /**
  * A memory store behind the store contract: entries addressed by their key text, kept live (no
  * copy), LRU-bounded. The process memory tier in front of every function is faster (it needs no
  * key text); this store is for tier lists and tests.
  */
-class MemoryStore implements Store {
+class MemoryStore implements SyncStore {
   readonly name: string;
-  readonly sync = true;
+  readonly sync = true as const;
   readonly persistent = false;
   private readonly tier: MemoryTier;
   private readonly tables = new Map<string, Table>();
@@ -64,7 +64,7 @@ class MemoryStore implements Store {
 }
 
 /** A memory store for tier lists (`['memory', redisStore()]` uses the process tier instead). */
-export function createMemoryStore(options: { name?: string; maxEntries?: number; maxBytes?: number } = {}): Store {
+export function createMemoryStore(options: { name?: string; maxEntries?: number; maxBytes?: number } = {}): SyncStore {
   return new MemoryStore(options.name ?? 'memory-store', {
     maxEntries: options.maxEntries ?? 100_000,
     maxBytes: options.maxBytes ?? 256 * 1024 * 1024,

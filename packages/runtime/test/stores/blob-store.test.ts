@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSyn
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store.js';
+import type { SyncStore } from '../../src/store.js';
 import { BlobFiles } from '../../src/stores/blob/blob-files.js';
 import { createFsStore } from '../../src/stores/blob/fs-store.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
@@ -10,12 +10,12 @@ import { entry, entryKey } from '../store-suite.js';
 import { nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
-const stores: Store[] = [];
+const stores: SyncStore[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
-function fsStore(dir: string, warn?: (message: string, cause?: unknown) => void): Store {
+function fsStore(dir: string, warn?: (message: string, cause?: unknown) => void): SyncStore {
   const store = createFsStore({ dir, ...(warn === undefined ? {} : { warn }) });
   stores.push(store);
   return store;

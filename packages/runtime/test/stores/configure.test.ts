@@ -35,6 +35,21 @@ describe('configure({ dir, sqlite }) and the built-in stores', () => {
     expect(count(dir, "fn <> 's-fs' AND blob IS NULL")).toBe(2);
   });
 
+  it('moves to a new dir given after the stores were opened, without close()', async () => {
+    const [first, second] = [tempDir(), tempDir()];
+    configure({ dir: first });
+    let runs = 0;
+    const f = cached((n: number) => n + runs++ * 0, { id: 'moving', storage: 'sqlite' });
+    f(1);
+    configure({ dir: second });
+    f(1); // the new directory is empty: computed again, stored there
+    f(2);
+    await close();
+    expect(runs).toBe(2 + 1);
+    expect(count(first)).toBe(1);
+    expect(count(second)).toBe(2);
+  });
+
   it('spills values above sqlite.inlineLimit to blob files', async () => {
     const dir = tempDir();
     configure({ dir, sqlite: { inlineLimit: 100 } });

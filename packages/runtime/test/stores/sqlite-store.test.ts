@@ -1,20 +1,20 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store.js';
+import type { SyncStore } from '../../src/store.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
-const stores: Store[] = [];
+const stores: SyncStore[] = [];
 const peers: Database.Database[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
   for (const db of peers.splice(0)) db.close();
 });
 
-function open(options: Parameters<typeof createSqliteStore>[0]): Store {
+function open(options: Parameters<typeof createSqliteStore>[0]): SyncStore {
   const store = createSqliteStore(options);
   stores.push(store);
   return store;

@@ -1,5 +1,5 @@
 import type { StoreSettings } from '../../platform.js';
-import type { Store } from '../../store.js';
+import type { SyncStore } from '../../store.js';
 import type { SqliteStoreOptions } from '../sqlite/options.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
 
@@ -8,11 +8,11 @@ import { SqliteStore } from '../sqlite/sqlite-store.js';
  * its metadata (key text, times, codec, size) in a row of `dir/cache.db`. For values that are
  * large, or that other tools should be able to read or copy as files.
  */
-export function createFsStore(options: Omit<SqliteStoreOptions, 'inlineLimit'>): Store {
+export function createFsStore(options: Omit<SqliteStoreOptions, 'inlineLimit'>): SyncStore {
   return new SqliteStore({ name: 'fs', ...options, inlineLimit: 0 });
 }
 
 /** The built-in `fs` store, from the runtime's settings (`configure({ dir, sqlite })`). */
-export function fsStoreFromSettings(settings: StoreSettings): Store {
+export function fsStoreFromSettings(settings: StoreSettings): SyncStore {
   return createFsStore({ ...settings.sqlite, dir: settings.dir, now: settings.now, warn: settings.warn });
 }

@@ -3,7 +3,7 @@ import type { Encoded, PersistentCodec } from '../../codec/codecs.js';
 import { decodeValue, encodedSize, encodeValue } from '../../codec/codecs.js';
 import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.js';
 import type { StoreSettings } from '../../platform.js';
-import type { EntryKey, Store, StoredEntry, StoreFunctionInfo } from '../../store.js';
+import type { EntryKey, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
 import { DatabaseHandle, type Open } from './database-handle.js';
 import { releaseBlob, removeExpired, removeOrphans } from './housekeeping.js';
@@ -25,9 +25,9 @@ const SWEEP_LIMIT = 100;
  * so sync cached functions read it too. Faults are thrown for the runtime's guard to report, except
  * corruption, which is repaired; faults of background work are thrown by the next call.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements SyncStore {
   readonly name: string;
-  readonly sync = true;
+  readonly sync = true as const;
   readonly persistent = true;
   private readonly opts: ResolvedSqliteStoreOptions;
   private readonly limits: CommitLimits;
@@ -273,11 +273,11 @@ function pendingEntry(pending: PendingWrite): StoredEntry {
 }
 
 /** A SQLite store: `dir/cache.db` with blob files in `dir/blobs/`, or `':memory:'`. */
-export function createSqliteStore(options: SqliteStoreOptions): Store {
+export function createSqliteStore(options: SqliteStoreOptions): SyncStore {
   return new SqliteStore(options);
 }
 
 /** The built-in `sqlite` store, from the runtime's settings (`configure({ dir, sqlite })`). */
-export function sqliteStoreFromSettings(settings: StoreSettings): Store {
+export function sqliteStoreFromSettings(settings: StoreSettings): SyncStore {
   return new SqliteStore({ ...settings.sqlite, dir: settings.dir, now: settings.now, warn: settings.warn });
 }
