@@ -1,11 +1,12 @@
 /** Step 4a, continued: the helper functions of composite key nodes (objects, arrays, unions, ...). */
 import { type KeyNode, runtimeKind } from '../plan.js';
+import { mapBodies, setBodies, typedArrayBodies } from './collection-code.js';
 import { type HelperNames, isPrimitive, type KeyCode } from './key-code.js';
 import { prelude, property, RUNTIME } from './names.js';
 
-type Node<K extends KeyNode['kind']> = Extract<KeyNode, { kind: K }>;
+export type Node<K extends KeyNode['kind']> = Extract<KeyNode, { kind: K }>;
 
-interface Bodies {
+export interface Bodies {
   readonly hash: string;
   readonly snapshot: string;
   readonly equals: string;
@@ -28,7 +29,7 @@ export function compositeHelper(code: KeyCode, node: KeyNode, names: HelperNames
   );
 }
 
-function indent(body: string): string {
+export function indent(body: string): string {
   return body
     .split('\n')
     .map((line) => (line === '' ? line : `  ${line}`))
@@ -267,91 +268,5 @@ function tupleBodies(code: KeyCode, node: Node<'tuple'>): Bodies {
       ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) t += "," + ${code.text(rest, 'v[i]')};`]),
       'return t + "]";',
     ].join('\n'),
-  };
-}
-
-function mapBodies(code: KeyCode, node: Node<'map'>): Bodies {
-  const { key, value } = node;
-  const matchEntries = isPrimitive(key)
-    ? [`for (const k of s.keys()) if (!v.has(k) || !(${code.equals(value, 's.get(k)', 'v.get(k)')})) return false;`]
-    : [
-        'const used = new Set();',
-        'outer: for (const sk of s.keys()) {',
-        '  for (const vk of v.keys()) {',
-        `    if (!used.has(vk) && ${code.equals(key, 'sk', 'vk')} && ${code.equals(value, 's.get(sk)', 'v.get(vk)')}) {`,
-        '      used.add(vk);',
-        '      continue outer;',
-        '    }',
-        '  }',
-        '  return false;',
-        '}',
-      ];
-  return {
-    hash: [
-      'let x = 0;',
-      `for (const k of v.keys()) x = (x + ${code.hash(value, code.hash(key, '0', 'k'), 'v.get(k)')}) | 0;`,
-      `return ${prelude.mix}(${prelude.mix}(h, v.size), x);`,
-    ].join('\n'),
-    snapshot: [
-      'const s = new Map();',
-      `for (const k of v.keys()) s.set(${code.snapshot(key, 'k')}, ${code.snapshot(value, 'v.get(k)')});`,
-      'return s;',
-    ].join('\n'),
-    equals: ['if (s.size !== v.size) return false;', ...matchEntries, 'return true;'].join('\n'),
-    text: [
-      'const entries = [];',
-      `for (const k of v.keys()) entries.push(${code.text(key, 'k')} + "=>" + ${code.text(value, 'v.get(k)')});`,
-      'return "M{" + entries.sort().join(",") + "}";',
-    ].join('\n'),
-  };
-}
-
-function setBodies(code: KeyCode, node: Node<'set'>): Bodies {
-  const e = node.element;
-  const matchItems = isPrimitive(e)
-    ? ['for (const x of s) if (!v.has(x)) return false;']
-    : [
-        'const used = new Set();',
-        'outer: for (const sx of s) {',
-        '  for (const vx of v) {',
-        `    if (!used.has(vx) && ${code.equals(e, 'sx', 'vx')}) {`,
-        '      used.add(vx);',
-        '      continue outer;',
-        '    }',
-        '  }',
-        '  return false;',
-        '}',
-      ];
-  return {
-    hash: [
-      'let x = 0;',
-      `for (const k of v) x = (x + ${code.hash(e, '0', 'k')}) | 0;`,
-      `return ${prelude.mix}(${prelude.mix}(h, v.size), x);`,
-    ].join('\n'),
-    snapshot: ['const s = new Set();', `for (const k of v) s.add(${code.snapshot(e, 'k')});`, 'return s;'].join('\n'),
-    equals: ['if (s.size !== v.size) return false;', ...matchItems, 'return true;'].join('\n'),
-    text: [
-      'const items = [];',
-      `for (const k of v) items.push(${code.text(e, 'k')});`,
-      'return "S{" + items.sort().join(",") + "}";',
-    ].join('\n'),
-  };
-}
-
-function typedArrayBodies(node: Node<'typedArray'>): Bodies {
-  const ctor = node.constructor;
-  return {
-    hash: [
-      `h = ${prelude.mix}(h, v.length);`,
-      `for (let i = 0; i < v.length; i++) h = ${prelude.hashNumber}(h, Number(v[i]));`,
-      'return h;',
-    ].join('\n'),
-    snapshot: `return new ${ctor}(v);`,
-    equals: [
-      'if (s.length !== v.length) return false;',
-      `for (let i = 0; i < v.length; i++) if (!${prelude.sameNumber}(s[i], v[i])) return false;`,
-      'return true;',
-    ].join('\n'),
-    text: `return ${JSON.stringify(`T${ctor}[`)} + Array.prototype.join.call(v, ",") + "]";`,
   };
 }
