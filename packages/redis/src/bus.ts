@@ -56,7 +56,7 @@ export class Bus {
         const set = this.waiters.get(channel);
         if (set?.delete(done) && set.size === 0) {
           this.waiters.delete(channel);
-          void this.subscriber?.unsubscribe(channel).catch(this.ignore);
+          void this.subscriber?.unsubscribe(channel).catch(this.ignore); // a dead connection has no subscriptions
         }
         resolve();
       };

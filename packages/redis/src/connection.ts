@@ -56,6 +56,7 @@ export class Connection {
   async close(): Promise<void> {
     this.closed = true;
     if (!this.owns) return;
+    // A QUIT that fails or times out changes nothing: the socket is closed next either way.
     if (this.client.status === 'ready') await this.bounded(this.client.quit(), 'QUIT').catch(() => undefined);
     this.client.disconnect();
   }
