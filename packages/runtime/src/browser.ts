@@ -9,4 +9,5 @@ setPlatform({
   builtinStores: {},
   defaultDir: () => '.cachet',
   env: () => undefined,
+  onExit: () => undefined,
 });

@@ -12,4 +12,5 @@ setPlatform({
   builtinStores: { sqlite: sqliteStoreFromSettings, fs: fsStoreFromSettings },
   defaultDir: () => join(process.cwd(), '.cachet'),
   env: (name) => process.env[name],
+  onExit: (fn) => process.once('exit', fn),
 });

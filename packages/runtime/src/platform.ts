@@ -12,6 +12,8 @@ export interface Platform {
   /** The cache directory when neither `configure({ dir })` nor CACHET_DIR says. */
   defaultDir(): string;
   env(name: string): string | undefined;
+  /** Runs `fn` synchronously when the process exits (nothing in browsers). */
+  onExit(fn: () => void): void;
 }
 
 /** What built-in store factories are given. */

@@ -36,6 +36,7 @@ export type {
   Invalidation,
   InvalidationListener,
   MaybePromise,
+  StatsSample,
   Store,
   StoredEntry,
   StoreFunctionInfo,

@@ -4,6 +4,8 @@ import { CachetConfigError } from './errors.js';
 import { MemoryTier } from './memory/memory-tier.js';
 import { platform } from './platform.js';
 import type { ScopeStorage } from './scope/scope.js';
+import type { FunctionStats } from './stats.js';
+import { StatsReporter } from './stats-sink.js';
 import type { Invalidation, Store } from './store.js';
 import { Tier, type TierHost } from './tier.js';
 
@@ -19,6 +21,7 @@ export interface RuntimeFunction {
   clearMemory(): void;
   /** Drops one entry (by key text) or all entries from the memory tier. */
   dropMemory(text: string | undefined): void;
+  stats(): FunctionStats;
 }
 
 /**
@@ -38,6 +41,8 @@ export class Runtime implements TierHost {
   private readonly opened = new Map<string, Store>();
   private readonly storages = new Map<string, Storage>();
   private readonly warned = new Set<string>();
+  private readonly reporter = new StatsReporter();
+  private reporting = false;
 
   constructor(options: ConfigureOptions = {}) {
     this.cfg = resolveConfig(options);
@@ -115,8 +120,26 @@ export class Runtime implements TierHost {
     return [...this.tiers.values()];
   }
 
+  /** Sends the counts since the last report to every store that keeps them. */
+  async reportStats(): Promise<void> {
+    const sinks = [...this.tiers.values()].filter((tier) => tier.store.recordStats !== undefined);
+    if (sinks.length === 0) return;
+    const samples = this.reporter.samples(this.functions, this.cfg.now());
+    if (samples.length > 0) await Promise.all(sinks.map((tier) => tier.recordStats(samples)));
+  }
+
+  /** Reports every 10 s while the process runs, and once more when it exits. */
+  private startReporting(): void {
+    if (this.reporting) return;
+    this.reporting = true;
+    const timer = setInterval(() => void this.reportStats(), 10_000) as { unref?(): void };
+    timer.unref?.();
+    platform().onExit(() => void this.reportStats());
+  }
+
   /** Flushes and closes every opened store; the next use opens them again. */
   async close(): Promise<void> {
+    await this.reportStats();
     const stores = [...this.tiers.keys()];
     this.tiers.clear();
     this.opened.clear();
@@ -187,6 +210,7 @@ export class Runtime implements TierHost {
       tier = new Tier(store, this);
       this.tiers.set(store, tier);
       store.subscribe?.((invalidation) => this.dropRemote(invalidation));
+      if (store.recordStats !== undefined) this.startReporting();
     }
     return tier;
   }

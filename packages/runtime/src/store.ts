@@ -85,10 +85,27 @@ export interface Store {
    * them from its memory tier. The store publishes its own `delete` and `clear` to the others.
    */
   subscribe?(listener: InvalidationListener): void;
+  /**
+   * Keeps counters for tools that read the cache from outside (`cachet stats`, the dashboard):
+   * the runtime sends each function's counts since its last report, every few seconds, at
+   * `close()` and at process exit (so: synchronously, where the store can).
+   */
+  recordStats?(samples: readonly StatsSample[]): MaybePromise<void>;
   /** Removes expired entries and orphaned data; returns how many were removed. */
   gc?(): MaybePromise<number>;
   /** Per-function entry counts and sizes. */
   functions?(): MaybePromise<StoreFunctionInfo[]>;
+}
+
+/** One function's counts over one minute (`at`: the minute's start, in ms of the runtime's clock). */
+export interface StatsSample {
+  readonly fn: string;
+  readonly at: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly staleHits: number;
+  readonly herdJoins: number;
+  readonly errors: number;
 }
 
 /** A store whose every method answers synchronously: SQLite, blob files, memory. */

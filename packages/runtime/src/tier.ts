@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from './config.js';
-import type { EntryKey, MaybePromise, Store, StoredEntry } from './store.js';
+import type { EntryKey, MaybePromise, StatsSample, Store, StoredEntry } from './store.js';
 import { isThenable } from './store.js';
 
 /** Counters of one tier for one function (or all of them). */
@@ -63,6 +63,11 @@ export class Tier {
   releaseLease(key: EntryKey): MaybePromise<void> {
     const store = this.store;
     return this.guard('lease', () => store.releaseLease?.(key), undefined);
+  }
+
+  recordStats(samples: readonly StatsSample[]): MaybePromise<void> {
+    const store = this.store;
+    return this.guard('record stats', () => store.recordStats?.(samples), undefined);
   }
 
   private guard<T>(op: string, run: () => MaybePromise<T>, fallback: T): MaybePromise<T> {
