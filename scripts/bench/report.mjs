@@ -78,13 +78,13 @@ export function svg({ results }) {
   const min = Math.min(...timed.flatMap((r) => r.rows.map((row) => row.median)));
   const scale = (v) => (Math.log10(v / (min / 2)) / Math.log10(max / (min / 2))) * barArea;
   for (const result of timed) {
-    parts.push(`<text x="10" y="${y}" font-weight="bold" font-size="14">${escape(result.title)}</text>`);
+    parts.push(`<text x="10" y="${y}" font-weight="bold" font-size="14">${escapeXml(result.title)}</text>`);
     y += 10;
     for (const row of [...result.rows].sort((a, b) => a.median - b.median)) {
       y += rowHeight;
       const cachet = row.name.startsWith('Cachet');
       parts.push(
-        `<text x="${left - 8}" y="${y}" text-anchor="end" font-size="12">${escape(row.name)}</text>`,
+        `<text x="${left - 8}" y="${y}" text-anchor="end" font-size="12">${escapeXml(row.name)}</text>`,
         `<rect x="${left}" y="${y - 12}" width="${Math.max(2, scale(row.median)).toFixed(1)}" height="14" fill="${cachet ? '#d9480f' : '#868e96'}"/>`,
         `<text x="${left + scale(row.median) + 6}" y="${y}" font-size="12">${ns(row.median)}${row.hitRate < 0.5 ? ' (mostly misses)' : ''}</text>`,
       );
@@ -101,6 +101,6 @@ export function svg({ results }) {
   ].join('\n');
 }
 
-function escape(text) {
+function escapeXml(text) {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

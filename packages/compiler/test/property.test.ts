@@ -122,7 +122,7 @@ beforeAll(async () => {
   });
   const out = join(dir, 'forms.mjs');
   writeFileSync(out, js.outputText);
-  const mod = (await import(pathToFileURL(out).href)) as Record<string, never>;
+  const mod = (await import(pathToFileURL(out).href)) as Record<string, Encoder[keyof Encoder]>;
   encoders = Object.fromEntries(
     Object.keys(forms).map((name) => [
       name,

@@ -225,7 +225,10 @@ export class CachedFunction implements RuntimeFunction {
    * (memory-only functions) cannot have been shared, so they are not looked at.
    */
   dropMemory(text: string | undefined): void {
-    if (text === undefined) return this.clearMemory();
+    if (text === undefined) {
+      this.clearMemory();
+      return;
+    }
     for (let node of this.ownTable.map.values()) {
       while (node !== undefined) {
         const next: MemoryNode | undefined = node.chain;

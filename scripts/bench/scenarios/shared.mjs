@@ -43,7 +43,7 @@ export const queryEncoder = {
 
 export const numberEncoder = {
   hash: (n) => n,
-  equals: (s, n) => s === n || (s !== s && n !== n),
+  equals: (s, n) => s === n || (Number.isNaN(s) && Number.isNaN(n)),
   copy: (n) => n,
 };
 
