@@ -67,7 +67,11 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
       const plan = planFunction({ ctx, target, annotation, path });
       if (ids.has(plan.id)) throw duplicateId(plan.id, target);
       ids.set(plan.id, target);
-      functions.push({ target, plan, code: functionCode({ plan, shape: shapeOf(ts, target), keys }) });
+      functions.push({
+        target,
+        plan,
+        code: functionCode({ plan, shape: shapeOf(ts, target), keys, verify: options.verify }),
+      });
     } catch (error) {
       if (!(error instanceof CachetCompileError)) throw error;
       errors.push(error);
@@ -95,12 +99,7 @@ function duplicateId(id: string, target: Target): CachetCompileError {
 }
 
 function headerCode(options: ResolvedOptions): string {
-  let code = `import * as ${RUNTIME} from ${JSON.stringify(options.runtimeModule)};\n`;
-  if (options.verify) {
-    code += `import { configure as ${RUNTIME}$configure } from ${JSON.stringify(options.publicModule)};\n`;
-    code += `${RUNTIME}$configure({ verify: true });\n`;
-  }
-  return code;
+  return `import * as ${RUNTIME} from ${JSON.stringify(options.runtimeModule)};\n`;
 }
 
 function footerCode(functions: readonly CompiledFunction[], keys: KeyCode): string {

@@ -12,8 +12,7 @@
  *          30  …        key text (UTF-8), then the value (JSON text or V8 bytes)
  */
 import type { EntryKey, StoredEntry } from '@cachet/runtime';
-import { CachetCodecError } from '@cachet/runtime';
-import { decodeValue, encodeValue } from './codec.js';
+import { CachetCodecError, decodeValue, encodeValue } from '@cachet/runtime';
 
 const FORMAT = 1;
 const HEADER = 30;

@@ -255,7 +255,10 @@ export class CachedFunction implements RuntimeFunction {
     if (!storage.memory) this.ownTable.clear();
     this.tiers = storage.tiers;
     this.disabled = config.disabled;
-    this.verifier = config.verify && plan.encoder !== undefined ? (this.verifier ?? new Verifier()) : undefined;
+    this.verifier =
+      (config.verify || plan.verify === true) && plan.encoder !== undefined
+        ? (this.verifier ?? new Verifier())
+        : undefined;
     this.now = config.now;
     this.resolvedAt = rt.generation;
     // Scopes, verify mode and `disabled` need the slow path; entering the first scope bumps the
@@ -555,7 +558,8 @@ export class CachedFunction implements RuntimeFunction {
   private verify(self: unknown, args: ArrayLike<unknown>): void {
     let message: string | undefined;
     try {
-      message = this.verifier?.check(this.encoder.text(args, self), reflectArgs(args));
+      const reflected = this.plan.encoder?.reflect?.(args, self) ?? reflectArgs(args);
+      message = this.verifier?.check(this.encoder.text(args, self), reflected);
     } catch {
       return; // an argument the reflective encoder refuses (a callback left out with ignore=)
     }

@@ -19,4 +19,6 @@ export interface FunctionPlan {
   readonly codec?: 'json' | 'v8';
   /** @default the reflective encoder over all arguments */
   readonly encoder?: KeyEncoder;
+  /** Check this function's compiled keys against reflective keys (as `CACHET_VERIFY=1` does for all). @default false */
+  readonly verify?: boolean;
 }

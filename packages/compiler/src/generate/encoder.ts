@@ -1,16 +1,18 @@
 /**
- * Step 4b: one function's encoder — hash, snapshot, equals and text over its argument list
+ * Step 4b: one function's encoder — hash, snapshot, equals, text and (for verify mode) the
+ * reflective text over its argument list
  * (`a`, the arguments object) and `self` (`this`, for instance methods keyed by it).
  */
 import type { KeyPlan } from '../plan.js';
 import type { KeyCode } from './key-code.js';
-import { prelude } from './names.js';
+import { prelude, RUNTIME } from './names.js';
 
 export interface EncoderNames {
   readonly hash: string;
   readonly snapshot: string;
   readonly equals: string;
   readonly text: string;
+  readonly reflect: string;
 }
 
 /** A keyed value: where it is read from a call, and where it sits in the snapshot. */
@@ -42,7 +44,16 @@ export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames): s
     fn(names.snapshot, 'a, self', snapshotLines(code, slots)),
     fn(names.equals, 's, a, self', [...slots.flatMap((slot) => equalsLines(code, slot)), 'return true;']),
     fn(names.text, 'a, self', textLines(code, slots)),
+    fn(names.reflect, 'a, self', [`return ${RUNTIME}.reflectKey([${slots.map(reflectedValue).join(', ')}]);`]),
   ].join('');
+}
+
+/**
+ * For verify mode: the keyed values as the runtime's reflective encoder sees them, so the two
+ * keys are compared over the same parts (ignored parameters and missing optionals left out).
+ */
+function reflectedValue(slot: Slot): string {
+  return slot.restFrom === undefined ? slot.value : `Array.prototype.slice.call(a, ${slot.restFrom})`;
 }
 
 function hashLines(code: KeyCode, slot: Slot): string[] {

@@ -37,8 +37,14 @@ export interface FunctionCode {
   readonly support: string;
 }
 
-export function functionCode(props: { plan: CachedFunctionPlan; shape: WrapperShape; keys: KeyCode }): FunctionCode {
-  const { plan, shape, keys } = props;
+export function functionCode(props: {
+  plan: CachedFunctionPlan;
+  shape: WrapperShape;
+  keys: KeyCode;
+  /** Run this function in verify mode (the plugin's `verify` option). */
+  verify: boolean;
+}): FunctionCode {
+  const { plan, shape, keys, verify } = props;
   const names = functionNames(plan.localName);
   const params = shape.params.join(', ');
   const entry = shape.fixedArity === undefined ? 'invoke(this, arguments)' : `call${shape.fixedArity}(this, ${params})`;
@@ -66,14 +72,14 @@ export function functionCode(props: { plan: CachedFunctionPlan; shape: WrapperSh
   const support = [
     `var ${names.cf}${shape.form === 'method' ? `, ${names.impl}` : ''};`,
     `function ${names.get}() {`,
-    `  return (${names.cf} ??= ${RUNTIME}.define(${planLiteral(plan, names)}, ${names.impl}));`,
+    `  return (${names.cf} ??= ${RUNTIME}.define(${planLiteral(plan, names, verify)}, ${names.impl}));`,
     '}',
     encoderCode(keys, plan.key, names),
   ].join('\n');
   return { names, wrapper, after, support };
 }
 
-function planLiteral(plan: CachedFunctionPlan, names: ReturnType<typeof functionNames>): string {
+function planLiteral(plan: CachedFunctionPlan, names: ReturnType<typeof functionNames>, verify: boolean): string {
   const fields: string[] = [`id: ${JSON.stringify(plan.id)}`];
   if (plan.version !== undefined) fields.push(`version: ${JSON.stringify(plan.version)}`);
   if (plan.ttl !== undefined) fields.push(`ttl: ${JSON.stringify(plan.ttl)}`);
@@ -81,8 +87,9 @@ function planLiteral(plan: CachedFunctionPlan, names: ReturnType<typeof function
   if (plan.storage !== undefined) fields.push(`storage: ${JSON.stringify(plan.storage)}`);
   fields.push(`async: ${plan.async}`);
   if (plan.codec !== undefined) fields.push(`codec: ${JSON.stringify(plan.codec)}`);
+  if (verify) fields.push('verify: true');
   fields.push(
-    `encoder: { hash: ${names.hash}, snapshot: ${names.snapshot}, equals: ${names.equals}, text: ${names.text} }`,
+    `encoder: { hash: ${names.hash}, snapshot: ${names.snapshot}, equals: ${names.equals}, text: ${names.text}, reflect: ${names.reflect} }`,
   );
   return `{\n    ${fields.join(',\n    ')},\n  }`;
 }

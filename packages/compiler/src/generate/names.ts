@@ -24,6 +24,7 @@ export function functionNames(localName: string) {
     snapshot: `${base}$snapshot`,
     equals: `${base}$equals`,
     text: `${base}$text`,
+    reflect: `${base}$reflect`,
   };
 }
 

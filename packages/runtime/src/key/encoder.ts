@@ -18,6 +18,11 @@ export interface KeyEncoder {
   snapshot?(args: ArrayLike<unknown>, self: unknown): unknown;
   /** True when `args` are equal, as keys, to the arguments `snapshot` was made from. */
   equals?(snapshot: unknown, args: ArrayLike<unknown>, self: unknown): boolean;
+  /**
+   * Verify mode: the reflective key text of exactly the keyed parts (no ignored parameters,
+   * `this` when it is keyed). Without it, verify compares against all arguments.
+   */
+  reflect?(args: ArrayLike<unknown>, self: unknown): string;
 }
 
 /** An encoder in the form the hot path uses: `equals` undefined means `hash` is the key text. */
