@@ -50,9 +50,12 @@ export function configure(options: ConfigureOptions): void {
   runtime().configure(options);
 }
 
-/** Drops the entry for `fn(...args)` from every tier. */
-export function invalidate<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): Promise<void> {
-  return lookupFunction(fn).invalidate(undefined, args);
+/**
+ * Drops the entry for `fn(...args)` from every tier. For an instance method keyed by `this`,
+ * pass the instance as `this`: `invalidate.call(repo, repo.find, 42)`.
+ */
+export function invalidate<A extends unknown[]>(this: unknown, fn: (...args: A) => unknown, ...args: A): Promise<void> {
+  return lookupFunction(fn).invalidate(this, args);
 }
 
 /** Drops every entry of `fn`, or with no argument every entry of every function and store. */
@@ -63,9 +66,12 @@ export async function clear(fn?: (...args: never[]) => unknown): Promise<void> {
   await Promise.all(rt.allTiers(true).map((tier) => tier.clear()));
 }
 
-/** The cached value of `fn(...args)` in memory or a synchronous tier, without running `fn`. */
-export function peek<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Awaited<R> | undefined {
-  return lookupFunction(fn).peek(undefined, args) as Awaited<R> | undefined;
+/**
+ * The cached value of `fn(...args)` in memory or a synchronous tier, without running `fn`. For
+ * an instance method keyed by `this`: `peek.call(repo, repo.find, 42)`.
+ */
+export function peek<A extends unknown[], R>(this: unknown, fn: (...args: A) => R, ...args: A): Awaited<R> | undefined {
+  return lookupFunction(fn).peek(this, args) as Awaited<R> | undefined;
 }
 
 /** All functions' counters and their totals (`stats()`), or one function's (`stats(fn)`). */

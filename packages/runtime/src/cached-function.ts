@@ -2,7 +2,7 @@ export type { FunctionPlan } from './plan.js';
 
 import { pickCodec } from './codec/pick.js';
 import { parseDuration } from './duration.js';
-import { CachetConfigError } from './errors.js';
+import { CachetConfigError, isCachetError } from './errors.js';
 import { isFresh, type Times, timesFor } from './expiry.js';
 import { Herd } from './herd.js';
 import { type ResolvedEncoder, reflectiveEncoder, resolveEncoder } from './key/encoder.js';
@@ -168,7 +168,7 @@ export class CachedFunction implements RuntimeFunction {
     if (this.resolvedAt !== this.rt.generation) this.resolve();
     const now = this.rt.config().now();
     const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
-    const hash = this.encoder.hash(args, self);
+    const hash = this.keyFor(args, self, 'peek');
     for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
       const node = table?.find(hash, this.encoder.equals, args, self);
       if (node !== undefined && isFresh(node, now)) return node.value;
@@ -186,7 +186,7 @@ export class CachedFunction implements RuntimeFunction {
   /** Drops the entry for these arguments from every tier of this function. */
   async invalidate(self: unknown, args: ArrayLike<unknown>): Promise<void> {
     if (this.resolvedAt !== this.rt.generation) this.resolve();
-    const hash = this.encoder.hash(args, self);
+    const hash = this.keyFor(args, self, 'invalidate');
     const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
     for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
       const node = table?.find(hash, this.encoder.equals, args, self);
@@ -202,6 +202,19 @@ export class CachedFunction implements RuntimeFunction {
     if (this.resolvedAt !== this.rt.generation) this.resolve();
     this.clearMemory();
     await Promise.all(this.tiers.map((tier) => tier.clear(this.id)));
+  }
+
+  /** The hash of these arguments, for `peek` and `invalidate`, with a useful error when it fails. */
+  private keyFor(args: ArrayLike<unknown>, self: unknown, what: 'peek' | 'invalidate'): unknown {
+    try {
+      return this.encoder.hash(args, self);
+    } catch (error) {
+      if (isCachetError(error)) throw error;
+      throw new CachetConfigError(
+        `cannot compute the key of ${this.id} for ${what}; a method keyed by \`this\` needs its instance: ${what}.call(instance, fn, ...args)`,
+        { cause: error },
+      );
+    }
   }
 
   /** This function's counters. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configure, invalidate, stats } from '../src/index.js';
+import { configure, invalidate, isCachetError, peek, stats } from '../src/index.js';
 import { bind, define, type KeyEncoder } from '../src/internal.js';
 
 configure({ defaults: { storage: 'memory' } });
@@ -57,5 +57,44 @@ describe('the entry generated code calls', () => {
     await invalidate(compiled, 1);
     compiled(1);
     expect(runs).toBe(2);
+  });
+
+  it('invalidate and peek reach a method keyed by this through .call(instance, ...)', async () => {
+    let cf: ReturnType<typeof define> | undefined;
+    const byThis: KeyEncoder = {
+      text: (args, self) => `${(self as { id: number }).id}:${String(args[0])}`,
+      hash: (args, self) => (self as { id: number }).id * 31 + (args[0] as number),
+      snapshot: (args, self) => [(self as { id: number }).id, args[0]],
+      equals: (s, args, self) => (s as number[])[0] === (self as { id: number }).id && (s as number[])[1] === args[0],
+    };
+    let runs = 0;
+    const get = () =>
+      (cf ??= define({ id: 'Repo.find', encoder: byThis }, function (this: { id: number }, n: number) {
+        runs++;
+        return this.id * 100 + n;
+      }));
+    class Repo {
+      constructor(readonly id: number) {}
+      find(n: number): number {
+        return get().call1(this, n) as number;
+      }
+    }
+    bind(Repo.prototype.find, get);
+    const repo = new Repo(7);
+    repo.find(1);
+    expect(peek.call(repo, repo.find, 1)).toBe(701);
+    expect(peek.call(new Repo(8), repo.find, 1)).toBeUndefined();
+    await invalidate.call(repo, repo.find, 1);
+    expect(peek.call(repo, repo.find, 1)).toBeUndefined();
+    repo.find(1);
+    expect(runs).toBe(2);
+    let caught: unknown;
+    try {
+      peek(repo.find, 1);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isCachetError(caught, 'CACHET_E_CONFIG')).toBe(true);
+    expect(String(caught)).toMatch(/peek\.call\(instance, fn, \.\.\.args\)/);
   });
 });
