@@ -37,6 +37,8 @@ interface KeyedArgs {
 
 /** Everything one memory miss carries through the tiers. */
 interface Call extends KeyedArgs {
+  /** Set on a background refresh under stale-while-revalidate: the value being served meanwhile. */
+  readonly stale?: { readonly value: unknown };
   readonly key: EntryKey | undefined;
   readonly context: Table | undefined;
   readonly memory: Table | undefined;
@@ -306,7 +308,7 @@ export class CachedFunction implements RuntimeFunction {
       this.counters.staleHits++;
       if (this.rt.listening)
         this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
-      if (inFlight === undefined) this.refresh(this.newCall(self, args, hash, context, memory, options));
+      if (inFlight === undefined) this.refresh(this.newCall(self, args, hash, context, memory, options), stale.value);
       return stale.promise ?? Promise.resolve(stale.value);
     }
     if (inFlight !== undefined && read) {
@@ -413,19 +415,27 @@ export class CachedFunction implements RuntimeFunction {
       }
       if (stale !== undefined) {
         this.counters.staleHits++;
-        this.refresh({ ...call, read: false });
+        this.refresh(call, stale.value);
         return stale.value;
       }
     }
     this.countMiss(call);
     const lease =
-      call.read && key !== undefined ? call.tiers.find((tier) => tier.store.acquireLease !== undefined) : undefined;
+      key !== undefined && (call.read || call.stale !== undefined)
+        ? call.tiers.find((tier) => tier.store.acquireLease !== undefined)
+        : undefined;
     if (lease !== undefined && key !== undefined) {
-      const settled = await awaitLease(lease, key, this.rt.config().lease, (entry) => isFresh(entry, this.now()));
-      if (settled !== undefined) {
-        this.counters.herdJoins++;
-        this.fill(call, call.tiers.indexOf(lease), settled, true);
-        return settled.value;
+      const leaseMs = this.rt.config().lease;
+      if (call.stale !== undefined) {
+        // A refresh: when another process holds the lease it is refreshing already; serve stale.
+        if (!(await lease.acquireLease(key, leaseMs))) return call.stale.value;
+      } else {
+        const settled = await awaitLease(lease, key, leaseMs, (entry) => isFresh(entry, this.now()));
+        if (settled !== undefined) {
+          this.counters.herdJoins++;
+          this.fill(call, call.tiers.indexOf(lease), settled, true);
+          return settled.value;
+        }
       }
     }
     try {
@@ -456,9 +466,10 @@ export class CachedFunction implements RuntimeFunction {
     return promise;
   }
 
-  private refresh(call: Call): void {
+  /** Recomputes in the background, once per key across processes where a tier leases. */
+  private refresh(call: Call, staleValue: unknown): void {
     this.counters.refreshes++;
-    const promise = this.loadAsync({ ...call, read: false });
+    const promise = this.loadAsync({ ...call, read: false, stale: { value: staleValue } });
     this.herd.add(call.hash, call.snapshot, promise);
     promise.catch((error: unknown) => {
       this.counters.refreshErrors++;

@@ -149,3 +149,33 @@ describe('stale-while-revalidate', () => {
     expect(runs).toBe(2);
   });
 });
+
+describe('stale-while-revalidate across processes', () => {
+  it('refreshes only when this process gets the lease; otherwise keeps serving stale', async () => {
+    const data = createMemoryStore({ name: 'leasing-data' });
+    let leaseFree = true;
+    const leasing = Object.assign(Object.create(data) as typeof data, {
+      name: 'leasing',
+      acquireLease: () => leaseFree,
+      releaseLease: () => undefined,
+    });
+    configure({ stores: { leasing: ['memory', leasing] } });
+    let runs = 0;
+    const f = cached(async (id: string) => `${id}#${++runs}`, { id: 'swr-lease', ttl: '1m', swr: '10m' });
+    configure({ defaults: { storage: 'leasing' } });
+    expect(await f('a')).toBe('a#1');
+    leaseFree = false; // another process holds the lease from here on
+    clock.advance(61_000);
+    expect(await f('a')).toBe('a#1'); // stale; the refresh finds the lease taken elsewhere
+    await flush();
+    expect(runs).toBe(1);
+    expect(await f('a')).toBe('a#1');
+    leaseFree = true;
+    await flush();
+    expect(await f('a')).toBe('a#1'); // stale once more; this time the refresh runs
+    await flush();
+    expect(runs).toBe(2);
+    expect(await f('a')).toBe('a#2');
+    configure({ defaults: { storage: 'memory' } });
+  });
+});
