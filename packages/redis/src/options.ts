@@ -33,12 +33,14 @@ export interface RedisStoreOptions {
    */
   readonly timeout?: number;
   /**
-   * The clock entry times are measured on. The lease script compares it with an entry's expiry,
-   * so pass the same function as `configure({ now })` when you inject one.
-   * @default Date.now
+   * The clock entry times are measured on (the lease script compares it with an entry's expiry).
+   * @default the runtime's clock (`configure({ now })`) once registered, else Date.now
    */
   readonly now?: () => number;
-  /** Where the store reports entries it had to drop (they did not decode). @default console.warn */
+  /**
+   * Where the store reports entries it had to drop (they did not decode).
+   * @default the runtime's logger (`configure({ logger })`) once registered, else console.warn
+   */
   readonly logger?: Logger;
 }
 
@@ -49,11 +51,12 @@ export interface ResolvedRedisOptions {
   readonly prefix: string;
   readonly name: string;
   readonly timeout: number;
-  readonly now: () => number;
-  readonly logger: Logger;
+  /** Given explicitly; otherwise the runtime's (see `attach`). */
+  readonly now: (() => number) | undefined;
+  readonly logger: Logger | undefined;
 }
 
-const consoleLogger: Logger = {
+export const consoleLogger: Logger = {
   warn: (message, cause) => console.warn(`[cachet] ${message}`, ...(cause === undefined ? [] : [cause])),
 };
 
@@ -70,8 +73,8 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisOptions
     prefix,
     name: options.name ?? 'redis',
     timeout,
-    now: options.now ?? Date.now,
-    logger: options.logger ?? consoleLogger,
+    now: options.now,
+    logger: options.logger,
   };
 }
 

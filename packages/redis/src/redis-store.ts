@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntryKey, InvalidationListener, Store, StoredEntry, StoreFunctionInfo } from '@cachet/runtime';
+import type { EntryKey, InvalidationListener, Store, StoredEntry, StoreFunctionInfo, StoreHost } from '@cachet/runtime';
 import { CachetCodecError, isCachetError } from '@cachet/runtime';
 import type { Cluster, Redis } from 'ioredis';
 import { Batcher } from './batcher.js';
@@ -7,7 +7,7 @@ import { Bus } from './bus.js';
 import { Connection } from './connection.js';
 import { decodeEntry, encodeEntry } from './entry-format.js';
 import { type Names, names } from './keys.js';
-import { type RedisStoreOptions, type ResolvedRedisOptions, resolveOptions } from './options.js';
+import { consoleLogger, type RedisStoreOptions, type ResolvedRedisOptions, resolveOptions } from './options.js';
 import { acquireScript, releaseScript, run } from './scripts.js';
 
 /** The shortest time Redis keeps an entry, so one written already stale is still there to read. */
@@ -39,6 +39,7 @@ class RedisStore implements Store {
   /** Tells this store's messages and leases from those of other processes. */
   private readonly instance = randomUUID();
   private readonly warned = new Set<string>();
+  private host: StoreHost = { now: Date.now, warn: (message, cause) => consoleLogger.warn(message, cause) };
 
   constructor(private readonly opts: ResolvedRedisOptions) {
     this.name = opts.name;
@@ -46,6 +47,14 @@ class RedisStore implements Store {
     this.connection = new Connection(opts.client, opts.ownsClient, opts.timeout);
     this.batch = new Batcher(this.connection);
     this.bus = new Bus(this.connection, this.names.bus, this.instance);
+  }
+
+  attach(host: StoreHost): void {
+    this.host = host;
+  }
+
+  private now(): number {
+    return this.opts.now !== undefined ? this.opts.now() : this.host.now();
   }
 
   async get(key: EntryKey): Promise<StoredEntry | undefined> {
@@ -92,7 +101,7 @@ class RedisStore implements Store {
   async acquireLease(key: EntryKey, ms: number): Promise<boolean> {
     const { client } = this.command();
     const keys = [this.names.lease(key), this.names.entry(key)];
-    const args = [this.instance, String(Math.max(1, Math.ceil(ms))), String(this.opts.now())];
+    const args = [this.instance, String(Math.max(1, Math.ceil(ms))), String(this.now())];
     return (await this.connection.bounded(run(client, acquireScript, keys, args), 'lease')) === 1;
   }
 
@@ -185,6 +194,7 @@ class RedisStore implements Store {
   private warnOnce(topic: string, message: string, cause: unknown): void {
     if (this.warned.has(topic)) return;
     this.warned.add(topic);
-    this.opts.logger.warn(message, cause);
+    if (this.opts.logger !== undefined) this.opts.logger.warn(message, cause);
+    else this.host.warn(message, cause);
   }
 }

@@ -41,8 +41,8 @@ describe('cached() on the redis tier', () => {
       now: clock.now,
       logger,
       stores: {
-        remote: redisStore({ url, prefix: 'c1:', now: clock.now }),
-        shared: ['memory', redisStore({ url, prefix: 'c1:', now: clock.now, name: 'redis-behind-memory' })],
+        remote: redisStore({ url, prefix: 'c1:' }),
+        shared: ['memory', redisStore({ url, prefix: 'c1:', name: 'redis-behind-memory' })],
       },
     });
     const remote = counted('remote');
@@ -60,7 +60,7 @@ describe('cached() on the redis tier', () => {
     configure({
       now: clock.now,
       logger,
-      stores: { remote: redisStore({ url: server.url, prefix: 'c2:', now: clock.now }) },
+      stores: { remote: redisStore({ url: server.url, prefix: 'c2:' }) },
     });
     const { f, runs } = counted('remote', '10m');
     expect(await f(1)).toBe('1#1');
@@ -79,7 +79,7 @@ describe('cached() on the redis tier', () => {
         now: clock.now,
         logger,
         backoff: '30s',
-        stores: { remote: redisStore({ url: local.url, timeout: 300, now: clock.now }) },
+        stores: { remote: redisStore({ url: local.url, timeout: 300 }) },
       });
       const { f, runs } = counted('remote');
       expect(await f(1)).toBe('1#1');

@@ -127,6 +127,22 @@ describe('the herd lease', () => {
     expect(await b.acquireLease?.(key, 10_000)).toBe(true);
   });
 
+  it("takes the runtime's clock and logger when it is attached (no options of its own)", async () => {
+    let time = 5000;
+    const warnings: string[] = [];
+    const [store] = stores(1, { prefix: 'host:' }) as [Store];
+    store.attach?.({ now: () => time, warn: (message) => warnings.push(message) });
+    const key = entryKey('f', 'd1');
+    await store.set(key, entry('done', 'json', { createdAt: 5000, expiresAt: 6000, staleUntil: 6000 }));
+    expect(await store.acquireLease?.(key, 10_000)).toBe(false); // fresh by the attached clock
+    time = 6000;
+    expect(await store.acquireLease?.(key, 10_000)).toBe(true);
+    const [name] = await admin.keys('host:v:*');
+    await admin.set(name as string, 'not an entry');
+    expect(await store.get(key)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/failed to decode/)]);
+  });
+
   it('is refused while a fresh entry is there, and granted once it expired', async () => {
     let time = 5000;
     const [a] = stores(1, { now: () => time }) as [Store];

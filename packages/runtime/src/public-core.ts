@@ -40,6 +40,7 @@ export type {
   Store,
   StoredEntry,
   StoreFunctionInfo,
+  StoreHost,
   SyncStore,
 } from './store.js';
 export { createMemoryStore } from './stores/memory-store.js';

@@ -209,6 +209,7 @@ export class Runtime implements TierHost {
     if (tier === undefined) {
       tier = new Tier(store, this);
       this.tiers.set(store, tier);
+      store.attach?.({ now: () => this.cfg.now(), warn: (message, cause) => this.warn(message, cause) });
       store.subscribe?.((invalidation) => this.dropRemote(invalidation));
       if (store.recordStats !== undefined) this.startReporting();
     }

@@ -91,10 +91,23 @@ export interface Store {
    * `close()` and at process exit (so: synchronously, where the store can).
    */
   recordStats?(samples: readonly StatsSample[]): MaybePromise<void>;
+  /**
+   * Called once, when the runtime first uses the store: the runtime's clock (an injected one in
+   * tests) and logger, so a registered store measures time and reports faults as the runtime does.
+   */
+  attach?(host: StoreHost): void;
   /** Removes expired entries and orphaned data; returns how many were removed. */
   gc?(): MaybePromise<number>;
   /** Per-function entry counts and sizes. */
   functions?(): MaybePromise<StoreFunctionInfo[]>;
+}
+
+/** What the runtime hands a store in `attach`. */
+export interface StoreHost {
+  /** The runtime's clock, in milliseconds (`configure({ now })`). */
+  now(): number;
+  /** The runtime's logger (`configure({ logger })`). */
+  warn(message: string, cause?: unknown): void;
 }
 
 /** One function's counts over one minute (`at`: the minute's start, in ms of the runtime's clock). */

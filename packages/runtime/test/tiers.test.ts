@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../src/index.js';
+import type { Store, StoreHost } from '../src/index.js';
 import { cached, clear, configure, createMemoryStore, invalidate, stats } from '../src/index.js';
 import { asyncStore, failingStore, flush, manualClock, recordingLogger } from './helpers.js';
 
@@ -83,6 +83,21 @@ describe('tiers', () => {
     const f = cached((n: number) => n + 1, { id: 'fault-sync', storage: 'fragile-sync' });
     expect(f(1)).toBe(2);
     expect(f(1)).toBe(2);
+  });
+
+  it("attaches a registered store to the runtime's clock and logger on first use", () => {
+    const inner = createMemoryStore({ name: 'attached-data' });
+    let host: StoreHost | undefined;
+    const attached = Object.assign(Object.create(inner) as Store, {
+      name: 'attached',
+      attach: (h: StoreHost) => void (host = h),
+    });
+    register('attached', [attached]);
+    expect(host).toBeUndefined();
+    cached((n: number) => n, { id: 'attach', storage: 'attached' })(1);
+    expect(host?.now()).toBe(clock.now());
+    host?.warn('from the store');
+    expect(logger.messages).toContain('from the store');
   });
 
   it('refuses an unknown storage name with a clear error', () => {
