@@ -2,7 +2,7 @@ import { CachedFunction, type FunctionPlan } from './cached-function.js';
 import type { ConfigureOptions } from './config.js';
 import { CachetConfigError } from './errors.js';
 import type { KeyEncoder } from './key/encoder.js';
-import { bind, lookupFunction } from './registry.js';
+import { bind, lookup, lookupFunction } from './registry.js';
 import { runtime } from './runtime.js';
 import { type FunctionStats, sumStats } from './stats.js';
 
@@ -52,10 +52,11 @@ export function configure(options: ConfigureOptions): void {
 
 /**
  * Drops the entry for `fn(...args)` from every tier. For an instance method keyed by `this`,
- * pass the instance as `this`: `invalidate.call(repo, repo.find, 42)`.
+ * pass the method bound to its instance: `invalidate(withThis(repo, repo.find), 42)`.
  */
-export function invalidate<A extends unknown[]>(this: unknown, fn: (...args: A) => unknown, ...args: A): Promise<void> {
-  return lookupFunction(fn).invalidate(this, args);
+export function invalidate<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): Promise<void> {
+  const { cf, self } = lookup(fn);
+  return cf.invalidate(self, args);
 }
 
 /** Drops every entry of `fn`, or with no argument every entry of every function and store. */
@@ -68,10 +69,11 @@ export async function clear(fn?: (...args: never[]) => unknown): Promise<void> {
 
 /**
  * The cached value of `fn(...args)` in memory or a synchronous tier, without running `fn`. For
- * an instance method keyed by `this`: `peek.call(repo, repo.find, 42)`.
+ * an instance method keyed by `this`: `peek(withThis(repo, repo.find), 42)`.
  */
-export function peek<A extends unknown[], R>(this: unknown, fn: (...args: A) => R, ...args: A): Awaited<R> | undefined {
-  return lookupFunction(fn).peek(this, args) as Awaited<R> | undefined;
+export function peek<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Awaited<R> | undefined {
+  const { cf, self } = lookup(fn);
+  return cf.peek(self, args) as Awaited<R> | undefined;
 }
 
 /** All functions' counters and their totals (`stats()`), or one function's (`stats(fn)`). */

@@ -213,7 +213,7 @@ export class CachedFunction implements RuntimeFunction {
     } catch (error) {
       if (isCachetError(error)) throw error;
       throw new CachetConfigError(
-        `cannot compute the key of ${this.id} for ${what}; a method keyed by \`this\` needs its instance: ${what}.call(instance, fn, ...args)`,
+        `cannot compute the key of ${this.id} for ${what}; a method keyed by \`this\` needs its instance: ${what}(withThis(instance, method), ...args)`,
         { cause: error },
       );
     }

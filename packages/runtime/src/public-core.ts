@@ -27,6 +27,7 @@ export type { KeyEncoder } from './key/encoder.js';
 export { reflectKey } from './key/reflect.js';
 export { cacheKey } from './key/symbols.js';
 export { xxh64, xxh64Hex } from './key/xxh64.js';
+export { withThis } from './registry.js';
 export { withCacheContext, withCacheOptions } from './scope/api.js';
 export type { CallOptions } from './scope/scope.js';
 export type { FunctionStats } from './stats.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configure, invalidate, isCachetError, peek, stats } from '../src/index.js';
+import { configure, invalidate, isCachetError, peek, stats, withThis } from '../src/index.js';
 import { bind, define, type KeyEncoder } from '../src/internal.js';
 
 configure({ defaults: { storage: 'memory' } });
@@ -59,7 +59,7 @@ describe('the entry generated code calls', () => {
     expect(runs).toBe(2);
   });
 
-  it('invalidate and peek reach a method keyed by this through .call(instance, ...)', async () => {
+  it('invalidate and peek reach a method keyed by this through withThis(instance, method)', async () => {
     let cf: ReturnType<typeof define> | undefined;
     const byThis: KeyEncoder = {
       text: (args, self) => `${(self as { id: number }).id}:${String(args[0])}`,
@@ -82,10 +82,11 @@ describe('the entry generated code calls', () => {
     bind(Repo.prototype.find, get);
     const repo = new Repo(7);
     repo.find(1);
-    expect(peek.call(repo, repo.find, 1)).toBe(701);
-    expect(peek.call(new Repo(8), repo.find, 1)).toBeUndefined();
-    await invalidate.call(repo, repo.find, 1);
-    expect(peek.call(repo, repo.find, 1)).toBeUndefined();
+    expect(peek(withThis(repo, repo.find), 1)).toBe(701);
+    expect(peek(withThis(new Repo(8), repo.find), 1)).toBeUndefined();
+    expect(withThis(repo, repo.find)(1)).toBe(701); // a bound method still calls through the cache
+    await invalidate(withThis(repo, repo.find), 1);
+    expect(peek(withThis(repo, repo.find), 1)).toBeUndefined();
     repo.find(1);
     expect(runs).toBe(2);
     let caught: unknown;
@@ -95,6 +96,6 @@ describe('the entry generated code calls', () => {
       caught = error;
     }
     expect(isCachetError(caught, 'CACHET_E_CONFIG')).toBe(true);
-    expect(String(caught)).toMatch(/peek\.call\(instance, fn, \.\.\.args\)/);
+    expect(String(caught)).toMatch(/peek\(withThis\(instance, method\), \.\.\.args\)/);
   });
 });
