@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { BlobFiles } from '../blob/blob-files.js';
+import type { OnProgress } from './inspect.js';
 import type { Statements } from './statements.js';
 
 /** What removing rows needs: the statements, and the blob directory when there is one. */
@@ -61,12 +62,13 @@ export function removeExpired(rows: Rows, now: number, limit: number): number {
  * older than `before` (wall-clock ms): a file that young may belong to a write about to commit.
  * The reference check and the unlink of each batch run under the write lock.
  */
-export function removeOrphans(rows: Rows, before: number): number {
+export function removeOrphans(rows: Rows, before: number, onProgress?: OnProgress): number {
   const blobs = rows.blobs;
   if (blobs === undefined) return 0;
   const { old, staleTemps } = blobs.list(before);
   let removed = 0;
   for (let i = 0; i < old.length; i += 256) {
+    onProgress?.({ phase: 'orphans', done: i, total: old.length });
     const batch = old.slice(i, i + 256);
     rows.db
       .transaction(() => {
@@ -82,5 +84,6 @@ export function removeOrphans(rows: Rows, before: number): number {
     blobs.removeTemp(temp);
     removed++;
   }
+  onProgress?.({ phase: 'orphans', done: old.length, total: old.length });
   return removed;
 }

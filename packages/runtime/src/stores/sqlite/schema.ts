@@ -1,8 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { CachetStoreError } from '../../errors.js';
 
-/** Bumped when the tables change; a database with another version is not touched. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the tables change. An older database is migrated in place (its entries kept); a
+ * newer one is not touched.
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
  * One row per entry, addressed by the signed xxh64 of the full key text. Times are milliseconds
@@ -55,20 +58,43 @@ END;
 `;
 
 /**
- * Creates the tables in a new database, or checks the version of an existing one. Creation runs
- * in one `BEGIN IMMEDIATE` transaction, so processes opening a new file at once create it once.
+ * Version 2: counters per function and minute, added to by every process that reports
+ * (`recordStats`), read by `cachet stats` and the dashboard. `minute` is the minute's start in ms.
+ */
+const CREATE_STATS = `
+CREATE TABLE stats (
+  fn         TEXT    NOT NULL,
+  minute     REAL    NOT NULL,
+  hits       INTEGER NOT NULL DEFAULT 0,
+  misses     INTEGER NOT NULL DEFAULT 0,
+  stale_hits INTEGER NOT NULL DEFAULT 0,
+  herd_joins INTEGER NOT NULL DEFAULT 0,
+  errors     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (fn, minute)
+) WITHOUT ROWID;
+CREATE INDEX stats_minute ON stats (minute);
+`;
+
+/** What turns a database of version `from` into the next version. */
+const MIGRATIONS: Readonly<Record<number, string>> = { 1: CREATE_STATS };
+
+/**
+ * Creates the tables in a new database, migrates an older one, or checks the version of a current
+ * one. Creation and migration run in one `BEGIN IMMEDIATE` transaction, so processes opening a
+ * file at once change it once.
  */
 export function ensureSchema(db: Database): void {
   if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return; // the usual case: no write lock
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
-    if (version !== 0) {
+    if (version > SCHEMA_VERSION || !Number.isInteger(version) || version < 0) {
       throw new CachetStoreError(
         `${db.name} has cache schema ${version}, this runtime knows ${SCHEMA_VERSION}; use another cache directory`,
       );
     }
-    db.exec(CREATE);
+    if (version === 0) db.exec(CREATE + CREATE_STATS);
+    else for (let from = version; from < SCHEMA_VERSION; from++) db.exec(MIGRATIONS[from] as string);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -3,12 +3,33 @@ import type { Encoded, PersistentCodec } from '../../codec/codecs.js';
 import { decodeValue, encodedSize, encodeValue } from '../../codec/codecs.js';
 import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.js';
 import type { StoreSettings } from '../../platform.js';
-import type { EntryKey, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
+import type { EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
 import { DatabaseHandle, type Open } from './database-handle.js';
 import { releaseBlob, removeExpired, removeOrphans } from './housekeeping.js';
+import {
+  countExpired,
+  type EntryInfo,
+  type EntryQuery,
+  type FunctionSummary,
+  listEntries,
+  type OnProgress,
+  type PruneQuery,
+  pruneEntries,
+  readValue,
+  summarise,
+} from './inspect.js';
 import { type ResolvedSqliteStoreOptions, resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
 import type { EntryRow } from './statements.js';
+import {
+  addStats,
+  claimReport,
+  removeStatsBefore,
+  type StatsPoint,
+  type StatsTotal,
+  statsSeries,
+  statsTotals,
+} from './stats-table.js';
 import { type CommitLimits, type PendingWrite, WriteBatch } from './write-batch.js';
 
 /** A hit records its access time only when the stored one is older than this (LRU at minute grain, hits write-free). */
@@ -18,6 +39,8 @@ const ROW_OVERHEAD = 64;
 /** Every this many written rows, a commit also removes a few expired rows. */
 const SWEEP_EVERY = 1000;
 const SWEEP_LIMIT = 100;
+/** gc drops per-minute counters older than this. */
+const STATS_KEPT = 7 * 24 * 3_600_000;
 
 /**
  * The SQLite tier (and, with an inline limit of 0, the blob-file tier `fs`): one row per entry in
@@ -120,17 +143,26 @@ export class SqliteStore implements SyncStore {
     });
   }
 
-  /** Removes entries past their stale window, expired leases, and old orphaned or temporary blob files. */
-  gc(): number {
+  /**
+   * Removes entries past their stale window, expired leases, old orphaned or temporary blob
+   * files, and counters older than a week; `onProgress` hears how far it got (for a terminal).
+   */
+  gc(onProgress?: OnProgress): number {
     return this.transact(
       0,
       (rows) => {
         const now = this.opts.now();
+        const total = onProgress === undefined ? 0 : countExpired(rows.db, now);
         const sweep = rows.db.transaction(() => removeExpired(rows, now, 500));
         let removed = 0;
-        for (let batch = sweep.immediate(); batch > 0; batch = sweep.immediate()) removed += batch;
+        onProgress?.({ phase: 'expired', done: 0, total });
+        for (let batch = sweep.immediate(); batch > 0; batch = sweep.immediate()) {
+          removed += batch;
+          onProgress?.({ phase: 'expired', done: removed, total: Math.max(total, removed) });
+        }
         rows.st.leasesExpired.run(Date.now());
-        return removed + removeOrphans(rows, Date.now() - this.opts.blobGrace);
+        rows.db.transaction(() => removeStatsBefore(rows.db, now - STATS_KEPT)).immediate();
+        return removed + removeOrphans(rows, Date.now() - this.opts.blobGrace, onProgress);
       },
       false,
     );
@@ -138,6 +170,48 @@ export class SqliteStore implements SyncStore {
 
   functions(): StoreFunctionInfo[] {
     return this.transact([], (rows) => rows.st.functions.all(), false);
+  }
+
+  /**
+   * Adds each function's counts to the per-minute `stats` table, in a transaction of its own
+   * (synchronous: the runtime also reports at process exit). The runtime sends one report to
+   * every store; the `sqlite` and `fs` stores share a database, which counts it once.
+   */
+  recordStats(samples: readonly StatsSample[]): void {
+    if (samples.length === 0 || !claimReport(samples, this.opts.file)) return;
+    this.transact(undefined, (rows) => addStats(rows.db, samples), false);
+  }
+
+  // For tools that read the cache from outside (the `cachet` CLI and dashboard).
+
+  /** Entries' metadata (no values), most recently used first or, with `expiringBefore`, soonest expiry first. */
+  entries(query: EntryQuery = {}): EntryInfo[] {
+    return this.transact([], (rows) => listEntries(rows.db, query), false);
+  }
+
+  /** Per function: entries, bytes, versions, blob files, expired rows, last access. */
+  summary(): FunctionSummary[] {
+    return this.transact([], (rows) => summarise(rows.db, this.opts.now()), false);
+  }
+
+  /** The decoded value of the entry at `hash` (as `entries()` gives it), without touching its access time. */
+  value(hash: string): { value: unknown } | undefined {
+    return this.transact(undefined, (rows) => readValue(rows, hash), false);
+  }
+
+  /** Each function's counts reported from `since` (ms) on. */
+  statsTotals(since = 0): StatsTotal[] {
+    return this.transact([], (rows) => statsTotals(rows.db, since), false);
+  }
+
+  /** Each function's counts from `since` on, added up per `bucket` ms. */
+  statsSeries(since: number, bucket: number): StatsPoint[] {
+    return this.transact([], (rows) => statsSeries(rows.db, since, bucket), false);
+  }
+
+  /** Removes entries created (or last read) before `query.before`; returns how many. */
+  prune(query: PruneQuery, onProgress?: OnProgress): number {
+    return this.transact(0, (rows) => pruneEntries(rows, query, onProgress), false);
   }
 
   /** Commits pending writes now (normally done once per tick). */
