@@ -48,9 +48,9 @@ function section(result) {
     return lines;
   }
   const base = result.rows.find((row) => row.name === result.baseline)?.median;
-  const mine = result.rows.find((row) => row.name === CACHET)?.median;
+  const mine = result.rows.find((row) => row.name === (result.cachet ?? CACHET))?.median;
   lines.push(
-    `| tool | median | p99 | × ${result.baseline} | × Cachet | hit rate | correct |`,
+    `| tool | median | p99 | × ${result.baseline} | × ${result.cachet ?? CACHET} | hit rate | correct |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | :---: |',
   );
   for (const row of [...result.rows].sort((a, b) => a.median - b.median)) {

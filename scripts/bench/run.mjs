@@ -12,6 +12,7 @@ import { markdown, svg } from './report.mjs';
 import { fidelity } from './scenarios/fidelity.mjs';
 import { herd } from './scenarios/herd.mjs';
 import { asyncHit, missUnderEviction, numberHit, objectHit } from './scenarios/memory-hits.mjs';
+import { persistent } from './scenarios/persistent.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -22,6 +23,8 @@ export const scenarios = [
   (o) => asyncHit(o),
   (o) => missUnderEviction(o),
   () => herd(),
+  (o) => persistent(o),
+  (o) => persistent({ ...o, bytes: 100 * 1024 }),
   () => fidelity(),
 ];
 
@@ -29,10 +32,11 @@ export async function runAll({ smoke = false, only } = {}) {
   configure({ memory: { maxEntries: 10_000 } });
   const results = [];
   for (const scenario of scenarios) {
-    const result = await scenario({ smoke });
-    if (only !== undefined && !result.title.toLowerCase().includes(only.toLowerCase())) continue;
-    results.push(result);
-    if (!smoke) process.stderr.write(`done: ${result.title}\n`);
+    for (const result of [await scenario({ smoke })].flat()) {
+      if (only !== undefined && !result.title.toLowerCase().includes(only.toLowerCase())) continue;
+      results.push(result);
+      if (!smoke) process.stderr.write(`done: ${result.title}\n`);
+    }
   }
   return results;
 }
