@@ -3,7 +3,7 @@
  * form `@cached 10m 2 sqlite` (ttl, version, storage; any prefix). Every mistake becomes a
  * `CachetCompileError` with the span of the offending token.
  */
-import { CachetCompileError, type Span } from './diagnostics.js';
+import { CachetCompileError, formatMessage, type Span } from './diagnostics.js';
 import type { Tag } from './tag.js';
 
 export interface Annotation {
@@ -185,4 +185,47 @@ function distance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] as number;
+}
+
+/** Build-wide defaults for what an annotation leaves out (the bundler plugin's `defaults` option). */
+export interface AnnotationDefaults {
+  /** A duration: `250ms`, `30s`, `10m`, `12h`, `7d`, or `forever`. */
+  readonly ttl?: string;
+  /** `memory`, `sqlite`, `fs`, `tiered`, or a store name registered at run time. */
+  readonly storage?: string;
+  /** A version token, or `auto` (a hash of each function's own source). */
+  readonly version?: string;
+}
+
+/**
+ * Checks defaults once, when a build starts; throws an `Error` naming the bad value, since there
+ * is no source position to report it at.
+ */
+export function checkDefaults(defaults: AnnotationDefaults): AnnotationDefaults {
+  const span = { start: 0, end: 0 };
+  for (const name of ['ttl', 'storage', 'version'] as const) {
+    const value = defaults[name];
+    if (value === undefined) continue;
+    const error =
+      typeof value !== 'string' || value === ''
+        ? emptyValue(name, span)
+        : name === 'version'
+          ? /[\s,]/.test(value)
+            ? new CachetCompileError('CACHET_E_BAD_OPTION_VALUE', `version "${value}" holds a space or comma`, '', span)
+            : undefined
+          : check(name, { text: value, span, commaJoined: false });
+    if (error !== undefined) throw new Error(`Cachet defaults.${name}: ${formatMessage(error)}`);
+  }
+  return { ...defaults };
+}
+
+/** The annotation with the build-wide defaults filled in where it says nothing. */
+export function withDefaults(annotation: Annotation, defaults: AnnotationDefaults | undefined): Annotation {
+  if (defaults === undefined) return annotation;
+  return {
+    ...optional('ttl', annotation.ttl ?? defaults.ttl),
+    ...optional('version', annotation.version ?? defaults.version),
+    ...optional('storage', annotation.storage ?? defaults.storage),
+    ...annotation,
+  };
 }

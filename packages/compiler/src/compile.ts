@@ -7,7 +7,7 @@
 import type ts from 'typescript';
 import { createContext } from './analyse/context.js';
 import { planFunction } from './analyse/function.js';
-import { parseAnnotation } from './annotation.js';
+import { parseAnnotation, withDefaults } from './annotation.js';
 import { CachetCompileError, type CachetDiagnostic, codes } from './diagnostics.js';
 import { findTargets, type Target } from './find.js';
 import { type FunctionCode, functionCode, type WrapperShape } from './generate/function.js';
@@ -60,7 +60,8 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
   const functions: CompiledFunction[] = [];
   const ids = new Map<string, Target>();
   for (const target of found.targets) {
-    const { annotation, errors: optionErrors } = parseAnnotation(target.tag);
+    const { annotation: written, errors: optionErrors } = parseAnnotation(target.tag);
+    const annotation = withDefaults(written, options.defaults);
     errors.push(...optionErrors);
     if (optionErrors.length > 0) continue;
     try {

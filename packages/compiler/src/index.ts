@@ -3,7 +3,7 @@
  * and rewrites the source to call `@cachet/runtime`. Front ends: `@cachet/compiler/ts-patch`
  * (tsc) and `unplugin-cachet` (bundlers), both through `createCompiler`.
  */
-export type { Annotation } from './annotation.js';
+export type { Annotation, AnnotationDefaults } from './annotation.js';
 export { parseAnnotation } from './annotation.js';
 export type { CachetDiagnostic, DiagnosticCode } from './diagnostics.js';
 export { codes, formatMessage } from './diagnostics.js';
