@@ -1,0 +1,80 @@
+/**
+ * The plugin's options, resolved once per plugin instance: nothing reads the raw options after
+ * `resolveOptions`.
+ */
+
+import { resolve } from 'node:path';
+import {
+  type AnnotationDefaults,
+  type CachetOptions,
+  resolveOptions as resolveCompilerOptions,
+} from '@cachet/compiler';
+import type { FilterPattern } from 'unplugin';
+
+export interface Options {
+  /**
+   * Files to transform (regular expressions, or globs against absolute paths). A file must also
+   * contain `@cached` to be looked at; others cost one string search.
+   * @default [/\.[cm]?tsx?$/]
+   */
+  readonly include?: FilterPattern;
+  /**
+   * Files never transformed.
+   * @default [/[\\/]node_modules[\\/]/, /\.d\.[cm]?ts$/, /^\0/]
+   */
+  readonly exclude?: FilterPattern;
+  /**
+   * The tsconfig.json whose compiler options and files the type analysis uses, relative to the
+   * working directory. Without it, each file uses the nearest `tsconfig.json` above it, and files
+   * with none get TypeScript's default options. One language service is kept per tsconfig.
+   * @default the nearest tsconfig.json of each file
+   */
+  readonly tsconfig?: string;
+  /**
+   * What an annotation that leaves out `ttl`, `storage` or `version` gets; the annotation's own
+   * options win. `version: 'auto'` hashes each function's source.
+   * @default {} (forever; tiered on Node, memory in browsers; no version)
+   */
+  readonly defaults?: AnnotationDefaults;
+  /**
+   * Compiled functions run in verify mode: each call also computes the reflective key and reports
+   * calls where the generated and reflective keys disagree. For tests and staging.
+   * @default false
+   */
+  readonly verify?: boolean;
+  /**
+   * Warnings (such as `CACHET_W_REFLECTIVE`) fail the build like errors.
+   * @default false
+   */
+  readonly strict?: boolean;
+}
+
+export interface OptionsResolved {
+  readonly include: FilterPattern;
+  readonly exclude: FilterPattern;
+  /** An absolute path, or undefined for the nearest tsconfig.json of each file. */
+  readonly tsconfig: string | undefined;
+  /** What the compiler is created with. */
+  readonly compiler: CachetOptions;
+  readonly strict: boolean;
+  /** A stable text of everything above, part of every cache key. */
+  readonly fingerprint: string;
+}
+
+export const DEFAULT_INCLUDE: readonly RegExp[] = [/\.[cm]?tsx?$/];
+export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]/, /\.d\.[cm]?ts$/, /^\0/];
+
+export function resolveOptions(options: Options = {}, cwd: string = process.cwd()): OptionsResolved {
+  const compiler: CachetOptions = {
+    verify: options.verify === true,
+    defaults: resolveCompilerOptions({ defaults: options.defaults ?? {} }).defaults,
+  };
+  const resolved = {
+    include: options.include ?? [...DEFAULT_INCLUDE],
+    exclude: options.exclude ?? [...DEFAULT_EXCLUDE],
+    tsconfig: options.tsconfig === undefined ? undefined : resolve(cwd, options.tsconfig).replace(/\\/g, '/'),
+    compiler,
+    strict: options.strict === true,
+  };
+  return { ...resolved, fingerprint: JSON.stringify({ ...resolved, include: undefined, exclude: undefined }) };
+}

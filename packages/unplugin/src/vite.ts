@@ -1,0 +1,18 @@
+/**
+ * Cachet for Vite.
+ *
+ * @example
+ * // vite.config.ts
+ * import { defineConfig } from 'vite';
+ * import cachet from 'unplugin-cachet/vite';
+ *
+ * export default defineConfig({ plugins: [cachet()] });
+ */
+import type { VitePlugin } from 'unplugin';
+import type { Options } from './core/options.js';
+import { unplugin } from './index.js';
+
+const cachet: (options?: Options) => VitePlugin = unplugin.vite;
+
+export default cachet;
+export type { Options };
