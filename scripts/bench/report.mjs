@@ -37,6 +37,10 @@ function section(result) {
     for (const row of result.rows) lines.push(`| ${row.name} | ${row.executions} | ${row.correct ? 'yes' : 'NO'} |`);
     return lines;
   }
+  if (result.kind === 'text') {
+    lines.push(`Printed by \`${result.command}\` in the same run:`, '', '```text', result.text, '```');
+    return lines;
+  }
   if (result.kind === 'fidelity') {
     lines.push(
       `| tool and tier | ${result.columns.join(' | ')} |`,

@@ -3,7 +3,8 @@
  * docs/benchmarks.md and docs/benchmarks.svg. `--smoke` runs each scenario briefly and only
  * checks results (what CI does); `--only <text>` runs the scenarios whose title contains it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,42 @@ export async function runAll({ smoke = false, only } = {}) {
   return results;
 }
 
+/**
+ * Benchmarks that run as their own scripts (they start servers or build projects): their
+ * printed tables go into the report as they are.
+ */
+const scripts = [
+  { title: 'SQLite tier against raw better-sqlite3 (detail)', file: 'sqlite-tier.mjs' },
+  { title: 'Redis tier, herd across processes and fleets', file: 'redis-tier.mjs' },
+  { title: 'Build time with and without the bundler plugin', file: 'build-time.mjs' },
+];
+
+function runScript(file) {
+  return new Promise((resolve) => {
+    const path = join(root, 'scripts/bench', file);
+    if (!existsSync(path)) return resolve(undefined);
+    execFile(
+      process.execPath,
+      [path],
+      { cwd: root, timeout: 10 * 60_000, maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) =>
+        resolve(error ? `failed: ${String(error.message).split('\n')[0]}\n${stderr.slice(-2000)}` : stdout.trim()),
+    );
+  });
+}
+
+export async function runScripts(only) {
+  const results = [];
+  for (const { title, file } of scripts) {
+    if (only !== undefined && !title.toLowerCase().includes(only.toLowerCase())) continue;
+    const output = await runScript(file);
+    if (output === undefined) continue;
+    results.push({ title, kind: 'text', text: output, command: `node scripts/bench/${file}` });
+    process.stderr.write(`done: ${title}\n`);
+  }
+  return results;
+}
+
 function versions() {
   const read = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
   const names = [
@@ -69,7 +106,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const smoke = args.includes('--smoke');
   const onlyAt = args.indexOf('--only');
-  const results = await runAll({ smoke, only: onlyAt === -1 ? undefined : args[onlyAt + 1] });
+  const only = onlyAt === -1 ? undefined : args[onlyAt + 1];
+  const results = await runAll({ smoke, only });
+  if (!smoke) results.push(...(await runScripts(only)));
   const bad = results.flatMap((r) =>
     r.rows.filter((row) => row.correct === false).map((row) => `${r.title}: ${row.name}`),
   );
