@@ -30,6 +30,7 @@ export interface EntryQuery {
   readonly keys?: readonly string[];
   readonly contains?: string;
   readonly expiringBefore?: number;
+  readonly expiringAfter?: number;
   readonly limit?: number;
   readonly offset?: number;
 }

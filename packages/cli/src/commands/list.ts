@@ -11,7 +11,7 @@ export const listCommand: Command = {
   description:
     'Without fn: every function with entries, its versions, size and expired rows.\n' +
     'With fn: its entries, most recently used first (key text, size, created, expiry, last use).\n' +
-    'With --expiring: entries whose ttl ends within the duration, soonest first.',
+    'With --expiring: entries whose ttl ends within the duration (not ended yet), soonest first.',
   options: { expiring: { type: 'string' }, limit: { type: 'string' } },
   optionHelp: [
     ['--expiring <duration>', 'only entries expiring within 10m, 1h, 1d, ...'],
@@ -52,7 +52,7 @@ export const listCommand: Command = {
       }
       const entries = store.entries({
         ...(fn === undefined ? {} : { fn }),
-        ...(within === undefined ? {} : { expiringBefore: now + within }),
+        ...(within === undefined ? {} : { expiringBefore: now + within, expiringAfter: now }),
         limit,
       });
       if (ctx.json) {

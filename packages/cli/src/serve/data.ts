@@ -23,7 +23,7 @@ export interface Overview {
   readonly functions: readonly FunctionReport[];
   readonly totals: Totals;
   readonly series: Series;
-  /** Entries whose ttl ended or ends within the hour, soonest first (at most 25). */
+  /** Entries whose ttl ends within the hour, soonest first (at most 25). */
   readonly expiring: readonly EntryInfo[];
 }
 
@@ -38,6 +38,6 @@ export function overview(cache: Cache, now: number, range: keyof typeof RANGES):
     functions,
     totals: totals(functions),
     series: series(store, now, spec.range, spec.bucket),
-    expiring: store.entries({ expiringBefore: now + EXPIRING_WITHIN, limit: 25 }),
+    expiring: store.entries({ expiringBefore: now + EXPIRING_WITHIN, expiringAfter: now, limit: 25 }),
   };
 }

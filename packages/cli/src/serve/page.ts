@@ -75,7 +75,7 @@ main { padding: 1rem 1.5rem; display: grid; gap: 1rem; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem; }
 h2 { font-size: 1rem; margin: 0 0 .5rem; }
 .cards { display: flex; gap: 2rem; }
-.card b { display: block; font-size: 1.5rem; }
+.card b { display: block; font-size: 1.5rem; color: #1d232b; }
 .muted { color: #6b7480; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: middle; }

@@ -42,6 +42,8 @@ export interface EntryQuery {
   readonly contains?: string;
   /** Only entries with a ttl that ends before this time, soonest first (otherwise most recently used first). */
   readonly expiringBefore?: number;
+  /** With `expiringBefore`: only entries whose ttl ends after this time (not expired yet). */
+  readonly expiringAfter?: number;
   /** @default 100 */
   readonly limit?: number;
   readonly offset?: number;
@@ -93,8 +95,8 @@ export function listEntries(db: Database, query: EntryQuery): EntryInfo[] {
     params.push(query.contains);
   }
   if (query.expiringBefore !== undefined) {
-    where.push('expires_at IS NOT NULL AND expires_at <= ?');
-    params.push(query.expiringBefore);
+    where.push('expires_at IS NOT NULL AND expires_at <= ? AND expires_at > ?');
+    params.push(query.expiringBefore, query.expiringAfter ?? Number.NEGATIVE_INFINITY);
   }
   const order = query.expiringBefore !== undefined ? 'expires_at, fn' : 'accessed_at DESC, created_at DESC';
   const sql = `SELECT ${INFO_COLUMNS} FROM entries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
