@@ -1,0 +1,118 @@
+/** The bundler-free core: options, the cheap path, the cache and its keys, and TypeScript 7 projects. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createCachet } from '../src/core/cachet.js';
+import { resolveOptions } from '../src/core/options.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fixture = join(here, '../../../test/bundlers/fixture');
+const tmp = join(here, '.tmp');
+
+function copyFixture(name: string): string {
+  const root = join(tmp, name);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  cpSync(fixture, root, { recursive: true });
+  return root;
+}
+
+describe('options', () => {
+  it('are resolved once, with defaults', () => {
+    const options = resolveOptions({}, '/work');
+    expect(options.tsconfig).toBeUndefined();
+    expect(options.strict).toBe(false);
+    expect(options.compiler).toEqual({ verify: false, defaults: {} });
+    expect(resolveOptions({ tsconfig: 'app/tsconfig.json' }, '/work').tsconfig).toBe('/work/app/tsconfig.json');
+  });
+
+  it('fingerprint everything that changes the output', () => {
+    const base = resolveOptions({}).fingerprint;
+    expect(resolveOptions({ verify: true }).fingerprint).not.toBe(base);
+    expect(resolveOptions({ defaults: { ttl: '1m' } }).fingerprint).not.toBe(base);
+    expect(resolveOptions({ strict: true }).fingerprint).not.toBe(base);
+  });
+
+  it('refuse bad defaults when the plugin is created', () => {
+    expect(() => resolveOptions({ defaults: { ttl: 'soon' } })).toThrow(/defaults\.ttl/);
+  });
+});
+
+describe('core', () => {
+  it('hands back files without the tag untouched, without loading TypeScript', () => {
+    const cachet = createCachet(resolveOptions());
+    const started = performance.now();
+    expect(cachet.transform('/x/plain.ts', 'export const a: number = 1;\n'.repeat(1000))).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(cachet.fileChanged('/x/plain.ts')).toEqual([]);
+  });
+
+  it('reuses a result until the source or a type it read changes', () => {
+    const root = copyFixture('cache');
+    const users = join(root, 'src/users.ts');
+    const types = join(root, 'src/types.ts');
+    const cachet = createCachet(resolveOptions({ defaults: { storage: 'memory' } }));
+    const code = readFileSync(users, 'utf8');
+    const first = cachet.transform(users, code);
+    expect(first?.dependencies).toContain(types);
+    expect(cachet.transform(users, code)).toBe(first);
+
+    // Touching the file without changing it keeps the result.
+    writeFileSync(types, readFileSync(types, 'utf8'));
+    expect(cachet.fileChanged(types)).toEqual([users]);
+    expect(cachet.transform(users, code)).toBe(first);
+
+    writeFileSync(types, readFileSync(types, 'utf8').replace('id: number;', 'id: number;\n  region: string;'));
+    expect(cachet.fileChanged(types)).toEqual([users]);
+    const second = cachet.transform(users, code);
+    expect(second).not.toBe(first);
+    expect(second?.output?.code).toMatch(/\bregion\b/);
+    expect(first?.output?.code).not.toMatch(/\bregion\b/);
+
+    // A new source is a new result, from the same language service.
+    const edited = code.replace('calls.slug++;', 'calls.slug += 1;');
+    expect(cachet.transform(users, edited)?.output?.code).toContain('calls.slug += 1;');
+  });
+
+  it('reads files changed without a watch event again when a build starts', () => {
+    const root = copyFixture('refresh');
+    const users = join(root, 'src/users.ts');
+    const types = join(root, 'src/types.ts');
+    const cachet = createCachet(resolveOptions());
+    const code = readFileSync(users, 'utf8');
+    cachet.transform(users, code);
+    writeFileSync(types, 'export interface Query {\n  id: number;\n  region: string;\n}\n');
+    // Make sure the modification time moves even on coarse file systems.
+    const later = Date.now() / 1000 + 5;
+    utimesSync(types, later, later);
+    cachet.buildStart();
+    expect(cachet.transform(users, code)?.output?.code).toMatch(/\bregion\b/);
+  });
+});
+
+describe('TypeScript 7 projects', () => {
+  it('build without a JS TypeScript: the plugin analyses with its own', () => {
+    const root = copyFixture('ts7');
+    const script = `
+      const { build } = await import('esbuild');
+      const cachet = (await import('unplugin-cachet/esbuild')).default;
+      const result = await build({
+        entryPoints: [${JSON.stringify(join(root, 'src/main.ts'))}],
+        bundle: true, write: false, format: 'esm', platform: 'node',
+        external: ['@cachet/runtime', '@cachet/runtime/*'],
+        plugins: [cachet({ defaults: { storage: 'memory' } })], logLevel: 'silent',
+      });
+      let failed = false;
+      try { await import('typescript'); } catch { failed = true; }
+      console.log(JSON.stringify({ failed, code: result.outputFiles[0].text.includes('src/users.ts#loadUser') }));
+    `;
+    const stdout = execFileSync(
+      process.execPath,
+      ['--import', join(here, 'no-typescript.mjs'), '--input-type=module', '-e', script],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(JSON.parse(stdout)).toEqual({ failed: true, code: true });
+  });
+});
