@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EntryInfo, FunctionReport, FunctionSummary } from '@cachet/cli';
@@ -213,6 +214,21 @@ describe('the command line', () => {
       stderr: expect.stringContaining('--args must be a JSON array'),
     });
     expect(await cachet(['serve', '--port', 'x', '--dir', cache])).toMatchObject({ code: 2 });
+  });
+
+  it('serve prints where it listens and stops when asked; a taken port exits 1 with advice', async () => {
+    const served = await cachet(['serve', '--port', '0', '--json', '--dir', cache]); // the test's io stops at once
+    expect(served.code).toBe(0);
+    expect(JSON.parse(served.stdout).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const busy = await cachet(['serve', '--port', String(port), '--dir', cache]);
+    taken.close();
+    expect(busy).toMatchObject({
+      code: 1,
+      stderr: `cachet: port ${port} is in use; pick another with --port <n> (0: any free port)\n`,
+    });
   });
 
   it('as a process: exit codes, stderr, and no cache created where there was none', async () => {
