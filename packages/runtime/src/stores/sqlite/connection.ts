@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Database, Options } from 'better-sqlite3';
+import { CachetStoreError } from '../../errors.js';
 import { isErrno } from '../blob/blob-files.js';
 import { ensureSchema } from './schema.js';
 
@@ -18,9 +19,22 @@ let loaded: BetterSqlite | undefined;
  * failed import.
  */
 export const openBetterSqlite: OpenDatabase = (file, options) => {
-  loaded ??= createRequire(import.meta.url)('better-sqlite3') as BetterSqlite;
+  loaded ??= loadBetterSqlite();
   return new loaded(file, options);
 };
+
+/** better-sqlite3 is the application's to install (a peer): 12 on Node 20, 13 on Node 22 and later. */
+function loadBetterSqlite(): BetterSqlite {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as BetterSqlite;
+  } catch (error) {
+    if (!isErrno(error, 'MODULE_NOT_FOUND')) throw error;
+    throw new CachetStoreError(
+      'storage=sqlite, fs and tiered need better-sqlite3: npm install better-sqlite3 (version 12 on Node 20, 13 on Node 22 and later)',
+      { cause: error, code: 'CACHET_E_NO_SQLITE' },
+    );
+  }
+}
 
 /** An open database and the file identity it was opened on. */
 export interface Connection {
@@ -47,7 +61,7 @@ export function connect(options: ConnectOptions): Connection {
   const db = options.open(options.file, { timeout: options.busyTimeout });
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeout))}`);
-    if (!memory) db.pragma('journal_mode = WAL');
+    if (!memory) enableWal(db, options.busyTimeout);
     db.pragma('synchronous = NORMAL');
     ensureSchema(db);
     return { db, inode: memory ? 0 : inodeOf(options.file) };
@@ -56,6 +70,26 @@ export function connect(options: ConnectOptions): Connection {
     throw error;
   }
 }
+
+/**
+ * Switches the file to WAL mode (it stays so: later opens find it set). Several processes
+ * creating one file at once may see SQLITE_BUSY from this pragma without SQLite's busy handler
+ * being called, so it is retried, a few ms apart, for up to `busyTimeout`.
+ */
+function enableWal(db: Database, busyTimeout: number): void {
+  const deadline = Date.now() + busyTimeout;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (sqliteErrorCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, wait);
+    }
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** True when SQLite says the file is damaged or is not a database at all. */
 export function isCorruption(error: unknown): boolean {
