@@ -33,11 +33,6 @@ beforeAll(async () => {
       emptyOutDir: true,
       minify: false,
       target: 'es2022',
-      // The runtime's package.json says `"sideEffects": false`, so tree-shaking drops its platform
-      // entry (`import './browser.js'`, which installs the browser platform) and the page throws
-      // "loaded without a platform entry". Until the runtime lists its platform entries in
-      // `sideEffects`, this build keeps every module.
-      rollupOptions: { treeshake: false },
     },
   });
   server = createServer((request, response) => {
