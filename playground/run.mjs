@@ -7,8 +7,7 @@
 //
 // Caches go under $CACHET_DIR/<build>/ when CACHET_DIR is set, else playground/.cachet/<build>/.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,7 +50,6 @@ for (const { name, plugin, build } of builds) {
 }
 
 if (results.length > 0) summary(results);
-cliExecutable();
 process.exitCode = failed ? 1 : 0;
 
 /** Runs the built service once in a new process; prints its report, returns its JSON line. */
@@ -86,17 +84,4 @@ function summary(rows) {
     console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('   ')}`);
   const first = relative(process.cwd(), rows[0].dir) || '.';
   console.log(`\nLook inside: npx cachet stats --dir ${first}   (or: npx cachet serve --dir ${first})`);
-}
-
-/**
- * `npx cachet` runs packages/cli/dist/bin.js, which npm could not mark executable at install time
- * (it is built afterwards, by tsc, without the bit).
- */
-function cliExecutable() {
-  try {
-    const bin = join(dirname(createRequire(import.meta.url).resolve('@cachet/cli/package.json')), 'dist/bin.js');
-    if (existsSync(bin)) chmodSync(bin, 0o755);
-  } catch (error) {
-    console.log(`(could not make the cachet command executable: ${error.message})`);
-  }
 }

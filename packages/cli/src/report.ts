@@ -1,4 +1,5 @@
-import type { Counts, FunctionSummary, StatsPoint, StatsTotal, ToolStore } from './cache.js';
+import type { SqliteStore } from '@cachet/runtime';
+import type { Counts, FunctionSummary, StatsPoint, StatsTotal } from './cache.js';
 
 /** One function as `cachet stats` and the dashboard show it: what is stored, and how calls went. */
 export interface FunctionReport extends Counts {
@@ -33,7 +34,7 @@ export function hitRate(c: Counts): number | null {
 }
 
 /** Every function with entries or counts since `since`, by name. */
-export function functionReports(store: ToolStore, since: number): FunctionReport[] {
+export function functionReports(store: SqliteStore, since: number): FunctionReport[] {
   const stored = new Map<string, FunctionSummary>(store.summary().map((s) => [s.fn, s]));
   const counted = new Map<string, StatsTotal>(store.statsTotals(since).map((t) => [t.fn, t]));
   const names = [...new Set([...stored.keys(), ...counted.keys()])].sort();
@@ -82,7 +83,7 @@ export interface Series {
 }
 
 /** Counts per bucket of `bucket` ms over the `range` ms before `now`. */
-export function series(store: ToolStore, now: number, range: number, bucket: number): Series {
+export function series(store: SqliteStore, now: number, range: number, bucket: number): Series {
   const since = Math.floor((now - range) / bucket) * bucket + bucket;
   const at: number[] = [];
   for (let t = since; t <= now; t += bucket) at.push(t);

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
+import type { SqliteStore } from '@cachet/runtime';
 import { reflectKey } from '@cachet/runtime';
-import { type EntryInfo, type ToolStore, withCache } from '../cache.js';
+import { type EntryInfo, withCache } from '../cache.js';
 import { type Command, type Context, stringOption } from '../command.js';
 import { CliError, EXIT, type ExitCode, usageError } from '../errors.js';
 import { formatBytes, formatWhen, json, printable } from '../format.js';
@@ -71,7 +72,7 @@ function argsOption(ctx: Context): string | undefined {
   return args.map((arg) => reflectKey(arg)).join(',');
 }
 
-function noSuchFunction(store: ToolStore, fn: string): CliError {
+function noSuchFunction(store: SqliteStore, fn: string): CliError {
   const names = store.summary().map((f) => f.fn);
   const near = names.filter((n) => n.toLowerCase().includes(fn.toLowerCase()));
   const hint =

@@ -347,7 +347,7 @@ function pendingEntry(pending: PendingWrite): StoredEntry {
 }
 
 /** A SQLite store: `dir/cache.db` with blob files in `dir/blobs/`, or `':memory:'`. */
-export function createSqliteStore(options: SqliteStoreOptions): SyncStore {
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
 }
 
