@@ -12,7 +12,8 @@
  *       every server has the value, runs, and Redis commands per server per miss. Figures for
  *       docs/scaling.md; one process on a small machine plays every server, so its times are an
  *       upper bound.
- * cacheable with @keyv/redis is not installed here, so it is left out.
+ * cacheable appears as it is configured for a shared Redis: its secondary tier, a Keyv over
+ * @keyv/redis (reads with memory cold), and getOrSet over that secondary for the herds.
  * Run: npm run build && node scripts/bench/redis-tier.mjs
  */
 
@@ -25,8 +26,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { redisStore } from '@cachet/redis';
 import { cached, close, configure } from '@cachet/runtime';
+import { createKeyv } from '@keyv/redis';
 import { BentoCache, bentostore } from 'bentocache';
 import { redisDriver } from 'bentocache/drivers/redis';
+import { Cacheable } from 'cacheable';
 import { Redis } from 'ioredis';
 import { measureAsync, print } from './harness.mjs';
 
@@ -50,7 +53,9 @@ function contenders(url, prefix) {
       ),
     },
   });
-  return { bento };
+  const keyv = createKeyv(url, { namespace: `${prefix}keyv` });
+  const cacheable = new Cacheable({ secondary: createKeyv(url, { namespace: `${prefix}cacheable` }), ttl: '1h' });
+  return { bento, keyv, cacheable };
 }
 
 // --- (d), the child side: one of several app servers missing the same keys ----------------
@@ -58,15 +63,19 @@ if (process.argv[2] === 'child') {
   const [, , , lib, url, prefix, rounds, callers] = process.argv;
   const counter = new Redis(url);
   const subscriber = new Redis(url);
-  const { bento } = contenders(url, prefix);
+  const { bento, keyv, cacheable } = contenders(url, prefix);
   const factory = async (key) => {
     await counter.incr(`${prefix}runs:${lib}:${key}`);
     await sleep(FACTORY_MS);
     return payload(key);
   };
   const load = cached(factory, { id: 'bench#herd-processes', storage: 'redis' });
-  const call =
-    lib === 'cachet' ? load : (key) => bento.getOrSet({ key: `herd:${key}`, ttl: '1h', factory: () => factory(key) });
+  const calls = {
+    cachet: load,
+    bento: (key) => bento.getOrSet({ key: `herd:${key}`, ttl: '1h', factory: () => factory(key) }),
+    cacheable: (key) => cacheable.getOrSet(`herd:${key}`, () => factory(key)),
+  };
+  const call = calls[lib];
   const times = [];
   const go = new Map();
   subscriber.on('message', (_channel, round) => go.get(Number(round))?.());
@@ -83,6 +92,8 @@ if (process.argv[2] === 'child') {
   counter.disconnect();
   subscriber.disconnect();
   await bento.disconnectAll();
+  await keyv.disconnect();
+  await cacheable.disconnect();
   await close();
   process.exit(0);
 }
@@ -114,7 +125,7 @@ await new Promise((resolve, reject) => {
 });
 const url = `redis://127.0.0.1:${port}`;
 const raw = new Redis(url);
-const { bento } = contenders(url, 'b:');
+const { bento, keyv, cacheable } = contenders(url, 'b:');
 console.log(
   `redis-server ${(await raw.info('server')).match(/redis_version:(\S+)/)[1]} on loopback; 1 KB value: ${JSON.stringify(payload(1)).length} bytes of JSON`,
 );
@@ -125,6 +136,7 @@ const hit = cached(async (id) => payload(id), { id: 'bench#hit', storage: 'redis
 for (let i = 0; i < KEYS; i++) {
   await hit(i);
   await bento.getOrSet({ key: `hit:${i}`, ttl: '1h', factory: () => payload(i) });
+  await keyv.set(`hit:${i}`, payload(i));
   await raw.set(`raw:${i}`, JSON.stringify(payload(i)));
 }
 const bentoHit = (i) => bento.getOrSet({ key: `hit:${i}`, ttl: '1h', factory: () => payload(i) });
@@ -135,6 +147,7 @@ print(
       'raw ioredis GET + JSON.parse': async (i) => JSON.parse(await raw.get(`raw:${i & (KEYS - 1)}`)),
       'cached(), storage: redisStore': (i) => hit(i & (KEYS - 1)),
       'bentocache getOrSet, redis driver (L2 only)': (i) => bentoHit(i & (KEYS - 1)),
+      'Keyv + @keyv/redis (cacheable secondary)': (i) => keyv.get(`hit:${i & (KEYS - 1)}`),
     },
     { batch: 1000, rounds: 20 },
   ),
@@ -149,6 +162,7 @@ print(
         Promise.all(hundred(i).map(async (k) => JSON.parse(await raw.get(`raw:${k}`)))),
       'cached(), storage: redisStore (one MGET)': (i) => Promise.all(hundred(i).map((k) => hit(k))),
       'bentocache getOrSet, redis driver (L2 only)': (i) => Promise.all(hundred(i).map((k) => bentoHit(k))),
+      'Keyv + @keyv/redis (cacheable secondary)': (i) => Promise.all(hundred(i).map((k) => keyv.get(`hit:${k}`))),
     },
     { batch: 50, rounds: 20 },
   ),
@@ -187,6 +201,13 @@ const inProcess = [
         await sleep(FACTORY_MS);
         return payload(key);
       },
+    }),
+  ),
+  await herdInProcess('cacheable getOrSet, @keyv/redis secondary', (key, count) =>
+    cacheable.getOrSet(key, async () => {
+      count();
+      await sleep(FACTORY_MS);
+      return payload(key);
     }),
   ),
 ];
@@ -232,6 +253,7 @@ console.log(
 for (const [lib, label] of [
   ['cachet', 'cached(), storage: redisStore'],
   ['bento', 'bentocache getOrSet, redis driver'],
+  ['cacheable', 'cacheable getOrSet, @keyv/redis secondary'],
 ]) {
   const { median, p90, runs } = await herdAcross(lib);
   console.log(
@@ -284,6 +306,8 @@ for (const size of [1, 10, 100, 300]) {
 
 raw.disconnect();
 await bento.disconnectAll();
+await keyv.disconnect();
+await cacheable.disconnect();
 await close();
 server.kill('SIGTERM');
 await new Promise((resolve) => server.on('exit', resolve));

@@ -110,7 +110,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await runAll({ smoke, only });
   if (!smoke) results.push(...(await runScripts(only)));
   const bad = results.flatMap((r) =>
-    r.rows.filter((row) => row.correct === false).map((row) => `${r.title}: ${row.name}`),
+    (r.rows ?? []).filter((row) => row.correct === false).map((row) => `${r.title}: ${row.name}`),
   );
   const report = { machine: machine(), versions: versions(), results, date: new Date().toISOString().slice(0, 10) };
   if (smoke) {
