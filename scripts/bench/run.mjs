@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every scenario for Cachet and its peers in one process, then rewrites
  * docs/benchmarks.md and docs/benchmarks.svg. `--smoke` runs each scenario briefly and only
- * checks results (what CI does); `--only <text>` runs the scenarios whose title contains it.
+ * checks results (what CI does); `--only <text>` runs the scenarios whose title contains it and
+ * prints their report without rewriting the file.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,8 +88,17 @@ function versions() {
     'lru-cache',
     'async-cache-dedupe',
     'bentocache',
+    'cacheable',
+    'keyv',
+    '@keyv/sqlite',
+    '@keyv/redis',
+    'cacache',
     'better-sqlite3',
+    'ioredis',
     'xxhash-wasm',
+    'typescript',
+    'vite',
+    'esbuild',
   ];
   return {
     node: process.version,
@@ -117,6 +127,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(
       bad.length === 0 ? 'bench smoke: every scenario returned correct values' : `wrong values:\n${bad.join('\n')}`,
     );
+  } else if (only !== undefined) {
+    console.log(markdown(report)); // a partial run never rewrites the report
   } else {
     writeFileSync(join(root, 'docs/benchmarks.md'), markdown(report));
     writeFileSync(join(root, 'docs/benchmarks.svg'), svg(report));

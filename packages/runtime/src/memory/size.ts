@@ -3,6 +3,9 @@
  * nodes and counts shared objects once; past the budget the estimate is a lower bound.
  */
 export function approximateSize(value: unknown, budget = 2000): number {
+  // Most keys and many values are primitives: no walk, no allocation.
+  if (typeof value === 'string') return 16 + value.length * 2;
+  if (typeof value !== 'object' || value === null) return 8;
   const seen = new Set<object>();
   const queue: unknown[] = [value];
   let bytes = 0;
