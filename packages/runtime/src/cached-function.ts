@@ -1,51 +1,34 @@
 export type { FunctionPlan } from './plan.js';
 
-import { pickCodec } from './codec/pick.js';
 import { parseDuration } from './duration.js';
 import { CachetConfigError, isCachetError } from './errors.js';
-import { isFresh, type Times, timesFor } from './expiry.js';
+import { isFresh } from './expiry.js';
 import { Herd } from './herd.js';
 import { type ResolvedEncoder, reflectiveEncoder, resolveEncoder } from './key/encoder.js';
 import { entryKey } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
-import { awaitLease } from './lease.js';
-import { MemoryNode, Table } from './memory/memory-tier.js';
+import { type MemoryNode, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
+import {
+  type AnyFunction,
+  type Call,
+  type KeyedArgs,
+  loadAsync,
+  loadSync,
+  type MissContext,
+  refresh,
+  remember,
+  storeTimes,
+} from './miss.js';
 import type { FunctionPlan } from './plan.js';
 import type { Runtime, RuntimeFunction } from './runtime.js';
 import type { ContextCache, Scope } from './scope/scope.js';
 import { Counters, type FunctionStats } from './stats.js';
-import type { CodecName, EntryKey, StoredEntry } from './store.js';
-import { isThenable } from './store.js';
+import type { EntryKey, StoredEntry } from './store.js';
 import type { Tier, TierCounters } from './tier.js';
 import { Verifier } from './verify.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the wrapped function's own signature is opaque here
-type AnyFunction = (this: unknown, ...args: any[]) => unknown;
-
 const AsyncFunction = (async () => undefined).constructor;
-
-/** A call's arguments with their hash and snapshot: what a memory table needs. */
-interface KeyedArgs {
-  readonly self: unknown;
-  readonly args: ArrayLike<unknown>;
-  readonly hash: unknown;
-  readonly snapshot: unknown;
-  /** The entry's address, when the call built one (it has persistent tiers). */
-  readonly key?: EntryKey | undefined;
-}
-
-/** Everything one memory miss carries through the tiers. */
-interface Call extends KeyedArgs {
-  /** Set on a background refresh under stale-while-revalidate: the value being served meanwhile. */
-  readonly stale?: { readonly value: unknown };
-  readonly key: EntryKey | undefined;
-  readonly context: Table | undefined;
-  readonly memory: Table | undefined;
-  readonly tiers: readonly Tier[];
-  readonly read: boolean;
-  readonly write: boolean;
-}
 
 /**
  * One cached function: its key encoder, its memory table, its herd, its tiers. Compiled code
@@ -56,6 +39,8 @@ export class CachedFunction implements RuntimeFunction {
   readonly version: string;
   readonly counters: Counters = new Counters();
   private readonly herd = new Herd();
+  /** What the miss path (miss.ts) needs of this function. */
+  private readonly miss: MissContext;
   private readonly isAsync: boolean;
   private readonly encoder: ResolvedEncoder;
   private readonly ownTable: Table;
@@ -69,8 +54,6 @@ export class CachedFunction implements RuntimeFunction {
   private readonly hash: ResolvedEncoder['hash'];
   private readonly equals: ResolvedEncoder['equals'];
   private disabled = false;
-  private ttl = Number.POSITIVE_INFINITY;
-  private swr = 0;
   private memory: Table | undefined;
   private tiers: readonly Tier[] = [];
   private verifier: Verifier | undefined;
@@ -91,6 +74,16 @@ export class CachedFunction implements RuntimeFunction {
     this.hash = this.encoder.hash;
     this.equals = this.encoder.equals;
     this.ownTable = new Table(rt.memory);
+    this.miss = {
+      id: this.id,
+      rt,
+      impl,
+      counters: this.counters,
+      herd: this.herd,
+      equals: this.equals,
+      codec: plan.codec,
+      expiry: { ttl: Number.POSITIVE_INFINITY, swr: 0 },
+    };
     rt.functions.add(this);
   }
 
@@ -263,8 +256,8 @@ export class CachedFunction implements RuntimeFunction {
     const rt = this.rt;
     const config = rt.config();
     const plan = this.plan;
-    this.ttl = plan.ttl === undefined ? config.ttl : parseDuration(plan.ttl, `ttl of ${this.id}`);
-    this.swr = plan.swr === undefined ? config.swr : parseDuration(plan.swr, `swr of ${this.id}`);
+    this.miss.expiry.ttl = plan.ttl === undefined ? config.ttl : parseDuration(plan.ttl, `ttl of ${this.id}`);
+    this.miss.expiry.swr = plan.swr === undefined ? config.swr : parseDuration(plan.swr, `swr of ${this.id}`);
     const storage = rt.storage(plan.storage ?? config.storage);
     this.memory = storage.memory ? this.ownTable : undefined;
     if (!storage.memory) this.ownTable.clear();
@@ -308,7 +301,8 @@ export class CachedFunction implements RuntimeFunction {
       this.counters.staleHits++;
       if (this.rt.listening)
         this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
-      if (inFlight === undefined) this.refresh(this.newCall(self, args, hash, context, memory, options), stale.value);
+      if (inFlight === undefined)
+        refresh(this.miss, this.newCall(self, args, hash, context, memory, options), stale.value);
       return stale.promise ?? Promise.resolve(stale.value);
     }
     if (inFlight !== undefined && read) {
@@ -318,8 +312,8 @@ export class CachedFunction implements RuntimeFunction {
       return inFlight;
     }
     const call = this.newCall(self, args, hash, context, memory, options);
-    if (!this.isAsync) return this.loadSync(call);
-    const promise = this.loadAsync(call);
+    if (!this.isAsync) return loadSync(this.miss, call);
+    const promise = loadAsync(this.miss, call);
     this.herd.add(hash, call.snapshot, promise);
     return promise;
   }
@@ -337,8 +331,8 @@ export class CachedFunction implements RuntimeFunction {
       (value) => {
         const config = this.rt.config();
         const size = config.policy === undefined ? 0 : approximateSize(value);
-        const times = this.timesFor('context', size, config.now());
-        if (times !== undefined) this.remember(context, keyed, value, times, true);
+        const times = storeTimes(this.miss, 'context', size, config.now());
+        if (times !== undefined) remember(this.miss, context, keyed, value, times, true);
       },
       () => undefined, // the joiner sees the rejection through the promise it was given
     );
@@ -373,176 +367,8 @@ export class CachedFunction implements RuntimeFunction {
     this.counters.hits++;
     this.counters.tier(table === context ? 'context' : 'memory').hits++;
     if (table !== context && context !== undefined)
-      this.remember(context, call, node.value, node, node.promise !== undefined);
+      remember(this.miss, context, call, node.value, node, node.promise !== undefined);
     return node.promise === undefined ? node.value : node.promise;
-  }
-
-  private loadSync(call: Call): unknown {
-    if (call.read && call.key !== undefined) {
-      const now = this.rt.config().now();
-      for (let i = 0; i < call.tiers.length; i++) {
-        const tier = call.tiers[i] as Tier;
-        if (!tier.store.sync) continue;
-        const entry = tier.get(call.key) as StoredEntry | undefined;
-        if (entry !== undefined && isFresh(entry, now)) return this.tierHit(call, i, entry, false);
-        this.counters.tier(tier.name).misses++;
-      }
-    }
-    this.countMiss(call);
-    let value: unknown;
-    try {
-      value = this.impl.apply(call.self, call.args as unknown[]);
-    } catch (error) {
-      this.failed(error);
-      throw error;
-    }
-    if (isThenable(value)) return this.adopt(call, value);
-    this.save(call, value, false);
-    return value;
-  }
-
-  private async loadAsync(call: Call): Promise<unknown> {
-    const key = call.key;
-    let stale: StoredEntry | undefined;
-    if (call.read && key !== undefined) {
-      const now = this.rt.config().now();
-      for (let i = 0; i < call.tiers.length; i++) {
-        const tier = call.tiers[i] as Tier;
-        const entry = await tier.get(key);
-        if (entry !== undefined && isFresh(entry, now)) return this.tierHit(call, i, entry, true);
-        if (entry !== undefined && now < entry.staleUntil) stale ??= entry;
-        this.counters.tier(tier.name).misses++;
-      }
-      if (stale !== undefined) {
-        this.counters.staleHits++;
-        this.refresh(call, stale.value);
-        return stale.value;
-      }
-    }
-    this.countMiss(call);
-    const lease =
-      key !== undefined && (call.read || call.stale !== undefined)
-        ? call.tiers.find((tier) => tier.store.acquireLease !== undefined)
-        : undefined;
-    if (lease !== undefined && key !== undefined) {
-      const leaseMs = this.rt.config().lease;
-      if (call.stale !== undefined) {
-        // A refresh: when another process holds the lease it is refreshing already; serve stale.
-        if (!(await lease.acquireLease(key, leaseMs))) return call.stale.value;
-      } else {
-        const settled = await awaitLease(lease, key, leaseMs, (entry) => isFresh(entry, this.now()));
-        if (settled !== undefined) {
-          this.counters.herdJoins++;
-          this.fill(call, call.tiers.indexOf(lease), settled, true);
-          return settled.value;
-        }
-      }
-    }
-    try {
-      const value = await this.impl.apply(call.self, call.args as unknown[]);
-      this.save(call, value, true);
-      return value;
-    } catch (error) {
-      this.failed(error);
-      throw error;
-    } finally {
-      if (lease !== undefined && key !== undefined) await lease.releaseLease(key);
-    }
-  }
-
-  /** A sync-declared function returned a promise: treat the call as async from here on. */
-  private adopt(call: Call, value: PromiseLike<unknown>): Promise<unknown> {
-    const promise = Promise.resolve(value).then(
-      (settled) => {
-        this.save(call, settled, true);
-        return settled;
-      },
-      (error: unknown) => {
-        this.failed(error);
-        throw error;
-      },
-    );
-    this.herd.add(call.hash, call.snapshot, promise);
-    return promise;
-  }
-
-  /** Recomputes in the background, once per key across processes where a tier leases. */
-  private refresh(call: Call, staleValue: unknown): void {
-    this.counters.refreshes++;
-    const promise = this.loadAsync({ ...call, read: false, stale: { value: staleValue } });
-    this.herd.add(call.hash, call.snapshot, promise);
-    promise.catch((error: unknown) => {
-      this.counters.refreshErrors++;
-      this.rt.warnOnce(`refresh:${this.id}`, `background refresh of ${this.id} failed; serving the stale value`, error);
-      if (this.rt.listening) this.rt.event({ type: 'refresh-error', fn: this.id, error });
-    });
-  }
-
-  private tierHit(call: Call, index: number, entry: StoredEntry, async: boolean): unknown {
-    const tier = call.tiers[index] as Tier;
-    this.counters.hits++;
-    this.counters.tier(tier.name).hits++;
-    if (this.rt.listening) this.rt.event({ type: 'hit', fn: this.id, tier: tier.name });
-    this.fill(call, index, entry, async);
-    return entry.value;
-  }
-
-  /** A hit in tier `index` fills the tiers above it. */
-  private fill(call: Call, index: number, entry: StoredEntry, async: boolean): void {
-    for (const table of [call.context, call.memory]) {
-      if (table !== undefined) this.remember(table, call, entry.value, entry, async);
-    }
-    if (call.key === undefined) return;
-    for (let i = 0; i < index; i++) this.write(call.tiers[i] as Tier, call.key, entry);
-  }
-
-  private save(call: Call, value: unknown, async: boolean): void {
-    if (!call.write) return;
-    const config = this.rt.config();
-    const createdAt = config.now();
-    const size = config.policy === undefined ? 0 : approximateSize(value);
-    for (const table of [call.context, call.memory]) {
-      if (table === undefined) continue;
-      const times = this.timesFor(table === call.context ? 'context' : 'memory', size, createdAt);
-      if (times === undefined) continue;
-      this.counters.tier(table === call.context ? 'context' : 'memory').writes++;
-      this.remember(table, call, value, times, async);
-    }
-    if (call.key === undefined || call.tiers.length === 0) return;
-    const codec = this.codecFor(value);
-    for (const tier of call.tiers) {
-      const times = this.timesFor(tier.name, size, createdAt);
-      if (times !== undefined) this.write(tier, call.key, { value, codec, ...times });
-    }
-  }
-
-  private write(tier: Tier, key: EntryKey, entry: StoredEntry): void {
-    this.counters.tier(tier.name).writes++;
-    void tier.set(key, entry); // guarded: faults are reported by the tier, never thrown here
-  }
-
-  /** Puts a value in a memory table, replacing the node for equal arguments. */
-  private remember(table: Table, call: KeyedArgs, value: unknown, times: Times, async: boolean): void {
-    // If the caller mutated its arguments meanwhile, the old node is not found; the new one
-    // goes to the head of its chain, so it is found first, and the old one ages out.
-    const existing = table.find(call.hash, this.encoder.equals, call.args, call.self);
-    if (existing !== undefined) table.remove(existing);
-    const node = new MemoryNode(
-      table,
-      call.hash,
-      call.snapshot,
-      value,
-      times.expiresAt,
-      times.staleUntil,
-      times.createdAt,
-    );
-    node.keyText = call.key?.text;
-    if (async) node.promise = Promise.resolve(value);
-    table.insert(node);
-  }
-
-  private codecFor(value: unknown): CodecName {
-    return this.plan.codec ?? pickCodec(value);
   }
 
   private entryKey(args: ArrayLike<unknown>, self: unknown, hash: unknown): EntryKey {
@@ -554,11 +380,6 @@ export class CachedFunction implements RuntimeFunction {
     );
   }
 
-  private timesFor(tier: string, size: number, createdAt: number): Times | undefined {
-    const { policy } = this.rt.config();
-    return timesFor({ policy, info: { fn: this.id, tier, size }, createdAt, ttl: this.ttl, swr: this.swr });
-  }
-
   private contextTable(context: ContextCache): Table {
     let table = context.tables.get(this);
     if (table === undefined) {
@@ -566,17 +387,6 @@ export class CachedFunction implements RuntimeFunction {
       context.tables.set(this, table);
     }
     return table;
-  }
-
-  private countMiss(call: Call): void {
-    this.counters.misses++;
-    if (call.read && call.memory !== undefined) this.counters.memory.misses++;
-    if (this.rt.listening) this.rt.event({ type: 'miss', fn: this.id });
-  }
-
-  private failed(error: unknown): void {
-    this.counters.errors++;
-    if (this.rt.listening) this.rt.event({ type: 'error', fn: this.id, error });
   }
 
   private verify(self: unknown, args: ArrayLike<unknown>): void {
