@@ -89,7 +89,7 @@ async function webpack() {
     externals: [/^@cachet\/runtime/],
     resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
     // webpack reads no TypeScript by itself: a loader strips types after Cachet's plugin has run.
-    module: { rules: [{ test: /\.ts$/, loader: join(here, 'strip-types-loader.mjs') }] },
+    module: { rules: [{ test: /\.ts$/, loader: join(here, '../scripts/strip-types-loader.mjs') }] },
     plugins: [cachet()],
     optimization: { minimize: false },
     infrastructureLogging: { level: 'error' },

@@ -42,7 +42,7 @@ export interface Driver {
   watch(props: BuildProps): Promise<Watcher>;
 }
 
-const stripLoader = fileURLToPath(new URL('./strip-types-loader.mjs', import.meta.url));
+const stripLoader = fileURLToPath(new URL('../../scripts/strip-types-loader.mjs', import.meta.url));
 const EXTERNAL = /^@cachet\/runtime/;
 const OUT = 'main.js';
 

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { EntryInfo } from '@cachet/cli';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { bin, cachetJson, populatedCache, removeTemps } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotDir = fileURLToPath(new URL('../../.tmp/', import.meta.url));
 
 let dir: string;
@@ -36,17 +36,8 @@ beforeAll(async () => {
     server.once('exit', (code) => reject(new Error(`cachet serve exited ${code}: ${out}`)));
   });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
   });
 });
 

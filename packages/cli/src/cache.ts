@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createSqliteStore, type SqliteStore, type StatsSample } from '@cachet/runtime';
+import { createSqliteStore, type SqliteStore, type StatsCounts } from '@cachet/runtime';
 
 export type {
   EntryInfo,
@@ -11,7 +11,7 @@ export type {
   StatsPoint,
   StatsTotal,
 } from '@cachet/runtime';
-export type Counts = Omit<StatsSample, 'fn' | 'at'>;
+export type Counts = StatsCounts;
 
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';

@@ -37,6 +37,7 @@ export type {
   Invalidation,
   InvalidationListener,
   MaybePromise,
+  StatsCounts,
   StatsSample,
   Store,
   StoredEntry,

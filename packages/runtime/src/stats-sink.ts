@@ -1,7 +1,5 @@
 import type { FunctionStats } from './stats.js';
-import type { StatsSample } from './store.js';
-
-type Counted = Pick<FunctionStats, 'hits' | 'misses' | 'staleHits' | 'herdJoins' | 'errors'>;
+import type { StatsCounts, StatsSample } from './store.js';
 
 const MINUTE = 60_000;
 
@@ -10,12 +8,12 @@ const MINUTE = 60_000;
  * function counted since the previous one, stamped with the current minute.
  */
 export class StatsReporter {
-  private readonly reported = new Map<string, Counted>();
+  private readonly reported = new Map<string, StatsCounts>();
 
   /** The samples to send now; empty when nothing was counted since the last call. */
   samples(functions: Iterable<{ readonly id: string; stats(): FunctionStats }>, now: number): StatsSample[] {
     const at = Math.floor(now / MINUTE) * MINUTE;
-    const totals = new Map<string, Counted>();
+    const totals = new Map<string, StatsCounts>();
     for (const fn of functions) {
       const s = fn.stats();
       const sum = totals.get(fn.id);
@@ -33,22 +31,22 @@ export class StatsReporter {
   }
 }
 
-const zero: Counted = { hits: 0, misses: 0, staleHits: 0, herdJoins: 0, errors: 0 };
-const pick = ({ hits, misses, staleHits, herdJoins, errors }: Counted): Counted => ({
+const zero: StatsCounts = { hits: 0, misses: 0, staleHits: 0, herdJoins: 0, errors: 0 };
+const pick = ({ hits, misses, staleHits, herdJoins, errors }: StatsCounts): StatsCounts => ({
   hits,
   misses,
   staleHits,
   herdJoins,
   errors,
 });
-const add = (a: Counted, b: Counted): Counted => ({
+const add = (a: StatsCounts, b: StatsCounts): StatsCounts => ({
   hits: a.hits + b.hits,
   misses: a.misses + b.misses,
   staleHits: a.staleHits + b.staleHits,
   herdJoins: a.herdJoins + b.herdJoins,
   errors: a.errors + b.errors,
 });
-const subtract = (a: Counted, b: Counted): Counted => ({
+const subtract = (a: StatsCounts, b: StatsCounts): StatsCounts => ({
   hits: a.hits - b.hits,
   misses: a.misses - b.misses,
   staleHits: a.staleHits - b.staleHits,

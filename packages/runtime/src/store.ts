@@ -110,15 +110,19 @@ export interface StoreHost {
   warn(message: string, cause?: unknown): void;
 }
 
-/** One function's counts over one minute (`at`: the minute's start, in ms of the runtime's clock). */
-export interface StatsSample {
-  readonly fn: string;
-  readonly at: number;
+/** What the runtime counts per function, and stores keep for tools. */
+export interface StatsCounts {
   readonly hits: number;
   readonly misses: number;
   readonly staleHits: number;
   readonly herdJoins: number;
   readonly errors: number;
+}
+
+/** One function's counts over one minute (`at`: the minute's start, in ms of the runtime's clock). */
+export interface StatsSample extends StatsCounts {
+  readonly fn: string;
+  readonly at: number;
 }
 
 /** A store whose every method answers synchronously: SQLite, blob files, memory. */

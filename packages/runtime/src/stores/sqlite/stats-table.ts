@@ -1,29 +1,19 @@
 import { resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { StatsSample } from '../../store.js';
+import type { StatsCounts, StatsSample } from '../../store.js';
 
 /** One function's counts added up over a period (`cachet stats`). */
-export interface StatsTotal {
+export interface StatsTotal extends StatsCounts {
   readonly fn: string;
-  readonly hits: number;
-  readonly misses: number;
-  readonly staleHits: number;
-  readonly herdJoins: number;
-  readonly errors: number;
   /** Start of the first and of the last minute that counted anything. */
   readonly first: number;
   readonly last: number;
 }
 
 /** One function's counts over one bucket of time (`at`: the bucket's start), for charts. */
-export interface StatsPoint {
+export interface StatsPoint extends StatsCounts {
   readonly fn: string;
   readonly at: number;
-  readonly hits: number;
-  readonly misses: number;
-  readonly staleHits: number;
-  readonly herdJoins: number;
-  readonly errors: number;
 }
 
 const COUNTS = `SUM(hits) AS hits, SUM(misses) AS misses, SUM(stale_hits) AS staleHits,

@@ -1,5 +1,5 @@
-// The TypeScript loader of the webpack build (projects use ts-loader, esbuild-loader or
-// swc-loader; this one needs nothing beyond the esbuild the repository has): types out, map kept.
+// A minimal TypeScript loader for webpack, used by the playground's webpack build and the bundler
+// tests (projects use ts-loader, esbuild-loader or swc-loader): esbuild strips the types, the map chains.
 import { transform } from 'esbuild';
 
 export default function stripTypes(code, inputMap) {
