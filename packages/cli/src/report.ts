@@ -2,13 +2,7 @@ import type { SqliteStore } from '@cachet/runtime';
 import type { Counts, FunctionSummary, StatsPoint, StatsTotal } from './cache.js';
 
 /** One function as `cachet stats` and the dashboard show it: what is stored, and how calls went. */
-export interface FunctionReport extends Counts {
-  readonly fn: string;
-  readonly entries: number;
-  readonly bytes: number;
-  readonly versions: readonly string[];
-  readonly blobs: number;
-  readonly expired: number;
+export interface FunctionReport extends Counts, Omit<FunctionSummary, 'lastAccess'> {
   /** Last read of any entry (ms), or null without entries. */
   readonly lastAccess: number | null;
   /** Fresh and stale hits over all calls counted (herd joins included); null when none were. */

@@ -7,18 +7,13 @@ export function mapBodies(code: KeyCode, node: Node<'map'>): Bodies {
   const { key, value } = node;
   const matchEntries = isPrimitive(key)
     ? [`for (const k of s.keys()) if (!v.has(k) || !(${code.equals(value, 's.get(k)', 'v.get(k)')})) return false;`]
-    : [
-        'const used = new Set();',
-        'outer: for (const sk of s.keys()) {',
-        '  for (const vk of v.keys()) {',
-        `    if (!used.has(vk) && ${code.equals(key, 'sk', 'vk')} && ${code.equals(value, 's.get(sk)', 'v.get(vk)')}) {`,
-        '      used.add(vk);',
-        '      continue outer;',
-        '    }',
-        '  }',
-        '  return false;',
-        '}',
-      ];
+    : matchEach({
+        stored: 'sk',
+        storedOf: 's.keys()',
+        given: 'vk',
+        givenOf: 'v.keys()',
+        equal: `${code.equals(key, 'sk', 'vk')} && ${code.equals(value, 's.get(sk)', 'v.get(vk)')}`,
+      });
   return {
     hash: [
       'let x = 0;',
@@ -43,18 +38,7 @@ export function setBodies(code: KeyCode, node: Node<'set'>): Bodies {
   const e = node.element;
   const matchItems = isPrimitive(e)
     ? ['for (const x of s) if (!v.has(x)) return false;']
-    : [
-        'const used = new Set();',
-        'outer: for (const sx of s) {',
-        '  for (const vx of v) {',
-        `    if (!used.has(vx) && ${code.equals(e, 'sx', 'vx')}) {`,
-        '      used.add(vx);',
-        '      continue outer;',
-        '    }',
-        '  }',
-        '  return false;',
-        '}',
-      ];
+    : matchEach({ stored: 'sx', storedOf: 's', given: 'vx', givenOf: 'v', equal: code.equals(e, 'sx', 'vx') });
   return {
     hash: [
       'let x = 0;',
@@ -87,4 +71,31 @@ export function typedArrayBodies(node: Node<'typedArray'>): Bodies {
     ].join('\n'),
     text: `return ${JSON.stringify(`T${ctor}[`)} + Array.prototype.join.call(v, ",") + "]";`,
   };
+}
+
+/**
+ * Lines that return false unless every stored item finds its own equal among the given items
+ * (each given item matched once): unordered equality for Map and Set elements that are not
+ * primitives, where a lookup by value is not possible.
+ */
+function matchEach(props: {
+  stored: string;
+  storedOf: string;
+  given: string;
+  givenOf: string;
+  equal: string;
+}): string[] {
+  const { stored, storedOf, given, givenOf, equal } = props;
+  return [
+    'const used = new Set();',
+    `outer: for (const ${stored} of ${storedOf}) {`,
+    `  for (const ${given} of ${givenOf}) {`,
+    `    if (!used.has(${given}) && ${equal}) {`,
+    `      used.add(${given});`,
+    '      continue outer;',
+    '    }',
+    '  }',
+    '  return false;',
+    '}',
+  ];
 }
