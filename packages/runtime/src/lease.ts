@@ -18,8 +18,9 @@ export async function awaitLease(
   let delay = 2;
   while (!(await tier.acquireLease(key, leaseMs))) {
     if (Date.now() >= deadline) return undefined;
-    const { store } = tier;
-    if (store.changed !== undefined) await store.changed(key, delay * 8);
+    // Through the tier's guard: a store failing here is reported and skipped, and the next
+    // acquireLease (skipped too) lets this process compute.
+    if (tier.store.changed !== undefined) await tier.changed(key, delay * 8);
     else await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 100);
     const entry = await tier.get(key);

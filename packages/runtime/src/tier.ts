@@ -65,6 +65,12 @@ export class Tier {
     return this.guard('lease', () => store.releaseLease?.(key), undefined);
   }
 
+  /** Waits for the store's change notice (see `Store.changed`); a failure ends the wait. */
+  changed(key: EntryKey, ms: number): MaybePromise<void> {
+    const store = this.store;
+    return this.guard('wait for a change', () => store.changed?.(key, ms), undefined);
+  }
+
   recordStats(samples: readonly StatsSample[]): MaybePromise<void> {
     const store = this.store;
     return this.guard('record stats', () => store.recordStats?.(samples), undefined);

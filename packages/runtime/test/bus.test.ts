@@ -97,3 +97,29 @@ describe('lease waiters', () => {
     expect(stats(f).herdJoins).toBe(1);
   });
 });
+
+describe('a store failing while a call waits on its lease', () => {
+  it('still returns the computed value when changed() rejects', async () => {
+    const leased: Store = {
+      name: 'dying',
+      sync: false,
+      persistent: false,
+      get: async () => undefined,
+      set: async () => undefined,
+      delete: async () => false,
+      clear: async () => 0,
+      close: async () => undefined,
+      acquireLease: async () => false, // another process holds it...
+      changed: async () => {
+        throw new Error('connection lost'); // ...and the store dies while we wait
+      },
+    };
+    const warnings: string[] = [];
+    configure({ stores: { dying: leased }, logger: { warn: (message) => warnings.push(message) } });
+    let runs = 0;
+    const f = cached(async (n: number) => n * 2 + runs++ * 0, { id: 'lease-dies', storage: 'dying' });
+    expect(await f(21)).toBe(42);
+    expect(runs).toBe(1);
+    expect(warnings.some((m) => m.includes('tier "dying" failed'))).toBe(true);
+  });
+});
