@@ -145,7 +145,7 @@ export class Runtime implements TierHost {
     this.opened.clear();
     this.storages.clear();
     this.generation++;
-    const results = await Promise.allSettled(stores.map((store) => store.close()));
+    const results = await Promise.allSettled(stores.map(async (store) => store.close()));
     for (const result of results) if (result.status === 'rejected') this.warn('a store failed to close', result.reason);
   }
 
@@ -209,8 +209,17 @@ export class Runtime implements TierHost {
     if (tier === undefined) {
       tier = new Tier(store, this);
       this.tiers.set(store, tier);
-      store.attach?.({ now: () => this.cfg.now(), warn: (message, cause) => this.warn(message, cause) });
-      store.subscribe?.((invalidation) => this.dropRemote(invalidation));
+      try {
+        store.attach?.({ now: () => this.cfg.now(), warn: (message, cause) => this.warn(message, cause) });
+        store.subscribe?.((invalidation) => this.dropRemote(invalidation));
+      } catch (error) {
+        // Runs while a call resolves its storage: a store failing here must not fail that call.
+        this.warnOnce(
+          `attach:${store.name}`,
+          `tier "${store.name}" failed to start listening; using it without`,
+          error,
+        );
+      }
       if (store.recordStats !== undefined) this.startReporting();
     }
     return tier;

@@ -100,6 +100,23 @@ describe('tiers', () => {
     expect(logger.messages).toContain('from the store');
   });
 
+  it('uses a store whose subscribe throws, and reports it once', () => {
+    const inner = createMemoryStore({ name: 'deaf-data' });
+    const deaf = Object.assign(Object.create(inner) as Store, {
+      name: 'deaf',
+      subscribe: () => {
+        throw new Error('no pub/sub');
+      },
+    });
+    register('deaf', ['memory', deaf]);
+    let runs = 0;
+    const f = cached((n: number) => n + runs++ * 0, { id: 'deaf', storage: 'deaf' });
+    expect(f(1)).toBe(1);
+    expect(f(1)).toBe(1);
+    expect(runs).toBe(1);
+    expect(logger.messages.filter((m) => m.includes('tier "deaf" failed to start listening'))).toHaveLength(1);
+  });
+
   it('refuses an unknown storage name with a clear error', () => {
     const f = cached((n: number) => n, { id: 'unknown-storage', storage: 'nowhere' });
     expect(() => f(1)).toThrow(/unknown storage "nowhere"/);
