@@ -57,7 +57,10 @@ export interface ConfigureOptions {
   readonly disabled?: boolean;
   /** Check compiled keys against reflective keys. @default CACHET_VERIFY=1 */
   readonly verify?: boolean;
-  /** How long a failing tier is skipped before it is tried again. @default 30s */
+  /**
+   * The longest a failing tier is skipped before it is tried again: the first skip is 1 s (or this,
+   * if shorter), doubling with each consecutive fault up to this. @default 30s
+   */
   readonly backoff?: Duration;
   /** How long one process may hold a cross-process herd lease. @default 30s */
   readonly lease?: Duration;

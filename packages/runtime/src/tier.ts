@@ -14,14 +14,22 @@ export function newTierCounters(): TierCounters {
   return { hits: 0, misses: 0, writes: 0, errors: 0 };
 }
 
+/** The first skip after a fault; each consecutive fault doubles it, up to the `backoff` option. */
+const FIRST_BACKOFF_MS = 1_000;
+
 /**
  * A store behind a guard: a fault (a throw or a rejection) never reaches the user's call. It is
- * reported once, with its cause, and the tier is skipped for the back-off period; when the tier
- * works again, the next fault is reported again.
+ * reported once, with its cause, and the tier is skipped for a back-off period: 1 s after the first
+ * fault, doubling with each consecutive one (a fault on the first try after a skip) up to the
+ * `backoff` option. One slow command on a loaded machine so costs a second, not the whole
+ * back-off, while a tier that stays down is tried rarely. A success resets both the period and the
+ * report, so the next outage is reported again.
  */
 export class Tier {
   private downUntil = 0;
   private reported = false;
+  /** The current skip, 0 while the tier is healthy. */
+  private skipMs = 0;
 
   constructor(
     readonly store: Store,
@@ -81,7 +89,7 @@ export class Tier {
     try {
       const result = run();
       if (isThenable(result)) return result.then(this.succeeded, (error: unknown) => this.failed(op, error, fallback));
-      this.reported = false;
+      this.recovered();
       return result;
     } catch (error) {
       return this.failed(op, error, fallback);
@@ -89,16 +97,30 @@ export class Tier {
   }
 
   private readonly succeeded = <T>(value: T): T => {
-    this.reported = false;
+    this.recovered();
     return value;
   };
 
+  private recovered(): void {
+    this.reported = false;
+    this.skipMs = 0;
+  }
+
   private failed<T>(op: string, error: unknown, fallback: T): T {
     const config = this.host.config();
-    this.downUntil = config.now() + config.backoff;
+    const now = config.now();
+    // Operations started before the tier went down and failing after it add nothing: only a
+    // fault while the tier is available starts or lengthens a skip.
+    if (now >= this.downUntil) {
+      this.skipMs = Math.min(config.backoff, this.skipMs === 0 ? FIRST_BACKOFF_MS : this.skipMs * 2);
+      this.downUntil = now + this.skipMs;
+    }
     if (!this.reported) {
       this.reported = true;
-      this.host.warn(`tier "${this.name}" failed to ${op}; skipping it for ${config.backoff} ms`, error);
+      this.host.warn(
+        `tier "${this.name}" failed to ${op}; skipping it for ${this.skipMs} ms, longer while it keeps failing (up to ${config.backoff} ms)`,
+        error,
+      );
     }
     this.host.event({ type: 'tier-error', tier: this.name, op, error });
     return fallback;
