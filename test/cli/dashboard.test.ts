@@ -115,7 +115,7 @@ describe('cachet serve in Chromium', () => {
     const row = (fn: string) => page.locator(`#functions tbody tr[data-fn="${fn}"]`);
     await expect
       .poll(() => row('users.load').locator('td').allTextContents())
-      .toEqual(['users.load', '6', '744 B', '3', '3', '6', '2', '27.3%', '', 'Clear…']);
+      .toEqual(['users.load', '6', '744 B', '3', '3', '6', '2', '27.3%', '45.5%', '', 'Clear…']);
     expect(await row('reports.render').locator('td').nth(2).textContent()).toBe('196 KiB');
     expect(await row('format.label').locator('button').count()).toBe(0); // nothing stored, nothing to clear
     expect(await page.locator('[data-card="Entries"] b').textContent()).toBe('23');

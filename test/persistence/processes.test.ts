@@ -117,6 +117,11 @@ describe('cross-process herd', () => {
     expect(ran).toHaveLength(1);
     const values = finished.map((f) => JSON.parse(f.stdout.split('\n')[1] as string));
     for (const value of values) expect(value).toEqual({ name: 'one', by: Number(ran[0]) });
+    // One process ran the function (a miss); the three served by its run count herd joins.
+    const counts = finished.map((f) => JSON.parse(f.stdout.split('\n')[2] as string));
+    expect(
+      counts.reduce((sum, c) => ({ misses: sum.misses + c.misses, herdJoins: sum.herdJoins + c.herdJoins })),
+    ).toEqual({ misses: 1, herdJoins: 3 });
   });
 });
 

@@ -7,6 +7,8 @@ export interface FunctionReport extends Counts, Omit<FunctionSummary, 'lastAcces
   readonly lastAccess: number | null;
   /** Fresh and stale hits over all calls counted (herd joins included); null when none were. */
   readonly hitRate: number | null;
+  /** Calls served without running the function (hits, stale hits, herd joins) over all calls. */
+  readonly servedRate: number | null;
 }
 
 export interface Totals extends Counts {
@@ -14,6 +16,7 @@ export interface Totals extends Counts {
   readonly entries: number;
   readonly bytes: number;
   readonly hitRate: number | null;
+  readonly servedRate: number | null;
 }
 
 const noCounts: Counts = { hits: 0, misses: 0, staleHits: 0, herdJoins: 0, errors: 0 };
@@ -23,8 +26,21 @@ const noCounts: Counts = { hits: 0, misses: 0, staleHits: 0, herdJoins: 0, error
  * misses (runs of the function) and herd joins (calls that waited for a run already going).
  */
 export function hitRate(c: Counts): number | null {
-  const calls = c.hits + c.staleHits + c.misses + c.herdJoins;
+  const calls = callCount(c);
   return calls === 0 ? null : (c.hits + c.staleHits) / calls;
+}
+
+/**
+ * (hits + stale hits + herd joins) / calls: what caching saved. A function that ran once for 200
+ * concurrent callers has a hit rate of 0 and serves 199 of 200 calls without running.
+ */
+export function servedRate(c: Counts): number | null {
+  const calls = callCount(c);
+  return calls === 0 ? null : (c.hits + c.staleHits + c.herdJoins) / calls;
+}
+
+function callCount(c: Counts): number {
+  return c.hits + c.staleHits + c.misses + c.herdJoins;
 }
 
 /** Every function with entries or counts since `since`, by name. */
@@ -46,6 +62,7 @@ export function functionReports(store: SqliteStore, since: number): FunctionRepo
       lastAccess: s?.lastAccess ?? null,
       ...counts,
       hitRate: hitRate(counts),
+      servedRate: servedRate(counts),
     };
   });
 }
@@ -61,7 +78,7 @@ export function totals(reports: readonly FunctionReport[]): Totals {
     sum.herdJoins += r.herdJoins;
     sum.errors += r.errors;
   }
-  return { ...sum, hitRate: hitRate(sum) };
+  return { ...sum, hitRate: hitRate(sum), servedRate: servedRate(sum) };
 }
 
 /** A time series: one point per bucket from `since` to now, empty buckets included. */

@@ -100,7 +100,6 @@ export async function loadAsync(fn: MissContext, call: Call): Promise<unknown> {
       return stale.value;
     }
   }
-  countMiss(fn, call);
   const lease =
     key !== undefined && (call.read || call.stale !== undefined)
       ? call.tiers.find((tier) => tier.store.acquireLease !== undefined)
@@ -108,17 +107,21 @@ export async function loadAsync(fn: MissContext, call: Call): Promise<unknown> {
   if (lease !== undefined && key !== undefined) {
     const leaseMs = fn.rt.config().lease;
     if (call.stale !== undefined) {
+      countMiss(fn, call);
       // A refresh: when another process holds the lease it is refreshing already; serve stale.
       if (!(await lease.acquireLease(key, leaseMs))) return call.stale.value;
     } else {
       const settled = await awaitLease(lease, key, leaseMs, (entry) => isFresh(entry, fn.rt.config().now()));
       if (settled !== undefined) {
+        // Served by another process's run: a herd join, not a miss (this process ran nothing).
         fn.counters.herdJoins++;
+        if (fn.rt.listening) fn.rt.event({ type: 'herd-join', fn: fn.id });
         fill(fn, call, call.tiers.indexOf(lease), settled, true);
         return settled.value;
       }
+      countMiss(fn, call);
     }
-  }
+  } else countMiss(fn, call);
   try {
     const value = await fn.impl.apply(call.self, call.args as unknown[]);
     save(fn, call, value, true);

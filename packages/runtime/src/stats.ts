@@ -5,11 +5,14 @@ export interface FunctionStats {
   readonly fn: string;
   /** Calls answered from any tier (fresh). */
   readonly hits: number;
-  /** Calls that ran the function (or joined a run, see herdJoins). */
+  /** Calls that ran the function in this process (a call served by a run elsewhere is a herd join). */
   readonly misses: number;
   /** Calls answered with a stale value under stale-while-revalidate. */
   readonly staleHits: number;
-  /** Calls that waited for a run already in flight instead of running the function again. */
+  /**
+   * Calls that waited for a run already in flight, in this process or (through a store that
+   * leases, such as SQLite or Redis) in another, instead of running the function again.
+   */
   readonly herdJoins: number;
   /** Runs that threw or rejected (errors are never cached). */
   readonly errors: number;

@@ -41,8 +41,20 @@ export const statsCommand: Command = {
         String(r.herdJoins),
         String(r.errors),
         formatRate(r.hitRate),
+        formatRate(r.servedRate),
       ];
-      const columns = ['FUNCTION', 'ENTRIES', 'SIZE', 'HITS', 'STALE', 'MISSES', 'HERD JOINS', 'ERRORS', 'HIT RATE'];
+      const columns = [
+        'FUNCTION',
+        'ENTRIES',
+        'SIZE',
+        'HITS',
+        'STALE',
+        'MISSES',
+        'HERD JOINS',
+        'ERRORS',
+        'HIT RATE',
+        'SERVED W/O RUN',
+      ];
       out.write(
         table(
           columns.map((title, i) => ({ title, right: i > 0 })),

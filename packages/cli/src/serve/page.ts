@@ -39,7 +39,7 @@ export function dashboardPage({ token, nonce }: PageOptions): string {
     <h2>Functions</h2>
     <table id="functions"><thead><tr>
       <th>Function</th><th class="num">Entries</th><th class="num">Size</th><th>Versions</th>
-      <th class="num">Hits</th><th class="num">Misses</th><th class="num">Herd joins</th><th class="num">Hit rate</th><th>Trend</th><th></th>
+      <th class="num">Hits</th><th class="num">Misses</th><th class="num">Herd joins</th><th class="num">Hit rate</th><th class="num" title="hits, stale hits and herd joins over all calls">Served without running</th><th>Trend</th><th></th>
     </tr></thead><tbody></tbody></table>
     <p id="no-functions" class="muted" hidden>No function has entries or counted calls yet.</p>
   </section>
@@ -135,7 +135,8 @@ function cards(d) {
   const box = $('cards');
   box.replaceChildren();
   const items = [['Functions', d.totals.functions], ['Entries', d.totals.entries], ['Size', bytes(d.totals.bytes)],
-    ['Hit rate', rate(d.totals.hitRate)], ['Calls', calls(d.totals)], ['Herd joins', d.totals.herdJoins]];
+    ['Hit rate', rate(d.totals.hitRate)], ['Served without running', rate(d.totals.servedRate)], ['Calls', calls(d.totals)],
+    ['Herd joins', d.totals.herdJoins]];
   for (const item of items) {
     const card = el('div', item[0], 'card muted');
     const value = el('b', item[1]);
@@ -210,7 +211,8 @@ function functions(d) {
     const row = document.createElement('tr');
     row.dataset.fn = f.fn;
     row.append(el('td', f.fn), el('td', f.entries, 'num entries'), el('td', bytes(f.bytes), 'num'), el('td', f.versions.join(', ')),
-      el('td', f.hits + f.staleHits, 'num'), el('td', f.misses, 'num'), el('td', f.herdJoins, 'num'), el('td', rate(f.hitRate), 'num rate'));
+      el('td', f.hits + f.staleHits, 'num'), el('td', f.misses, 'num'), el('td', f.herdJoins, 'num'), el('td', rate(f.hitRate), 'num rate'),
+      el('td', rate(f.servedRate), 'num served'));
     const trend = el('td');
     trend.append(sparkline(d.series.byFn[f.fn] || []));
     row.append(trend);
