@@ -1,7 +1,9 @@
 // What unplugin-cachet costs a build. Generates a 500-file TypeScript project with 20 annotated
-// functions (under .tmp/, git-ignored), then measures:
-//   1. full builds with Vite and esbuild, with and without the plugin (a new plugin each build, so
-//      each starts a language service; TypeScript itself is loaded once per process);
+// functions (under .tmp/, git-ignored; `--files 5000` for a larger one), then measures:
+//   1. full builds with Vite and esbuild: without the plugin; with it cold (its persistent
+//      transform cache removed: a new plugin each build starts a language service; TypeScript
+//      itself is loaded once per process); and with it warm (the cache of the previous build kept,
+//      nothing changed: TypeScript is not needed);
 //   2. the transform hook on the 480 files without the tag (what the plugin adds per such file);
 //   3. re-transforming an annotated file after an edit to a type it uses, in a warm plugin.
 // Medians of one run. Usage: npm run build && node scripts/bench/build-time.mjs [--runs 5]
@@ -13,8 +15,12 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const root = join(repo, '.tmp/bench-build');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg === -1 ? 5 : Number(process.argv[runsArg + 1]);
-const FILES = 500;
+const filesArg = process.argv.indexOf('--files');
+const FILES = filesArg === -1 ? 500 : Number(process.argv[filesArg + 1]);
 const ANNOTATED = 20;
+/** The plugin's persistent transform cache for the benchmark's builds. */
+const CACHE_DIR = join(root, '.cachet-transform');
+const pluginOptions = { cacheDir: CACHE_DIR };
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -96,7 +102,10 @@ function generate() {
   writeFileSync(join(root, 'src/index.ts'), `${imports.join('\n')}\n`);
 }
 
-async function viteBuild(withPlugin) {
+/** `plugin` is 'none', 'cold' (the transform cache removed first) or 'warm' (kept). */
+async function viteBuild(plugin) {
+  const withPlugin = plugin !== 'none';
+  if (plugin === 'cold') rmSync(CACHE_DIR, { recursive: true, force: true });
   const { build } = await import('vite');
   const cachet = (await import('unplugin-cachet/vite')).default;
   const started = performance.now();
@@ -104,7 +113,7 @@ async function viteBuild(withPlugin) {
     root,
     configFile: false,
     logLevel: 'silent',
-    plugins: withPlugin ? [cachet()] : [],
+    plugins: withPlugin ? [cachet(pluginOptions)] : [],
     build: {
       lib: { entry: join(root, 'src/index.ts'), formats: ['es'], fileName: 'index' },
       outDir: join(root, withPlugin ? 'dist-vite-cachet' : 'dist-vite'),
@@ -116,7 +125,9 @@ async function viteBuild(withPlugin) {
   return performance.now() - started;
 }
 
-async function esbuildBuild(withPlugin) {
+async function esbuildBuild(plugin) {
+  const withPlugin = plugin !== 'none';
+  if (plugin === 'cold') rmSync(CACHE_DIR, { recursive: true, force: true });
   const { build } = await import('esbuild');
   const cachet = (await import('unplugin-cachet/esbuild')).default;
   const started = performance.now();
@@ -128,7 +139,7 @@ async function esbuildBuild(withPlugin) {
     platform: 'node',
     external: ['@cachet/*'],
     logLevel: 'silent',
-    plugins: withPlugin ? [cachet()] : [],
+    plugins: withPlugin ? [cachet(pluginOptions)] : [],
   });
   return performance.now() - started;
 }
@@ -139,14 +150,16 @@ async function fullBuilds() {
     ['Vite 8 (lib build)', viteBuild],
     ['esbuild (bundle)', esbuildBuild],
   ]) {
-    await run(false); // warm the bundler's own module loading
+    await run('none'); // warm the bundler's own module loading
     const without = [];
-    const withPlugin = [];
+    const cold = [];
+    const warm = [];
     for (let i = 0; i < RUNS; i++) {
-      without.push(await run(false));
-      withPlugin.push(await run(true));
+      without.push(await run('none'));
+      cold.push(await run('cold'));
+      warm.push(await run('warm'));
     }
-    rows.push({ name, without: median(without), with: median(withPlugin) });
+    rows.push({ name, without: median(without), cold: median(cold), warm: median(warm) });
   }
   return rows;
 }
@@ -174,7 +187,7 @@ async function untaggedCost() {
 async function retransform() {
   const { createCachet } = await import('../../packages/unplugin/dist/core/cachet.js');
   const { resolveOptions } = await import('../../packages/unplugin/dist/core/options.js');
-  const cachet = createCachet(resolveOptions());
+  const cachet = createCachet(resolveOptions({ cacheDir: false }));
   const files = Array.from({ length: ANNOTATED }, (_, i) => join(root, `src/cached${i}.ts`));
   const types = join(root, 'src/types.ts');
   // Every file of the project is in the tsconfig, so the language service loads all 500.
@@ -213,10 +226,13 @@ const untagged = await untaggedCost();
 const builds = await fullBuilds();
 
 console.log(`\n${FILES} files, ${ANNOTATED} annotated; medians of ${RUNS} builds each (Node ${process.version})\n`);
-console.log('| build | without the plugin | with the plugin | added |');
-console.log('| --- | --- | --- | --- |');
+console.log('| build | without the plugin | with it, cold | × | with it, warm (nothing changed) | × |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 for (const row of builds) {
-  console.log(`| ${row.name} | ${ms(row.without)} | ${ms(row.with)} | ${ms(row.with - row.without)} |`);
+  console.log(
+    `| ${row.name} | ${ms(row.without)} | ${ms(row.cold)} | ${ratio(row.cold, row.without)} | ${ms(row.warm)} | ${ratio(row.warm, row.without)} |`,
+  );
 }
 console.log('\n| plugin work | time |');
 console.log('| --- | --- |');

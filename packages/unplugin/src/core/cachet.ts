@@ -1,13 +1,22 @@
 /**
- * The plugin's core, which knows no bundler: the compiler, the language services and the cache
- * of results, all owned by one plugin instance.
+ * The plugin's core, which knows no bundler: the compiler, the language services and two caches
+ * of results, all owned by one plugin instance. A result is looked up in memory (this build and
+ * its watch rebuilds), then on disk (earlier builds, see `createTransformCache`), and only then
+ * computed: a warm build with nothing changed never loads TypeScript.
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { type CachetCompiler, type CachetDiagnostic, createCompiler, type TransformResult } from '@cachet/compiler';
+import {
+  type CachetCompiler,
+  type CachetDiagnostic,
+  createCompiler,
+  createTransformCache,
+  hashText,
+  type TransformCache,
+  type TransformResult,
+} from '@cachet/compiler';
 import type { OptionsResolved } from './options.js';
 import { createProjects, type Projects } from './projects.js';
-import { type Analyser, loadAnalyser } from './typescript.js';
+import { type Analyser, analyserVersion, LIB_DIR, loadAnalyser } from './typescript.js';
 
 /** The plugin's own version: part of every cache key. */
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -17,7 +26,7 @@ export interface Outcome {
   /** The edited code and its map; undefined when nothing was compiled (only diagnostics). */
   readonly output: { readonly code: string; readonly map: TransformResult['map'] } | undefined;
   readonly diagnostics: readonly CachetDiagnostic[];
-  /** Other files whose types shaped the output. */
+  /** Other files whose types shaped the output, and the tsconfig files the analysis used. */
   readonly dependencies: readonly string[];
 }
 
@@ -31,12 +40,17 @@ export interface Cachet {
   fileChanged(fileName: string): string[];
   /** A build starts: files changed without a watch event are read again. */
   buildStart(): void;
+  /** Sets where the persistent cache lives, for bundlers that have a cache directory of their own. */
+  useCacheDir(dir: string): void;
+  /** What the results came from so far, for tests and the benchmarks. */
+  readonly counts: { readonly analysed: number; readonly fromDisk: number; readonly fromMemory: number };
 }
 
 interface Entry {
   readonly key: string;
-  /** The version of each dependency when the result was made. */
+  /** The stamp of each dependency when the result was made, and how to read a current one. */
   readonly dependencies: ReadonlyMap<string, string>;
+  readonly stampOf: (fileName: string) => string;
   readonly outcome: Outcome | undefined;
 }
 
@@ -44,13 +58,22 @@ export function createCachet(options: OptionsResolved): Cachet {
   let analyser: Analyser | undefined;
   let compiler: CachetCompiler | undefined;
   let projects: Projects | undefined;
+  let disk: TransformCache<Outcome | undefined> | undefined;
+  let cacheDir = options.cacheDir;
   const results = new Map<string, Entry>();
+  const counts = { analysed: 0, fromDisk: 0, fromMemory: 0 };
 
-  function start(): { compiler: CachetCompiler; projects: Projects; analyser: Analyser } {
+  function start(): { compiler: CachetCompiler; projects: Projects } {
     analyser ??= loadAnalyser();
     compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
     projects ??= createProjects({ analyser, tsconfig: options.tsconfig });
-    return { compiler, projects, analyser };
+    return { compiler, projects };
+  }
+
+  function diskCache(): TransformCache<Outcome | undefined> | undefined {
+    if (cacheDir === undefined) return undefined;
+    disk ??= createTransformCache({ dir: cacheDir, unstamped: (file) => file.startsWith(`${LIB_DIR}/`) });
+    return disk;
   }
 
   function reset(): void {
@@ -59,54 +82,75 @@ export function createCachet(options: OptionsResolved): Cachet {
     results.clear();
   }
 
-  function isCurrent(entry: Entry, key: string, current: Projects): boolean {
+  function isCurrent(entry: Entry, key: string): boolean {
     if (entry.key !== key) return false;
-    for (const [file, version] of entry.dependencies) if (current.version(file) !== version) return false;
+    for (const [file, stamp] of entry.dependencies) if (entry.stampOf(file) !== stamp) return false;
     return true;
+  }
+
+  function analyse(fileName: string, code: string, key: string): Entry {
+    const { compiler, projects } = start();
+    const program = projects.program(fileName, code);
+    const result = compiler.transform({ program, fileName, code });
+    counts.analysed++;
+    const outcome: Outcome | undefined =
+      result === undefined
+        ? undefined
+        : {
+            output: result.code === code ? undefined : { code: result.code, map: result.map },
+            diagnostics: result.diagnostics,
+            dependencies: [...result.dependencies, ...projects.configFiles(fileName)],
+          };
+    const dependencies = outcome?.dependencies ?? projects.configFiles(fileName);
+    diskCache()?.set(fileName, key, dependencies, outcome);
+    const stampOf = (file: string): string => projects.version(file);
+    return { key, dependencies: new Map(dependencies.map((file) => [file, stampOf(file)])), stampOf, outcome };
   }
 
   return {
     transform(fileName, code) {
       if (!code.includes('@cached')) return undefined;
-      const { compiler, projects, analyser } = start();
-      const key = cacheKey(options.fingerprint, analyser.ts.version, code);
-      const cached = results.get(fileName);
-      if (cached !== undefined && isCurrent(cached, key, projects)) return cached.outcome;
-      const program = projects.program(fileName, code);
-      const result = compiler.transform({ program, fileName, code });
-      const outcome: Outcome | undefined =
-        result === undefined
-          ? undefined
-          : {
-              output: result.code === code ? undefined : { code: result.code, map: result.map },
-              diagnostics: result.diagnostics,
-              dependencies: result.dependencies,
-            };
-      const dependencies = new Map((outcome?.dependencies ?? []).map((file) => [file, projects.version(file)]));
-      results.set(fileName, { key, dependencies, outcome });
-      return outcome;
+      const key = hashText(VERSION, analyserVersion(), options.fingerprint, code);
+      const known = results.get(fileName);
+      if (known !== undefined && isCurrent(known, key)) {
+        counts.fromMemory++;
+        return known.outcome;
+      }
+      const cache = diskCache();
+      const stored = cache?.get(fileName, key);
+      if (cache !== undefined && stored !== undefined) {
+        counts.fromDisk++;
+        results.set(fileName, { key, dependencies: stored.dependencies, stampOf: cache.stamp, outcome: stored.value });
+        return stored.value;
+      }
+      const entry = analyse(fileName, code, key);
+      results.set(fileName, entry);
+      return entry.outcome;
     },
     fileChanged(fileName) {
-      if (projects === undefined) return [];
+      disk?.refresh();
+      const dependents: string[] = [];
+      for (const [file, entry] of results) {
+        if (file === fileName || entry.dependencies.has(fileName)) dependents.push(file);
+      }
+      if (projects === undefined) return dependents;
       if (projects.isConfig(fileName) || /(^|\/)package\.json$/.test(fileName)) {
         const all = [...results.keys()];
         reset();
         return all;
       }
       projects.fileChanged(fileName);
-      const dependents: string[] = [];
-      for (const [file, entry] of results) {
-        if (file === fileName || entry.dependencies.has(fileName)) dependents.push(file);
-      }
       return dependents;
     },
     buildStart() {
+      disk?.refresh();
       projects?.refresh();
     },
+    useCacheDir(dir) {
+      if (options.cacheDirSet) return; // the user's choice wins
+      cacheDir = dir;
+      disk = undefined;
+    },
+    counts,
   };
-}
-
-/** Everything that shapes a result besides the types it read: plugin, options, TypeScript, source. */
-function cacheKey(fingerprint: string, tsVersion: string, code: string): string {
-  return createHash('sha256').update(`${VERSION}\0${tsVersion}\0${fingerprint}\0`).update(code).digest('base64url');
 }

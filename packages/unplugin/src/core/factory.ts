@@ -38,6 +38,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       },
     },
     vite: {
+      configResolved(config) {
+        cachet.useCacheDir(`${config.cacheDir.replace(/\\/g, '/')}/cachet`);
+      },
       hotUpdate({ file, modules }) {
         const graph = this.environment.moduleGraph;
         const dependents = cachet

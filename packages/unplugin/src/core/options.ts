@@ -47,6 +47,14 @@ export interface Options {
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * Where transformed files are kept between builds (relative to the working directory), or
+   * `false` for no persistent cache. A kept result is used only while the file, every file whose
+   * types shaped it, its tsconfig, the options and the versions of Cachet and TypeScript are
+   * unchanged; deleting the directory is always safe.
+   * @default Vite's `cacheDir` + `/cachet` under Vite, else `node_modules/.cache/cachet`
+   */
+  readonly cacheDir?: string | false;
 }
 
 export interface OptionsResolved {
@@ -59,6 +67,10 @@ export interface OptionsResolved {
   readonly strict: boolean;
   /** A stable text of everything above, part of every cache key. */
   readonly fingerprint: string;
+  /** An absolute path, or undefined for no persistent cache. */
+  readonly cacheDir: string | undefined;
+  /** Whether the user chose `cacheDir` (a bundler's own cache directory is then not used). */
+  readonly cacheDirSet: boolean;
 }
 
 export const DEFAULT_INCLUDE: readonly RegExp[] = [/\.[cm]?tsx?$/];
@@ -76,5 +88,14 @@ export function resolveOptions(options: Options = {}, cwd: string = process.cwd(
     compiler,
     strict: options.strict === true,
   };
-  return { ...resolved, fingerprint: JSON.stringify({ ...resolved, include: undefined, exclude: undefined }) };
+  const cacheDir =
+    options.cacheDir === false
+      ? undefined
+      : resolve(cwd, options.cacheDir ?? 'node_modules/.cache/cachet').replace(/\\/g, '/');
+  return {
+    ...resolved,
+    fingerprint: JSON.stringify({ ...resolved, include: undefined, exclude: undefined }),
+    cacheDir,
+    cacheDirSet: options.cacheDir !== undefined,
+  };
 }

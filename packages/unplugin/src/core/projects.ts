@@ -19,8 +19,10 @@ export interface Projects {
   fileChanged(fileName: string): boolean;
   /** Looks at every file read from disk again (by modification time), for builds without watch events. */
   refresh(): string[];
-  /** Whether `fileName` is a tsconfig one of the services was made from. */
+  /** Whether `fileName` is a tsconfig one of the services was made from, or a file it extends. */
   isConfig(fileName: string): boolean;
+  /** The tsconfig `fileName` is analysed with and the files it extends (none without one). */
+  configFiles(fileName: string): readonly string[];
 }
 
 interface FileState {
@@ -32,6 +34,8 @@ interface FileState {
 
 interface Project {
   readonly service: ts.LanguageService;
+  /** The tsconfig and the files it extends. */
+  readonly configFiles: readonly string[];
   readonly roots: Set<string>;
   rootList: string[];
 }
@@ -98,7 +102,14 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
     // files (ambient types). Other files enter the program through imports, so a 500-file project
     // with a few annotated files parses what those files reach, not everything.
     const roots = new Set((parsed?.fileNames ?? []).filter((f) => /\.d\.[cm]?ts$/.test(f)));
-    const project: Project = { roots, rootList: [...roots], service: undefined as unknown as ts.LanguageService };
+    const extended = (parsed?.options.configFile as { extendedSourceFiles?: string[] } | undefined)
+      ?.extendedSourceFiles;
+    const project: Project = {
+      roots,
+      rootList: [...roots],
+      configFiles: config === NO_CONFIG ? [] : [config, ...(extended ?? [])],
+      service: undefined as unknown as ts.LanguageService,
+    };
     const host: ts.LanguageServiceHost = {
       getProjectVersion: () => String(projectVersion),
       getScriptFileNames: () => project.rootList,
@@ -142,14 +153,19 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
     return parsed;
   }
 
+  function projectOf(fileName: string): Project {
+    const config = configFor(fileName);
+    let project = projects.get(config);
+    if (project === undefined) {
+      project = createProject(config);
+      projects.set(config, project);
+    }
+    return project;
+  }
+
   return {
     program(fileName, code) {
-      const config = configFor(fileName);
-      let project = projects.get(config);
-      if (project === undefined) {
-        project = createProject(config);
-        projects.set(config, project);
-      }
+      const project = projectOf(fileName);
       setText(fileName, code, undefined);
       if (!project.roots.has(fileName)) {
         project.roots.add(fileName);
@@ -178,7 +194,11 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       return changed;
     },
     isConfig(fileName) {
-      return projects.has(fileName);
+      for (const project of projects.values()) if (project.configFiles.includes(fileName)) return true;
+      return false;
+    },
+    configFiles(fileName) {
+      return projectOf(fileName).configFiles;
     },
   };
 }

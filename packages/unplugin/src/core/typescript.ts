@@ -16,7 +16,22 @@ export interface Analyser {
 }
 
 /** A directory no project has; the path ends like TypeScript's own lib folder. */
-const LIB_DIR = '/__cachet__/node_modules/typescript/lib';
+export const LIB_DIR = '/__cachet__/node_modules/typescript/lib';
+
+let version: string | undefined;
+
+/**
+ * Which TypeScript the analysis uses, without loading it (a package.json read): part of every
+ * persistent cache key, so a new TypeScript never reuses results of the old one.
+ */
+export function analyserVersion(): string {
+  if (version === undefined) {
+    const tsMorph = createRequire(import.meta.url).resolve('ts-morph');
+    const common = createRequire(tsMorph)('@ts-morph/common/package.json') as { version: string };
+    version = `@ts-morph/common@${common.version}`;
+  }
+  return version;
+}
 
 export function loadAnalyser(): Analyser {
   // ts-morph's \`ts\` and lib files live in its own dependency, @ts-morph/common (resolved from

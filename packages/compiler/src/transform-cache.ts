@@ -1,0 +1,144 @@
+/**
+ * The persistent transform cache every front end shares: a transformed file's result on disk,
+ * used again by the next build (or process) without loading TypeScript, as long as nothing that
+ * shaped it changed.
+ *
+ * An entry is found by the file's name and used only when
+ * - its key matches: the caller hashes everything besides the types that shapes the output (the
+ *   file's code, the compiler's version, the resolved options, the tsconfig text, the TypeScript
+ *   version), and
+ * - every file whose declarations the analysis read (types in other files, `.d.ts` files of
+ *   packages) still has the content it had then, compared by a hash of its bytes.
+ * A stale, corrupt or foreign entry is a miss and is replaced. Entries are written to a temporary
+ * file and renamed into place, so concurrent builds never see half an entry; deleting the
+ * directory is always safe.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Bumped when the entry layout changes: older entries are then foreign, and missed. */
+const FORMAT = 1;
+
+export interface TransformCache<T> {
+  /** The stored value for `fileName`, when its key matches and its dependencies are unchanged. */
+  get(fileName: string, key: string): CachedTransform<T> | undefined;
+  /** Stores a value; failures to write are reported once and otherwise ignored (nothing is lost). */
+  set(fileName: string, key: string, dependencies: readonly string[], value: T): void;
+  /** The content stamp of a file as `get` compares it (`-` when it cannot be read). */
+  stamp(fileName: string): string;
+  /** Forgets the stamps read so far: files may have changed (a new build, a watch event). */
+  refresh(): void;
+}
+
+export interface CachedTransform<T> {
+  readonly value: T;
+  /** The files whose content the value depends on, with the stamps they had. */
+  readonly dependencies: ReadonlyMap<string, string>;
+}
+
+export interface TransformCacheProps {
+  /** The directory entries live in; created on the first write. */
+  readonly dir: string;
+  /**
+   * Files never read for stamps, such as TypeScript's lib files served from memory: the caller
+   * puts what decides them (the TypeScript version) into the key instead.
+   */
+  readonly unstamped?: (fileName: string) => boolean;
+  /** Where a failure to write is reported, once. @default console.warn */
+  readonly warn?: (message: string) => void;
+}
+
+interface StoredEntry {
+  readonly format: number;
+  readonly fileName: string;
+  readonly key: string;
+  readonly dependencies: readonly (readonly [string, string])[];
+  readonly value: unknown;
+}
+
+/** A hash of text, for cache keys: base64url SHA-256. */
+export function hashText(...parts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('base64url');
+}
+
+export function createTransformCache<T>(props: TransformCacheProps): TransformCache<T> {
+  const { dir, unstamped = () => false, warn = (message: string) => console.warn(message) } = props;
+  // One build reads each dependency once, however many tagged files share it.
+  const stamps = new Map<string, string>();
+  let warned = false;
+
+  function stamp(fileName: string): string {
+    if (unstamped(fileName)) return '';
+    let value = stamps.get(fileName);
+    if (value === undefined) {
+      try {
+        value = createHash('sha256').update(readFileSync(fileName)).digest('base64url');
+      } catch {
+        value = '-';
+      }
+      stamps.set(fileName, value);
+    }
+    return value;
+  }
+
+  const pathOf = (fileName: string): string => join(dir, `${hashText(fileName).slice(0, 32)}.json`);
+
+  return {
+    get(fileName, key) {
+      let entry: StoredEntry;
+      try {
+        entry = JSON.parse(readFileSync(pathOf(fileName), 'utf8')) as StoredEntry;
+      } catch {
+        return undefined; // none yet, or unreadable: a miss
+      }
+      if (
+        entry === null ||
+        typeof entry !== 'object' ||
+        entry.format !== FORMAT ||
+        entry.fileName !== fileName ||
+        entry.key !== key ||
+        !Array.isArray(entry.dependencies)
+      )
+        return undefined;
+      for (const dependency of entry.dependencies) {
+        if (!Array.isArray(dependency) || stamp(String(dependency[0])) !== dependency[1]) return undefined;
+      }
+      return { value: entry.value as T, dependencies: new Map(entry.dependencies) };
+    },
+    set(fileName, key, dependencies, value) {
+      const entry: StoredEntry = {
+        format: FORMAT,
+        fileName,
+        key,
+        dependencies: dependencies.map((file) => [file, stamp(file)] as const),
+        value,
+      };
+      const path = pathOf(fileName);
+      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(temp, JSON.stringify(entry));
+        renameSync(temp, path);
+      } catch (error) {
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // there was nowhere to write it
+        }
+        if (!warned) {
+          warned = true;
+          warn(
+            `cachet: cannot write the transform cache in ${dir} (${(error as Error).message}); builds go on without it`,
+          );
+        }
+      }
+    },
+    stamp,
+    refresh() {
+      stamps.clear();
+    },
+  };
+}

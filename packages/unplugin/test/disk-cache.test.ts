@@ -1,0 +1,127 @@
+/**
+ * The persistent transform cache: a new plugin instance (a new build, a new process) reuses what
+ * an earlier one computed without loading TypeScript, and never reuses a result that anything it
+ * was made from has since changed: the file, a type it read, the tsconfig, the options, the
+ * version of Cachet or TypeScript. Stale, corrupt and foreign entries are misses.
+ */
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCachet } from '../src/core/cachet.js';
+import { type Options, resolveOptions } from '../src/core/options.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fixture = join(here, '../../../test/bundlers/fixture');
+const tmp = join(here, '.tmp');
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function setup(name: string) {
+  const root = join(tmp, `disk-${name}`);
+  roots.push(root);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  cpSync(fixture, root, { recursive: true });
+  const users = join(root, 'src/users.ts');
+  const types = join(root, 'src/types.ts');
+  const cacheDir = join(root, '.cache');
+  /** A fresh plugin instance, as in a new build process, sharing the cache directory. */
+  const build = (options: Options = {}) => {
+    const cachet = createCachet(resolveOptions({ defaults: { storage: 'memory' }, cacheDir, ...options }));
+    const outcome = cachet.transform(users, readFileSync(users, 'utf8'));
+    return { cachet, outcome, code: outcome?.output?.code };
+  };
+  return { root, users, types, cacheDir, build };
+}
+
+describe('the persistent transform cache', () => {
+  it('serves a warm build from disk, with the same output, diagnostics and dependencies', () => {
+    const { build, types } = setup('warm');
+    const cold = build();
+    expect(cold.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    const warm = build();
+    expect(warm.cachet.counts).toMatchObject({ analysed: 0, fromDisk: 1 });
+    expect(warm.outcome).toEqual(cold.outcome);
+    expect(warm.outcome?.dependencies).toContain(types);
+    // Within one instance, the second call is served from memory.
+    const { users } = setup('warm-memory');
+    const again = createCachet(resolveOptions({ defaults: { storage: 'memory' }, cacheDir: false }));
+    const code = readFileSync(users, 'utf8');
+    expect(again.transform(users, code)).toBe(again.transform(users, code));
+    expect(again.counts).toMatchObject({ analysed: 1, fromMemory: 1 });
+  });
+
+  it('analyses again after an edit to an imported type, and gives what a cold build gives', () => {
+    const { build, types, cacheDir } = setup('types');
+    build();
+    writeFileSync(types, readFileSync(types, 'utf8').replace('id: number;', 'id: number;\n  region: string;'));
+    const edited = build();
+    expect(edited.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    expect(edited.code).toMatch(/\bregion\b/);
+    rmSync(cacheDir, { recursive: true });
+    expect(build().code).toBe(edited.code); // same as a cold build
+    expect(build().cachet.counts).toMatchObject({ fromDisk: 1 });
+  });
+
+  it('analyses again after an edit to the tsconfig', () => {
+    const { build, root } = setup('tsconfig');
+    build();
+    const tsconfig = join(root, 'tsconfig.json');
+    writeFileSync(tsconfig, readFileSync(tsconfig, 'utf8').replace('"strict": true', '"strict": false'));
+    expect(build().cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+  });
+
+  it('analyses again when the options or the file change', () => {
+    const { build, users } = setup('options');
+    const first = build();
+    const other = build({ defaults: { storage: 'memory', ttl: '5m' } });
+    expect(other.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    expect(other.code).not.toBe(first.code);
+    writeFileSync(users, readFileSync(users, 'utf8').replace('calls.slug++;', 'calls.slug += 1;'));
+    const edited = build();
+    expect(edited.cachet.counts).toMatchObject({ analysed: 1 });
+    expect(edited.code).toContain('calls.slug += 1;');
+  });
+
+  it('misses on an entry of another Cachet or TypeScript version, a corrupt entry, or a foreign file', () => {
+    const { build, cacheDir } = setup('foreign');
+    const cold = build();
+    const [name] = readdirSync(cacheDir);
+    const path = join(cacheDir, name as string);
+    const entry = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...entry, key: 'made-by-another-version' }));
+    expect(build().cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, 100)); // cut short
+    expect(build().cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    writeFileSync(path, JSON.stringify({ ...entry, format: 0 }));
+    expect(build().cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    writeFileSync(path, 'null');
+    const rebuilt = build();
+    expect(rebuilt.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    expect(rebuilt.code).toBe(cold.code);
+    expect(readdirSync(cacheDir)).toEqual([name]); // replaced in place; no temporary files left
+  });
+
+  it('is off with cacheDir: false, and a directory it cannot write costs one warning, not the build', () => {
+    const { build, root } = setup('off');
+    build({ cacheDir: false });
+    expect(build({ cacheDir: false }).cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    const blocked = join(root, 'blocked');
+    writeFileSync(blocked, 'a file where the directory should be');
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      const { code } = build({ cacheDir: join(blocked, 'cache') });
+      expect(code).toContain('__cachet');
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cannot write the transform cache/);
+  });
+});
