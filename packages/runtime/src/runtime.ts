@@ -15,6 +15,8 @@ export interface Storage {
   readonly tiers: readonly Tier[];
 }
 
+const NO_STORAGE: Storage = { memory: false, tiers: [] };
+
 /** Anything the runtime keeps per cached function and can clear or report on. */
 export interface RuntimeFunction {
   readonly id: string;
@@ -104,6 +106,8 @@ export class Runtime implements TierHost {
 
   /** The tiers behind a storage name (`memory`, `sqlite`, `fs`, `tiered`, or a registered name). */
   storage(name: string): Storage {
+    // Disabled: every call runs the function, so no store is opened (no file is created).
+    if (this.cfg.disabled) return NO_STORAGE;
     let storage = this.storages.get(name);
     if (storage === undefined) {
       storage = this.resolveStorage(name, []);
@@ -114,7 +118,8 @@ export class Runtime implements TierHost {
 
   /** Every store opened so far, and the built-in ones (opened now), for `clear()` and `close()`. */
   allTiers(openBuiltins: boolean): Tier[] {
-    if (openBuiltins) for (const name of Object.keys(platform().builtinStores)) this.builtin(name);
+    if (openBuiltins && !this.cfg.disabled)
+      for (const name of Object.keys(platform().builtinStores)) this.builtin(name);
     for (const spec of Object.values(this.cfg.stores))
       for (const item of [spec].flat()) if (typeof item !== 'string') this.tier(item);
     return [...this.tiers.values()];
