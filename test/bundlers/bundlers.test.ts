@@ -110,6 +110,24 @@ describe.each(bundlerNames)('%s', (name) => {
     expect(reported(failed.errors, 'src/users.ts', 'value: unknown', 'CACHET_W_REFLECTIVE'), errors).toBe(true);
   });
 
+  it("warnings: a code set to 'off' is not reported; 'error' fails the build", async () => {
+    const quiet = await driver.build({
+      root: fixture,
+      entry: 'src/main.ts',
+      outDir: join(tmp, `${name}-quiet`),
+      options: { warnings: { default: 'error', CACHET_W_REFLECTIVE: 'off' } },
+    });
+    expect(quiet.errors).toEqual([]);
+    expect(quiet.warnings.filter((w) => w.includes('CACHET_'))).toEqual([]);
+    const failed = await driver.build({
+      root: fixture,
+      entry: 'src/main.ts',
+      outDir: join(tmp, `${name}-warnings-error`),
+      options: { warnings: 'error' },
+    });
+    expect(reported(failed.errors, 'src/users.ts', 'value: unknown', 'CACHET_W_REFLECTIVE')).toBe(true);
+  });
+
   it('re-transforms a module when a type it used changes in another file', async () => {
     const root = join(tmp, `${name}-watch`);
     rmSync(root, { recursive: true, force: true });

@@ -50,7 +50,7 @@ export const ts6: Toolchain = {
 export interface Compiled {
   readonly dir: string;
   readonly exitCode: number;
-  /** tsc's diagnostics output. */
+  /** tsc's diagnostics output (stdout), then what was printed to stderr (Cachet's warnings). */
   readonly output: string;
 }
 
@@ -67,8 +67,8 @@ export async function compileFixture(
   cpSync(join(here, 'fixtures', name), dir, { recursive: true });
   try {
     const args = extraArgs.includes('-p') ? extraArgs : ['-p', '.', ...extraArgs];
-    const { stdout } = await run(toolchain.node, [toolchain.tspc, ...args], { cwd: dir });
-    return { dir, exitCode: 0, output: stdout };
+    const { stdout, stderr } = await run(toolchain.node, [toolchain.tspc, ...args], { cwd: dir });
+    return { dir, exitCode: 0, output: `${stdout}${stderr}` };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { dir, exitCode: failed.code ?? 1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };

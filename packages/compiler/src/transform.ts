@@ -8,7 +8,7 @@ import { type CompiledFunction, compileFile, type FileCompilation } from './comp
 import type { CachetDiagnostic } from './diagnostics.js';
 import { applyEdits, type EditResult } from './edit/magic.js';
 import type { FileHost } from './identity.js';
-import { type CachetOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { applyWarningPolicy, type CachetOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { mayHaveTag } from './tag.js';
 
 export interface CompilerProps {
@@ -50,8 +50,11 @@ export function createCompiler(props: CompilerProps): CachetCompiler {
   const options = resolveOptions(props.options);
   const packageRoots = new Map<string, string>();
   const host = props.host ?? ts.sys;
-  const compile = (program: ts.Program, sourceFile: ts.SourceFile): FileCompilation | undefined =>
-    compileFile({ ts, program, sourceFile, options, host, packageRoots });
+  const compile = (program: ts.Program, sourceFile: ts.SourceFile): FileCompilation | undefined => {
+    const compilation = compileFile({ ts, program, sourceFile, options, host, packageRoots });
+    if (compilation === undefined) return undefined;
+    return { ...compilation, diagnostics: applyWarningPolicy(compilation.diagnostics, options.warnings) };
+  };
   return {
     options,
     compile,

@@ -5,10 +5,15 @@
  * // tsconfig.json
  * { "compilerOptions": { "plugins": [{ "transform": "@cachet/compiler/ts-patch" }] } }
  *
- * A source transformer: it rewrites `@cached` functions as tsc emits, and reports findings as
+ * A source transformer: it rewrites `@cached` functions as tsc emits, and reports errors as
  * TypeScript diagnostics (`error TS990002: CACHET_E_BAD_DURATION: ...`) through ts-patch's
- * `addDiagnostic`. Options sit beside `transform` in the plugin entry (`"verify": true`).
+ * `addDiagnostic`. Warnings are printed to stderr instead (`file:line:column - warning TS990101:
+ * ...`): tsc fails on any diagnostic it is given, and a warning must not fail a build unless the
+ * `warnings` option says so. Every compiler option sits beside `transform` in the plugin entry
+ * (`"verify": true`, `"defaults": {...}`, `"warnings": "error"`, `"runtimeModule": "..."`).
  */
+
+import { relative } from 'node:path';
 import type ts from 'typescript';
 import { type CachetDiagnostic, codes, formatMessage } from './diagnostics.js';
 import { applyToAst } from './edit/ast.js';
@@ -32,17 +37,29 @@ export default function cachetTransformer(
   extras: TransformerExtras,
 ): ts.TransformerFactory<ts.SourceFile> {
   const tsi = extras.ts;
-  const compiler = createCompiler({
-    ts: tsi,
-    options: { ...(config?.verify === undefined ? {} : { verify: config.verify }) },
-  });
+  const { transform: _entry, ...options } = config ?? {};
+  const compiler = createCompiler({ ts: tsi, options: pickOptions(options) });
   return (context) => (sourceFile) => {
     const compilation = compiler.compile(program, sourceFile);
     if (compilation === undefined) return sourceFile;
-    for (const diagnostic of compilation.diagnostics) extras.addDiagnostic(toTsDiagnostic(tsi, sourceFile, diagnostic));
+    for (const diagnostic of compilation.diagnostics) {
+      if (diagnostic.category === 'error') extras.addDiagnostic(toTsDiagnostic(tsi, sourceFile, diagnostic));
+      else process.stderr.write(`${formatWarning(diagnostic, codes[diagnostic.code].number)}\n`);
+    }
     if (compilation.functions.length === 0) return sourceFile;
     return applyToAst(tsi, context, sourceFile, compilation);
   };
+}
+
+/** The compiler's options from the plugin entry; ts-patch's own keys (`after`, `type`, ...) are not ours. */
+function pickOptions(entry: Record<string, unknown>): CachetOptions {
+  const { verify, runtimeModule, defaults, warnings } = entry as CachetOptions;
+  return { verify, runtimeModule, defaults, warnings };
+}
+
+/** A warning as tsc prints a diagnostic, with the file relative to the working directory. */
+function formatWarning(d: CachetDiagnostic, number: number): string {
+  return `${relative(process.cwd(), d.fileName)}:${d.line}:${d.column} - warning TS${number}: ${formatMessage(d)}`;
 }
 
 /** The one place a Cachet finding becomes a TypeScript diagnostic. */

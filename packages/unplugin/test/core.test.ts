@@ -23,8 +23,11 @@ describe('options', () => {
   it('are resolved once, with defaults', () => {
     const options = resolveOptions({}, '/work');
     expect(options.tsconfig).toBeUndefined();
-    expect(options.strict).toBe(false);
-    expect(options.compiler).toEqual({ verify: false, defaults: {} });
+    expect(options.compiler).toMatchObject({ verify: false, defaults: {}, warnings: { CACHET_W_REFLECTIVE: 'warn' } });
+    expect(resolveOptions({ strict: true }).compiler.warnings).toMatchObject({ CACHET_W_REFLECTIVE: 'error' });
+    expect(
+      resolveOptions({ strict: true, warnings: { default: 'error', CACHET_W_REFLECTIVE: 'off' } }).compiler.warnings,
+    ).toMatchObject({ CACHET_W_REFLECTIVE: 'off', CACHET_W_SWR_SYNC: 'error' });
     expect(resolveOptions({ tsconfig: 'app/tsconfig.json' }, '/work').tsconfig).toBe('/work/app/tsconfig.json');
   });
 
@@ -37,6 +40,10 @@ describe('options', () => {
 
   it('refuse bad defaults when the plugin is created', () => {
     expect(() => resolveOptions({ defaults: { ttl: 'soon' } })).toThrow(/defaults\.ttl/);
+    expect(() => resolveOptions({ warnings: 'loud' as never })).toThrow(/warnings must be 'warn', 'error' or 'off'/);
+    expect(() => resolveOptions({ warnings: { CACHET_W_NOPE: 'off' } as never })).toThrow(
+      /warnings\.CACHET_W_NOPE is not a warning code/,
+    );
   });
 });
 

@@ -33,7 +33,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         const outcome = cachet.transform(fileNameOf(id), code);
         if (outcome === undefined) return undefined;
         for (const file of outcome.dependencies) this.addWatchFile(file);
-        report(this, { diagnostics: outcome.diagnostics, strict: options.strict, errorThrows, printsLocation });
+        report(this, { diagnostics: outcome.diagnostics, errorThrows, printsLocation });
         return outcome.output;
       },
     },

@@ -8,6 +8,7 @@ import {
   type AnnotationDefaults,
   type CachetOptions,
   resolveOptions as resolveCompilerOptions,
+  type WarningPolicy,
 } from '@cachet/compiler';
 import type { FilterPattern } from 'unplugin';
 
@@ -43,7 +44,14 @@ export interface Options {
    */
   readonly verify?: boolean;
   /**
-   * Warnings (such as `CACHET_W_REFLECTIVE`) fail the build like errors.
+   * What warnings do: `'warn'` reports them and the build succeeds, `'error'` fails it, `'off'`
+   * hides them; or per code: `{ default: 'error', CACHET_W_REFLECTIVE: 'off' }`. The same option
+   * as the tsconfig plugin entry's.
+   * @default 'warn'
+   */
+  readonly warnings?: WarningPolicy;
+  /**
+   * Shorthand for `warnings: 'error'` (when `warnings` is not given).
    * @default false
    */
   readonly strict?: boolean;
@@ -64,7 +72,6 @@ export interface OptionsResolved {
   readonly tsconfig: string | undefined;
   /** What the compiler is created with. */
   readonly compiler: CachetOptions;
-  readonly strict: boolean;
   /** A stable text of everything above, part of every cache key. */
   readonly fingerprint: string;
   /** An absolute path, or undefined for no persistent cache. */
@@ -77,16 +84,18 @@ export const DEFAULT_INCLUDE: readonly RegExp[] = [/\.[cm]?tsx?$/];
 export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]/, /\.d\.[cm]?ts$/, /^\0/];
 
 export function resolveOptions(options: Options = {}, cwd: string = process.cwd()): OptionsResolved {
+  const warnings = options.warnings ?? (options.strict === true ? 'error' : 'warn');
+  const checked = resolveCompilerOptions({ defaults: options.defaults ?? {}, warnings });
   const compiler: CachetOptions = {
     verify: options.verify === true,
-    defaults: resolveCompilerOptions({ defaults: options.defaults ?? {} }).defaults,
+    defaults: checked.defaults,
+    warnings: checked.warnings,
   };
   const resolved = {
     include: options.include ?? [...DEFAULT_INCLUDE],
     exclude: options.exclude ?? [...DEFAULT_EXCLUDE],
     tsconfig: options.tsconfig === undefined ? undefined : resolve(cwd, options.tsconfig).replace(/\\/g, '/'),
     compiler,
-    strict: options.strict === true,
   };
   const cacheDir =
     options.cacheDir === false

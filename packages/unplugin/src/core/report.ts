@@ -5,9 +5,8 @@ import { type CachetDiagnostic, formatMessage } from '@cachet/compiler';
 import type { UnpluginContext, UnpluginMessage } from 'unplugin';
 
 export interface ReportProps {
+  /** With the warnings policy applied: a warning set to `error` arrives as an error. */
   readonly diagnostics: readonly CachetDiagnostic[];
-  /** Warnings fail the build too. */
-  readonly strict: boolean;
   /**
    * Whether `this.error` throws (Rollup, Vite, Rolldown), so only one error can be raised: the
    * first then lists the others. esbuild, webpack and Rspack collect every message.
@@ -19,8 +18,8 @@ export interface ReportProps {
 
 /** Reports warnings, then errors. Returns whether the file has errors. */
 export function report(context: UnpluginContext, props: ReportProps): boolean {
-  const { diagnostics, strict } = props;
-  const isError = (d: CachetDiagnostic): boolean => d.category === 'error' || strict;
+  const { diagnostics } = props;
+  const isError = (d: CachetDiagnostic): boolean => d.category === 'error';
   for (const warning of diagnostics.filter((d) => !isError(d))) context.warn(toMessage(warning, props));
   const errors = diagnostics.filter(isError);
   if (errors.length === 0) return false;
