@@ -58,6 +58,8 @@ const impure: readonly Case[] = [
   { body: 'const { env } = process; return env.HOME;', at: 'env }' },
   { body: 'return processEnv.HOME;', at: 'processEnv' },
   { body: 'return process.hrtime.bigint();', at: 'process.hrtime' },
+  { body: 'return process.argv[x];', at: 'process.argv' },
+  { body: 'return process.cwd();', at: 'process.cwd()' },
   { body: 'return crypto.randomUUID();', at: 'crypto.randomUUID()' },
   { body: 'return crypto.getRandomValues(new Uint8Array(x));', at: 'crypto.getRandomValues(new Uint8Array(x))' },
   { body: 'return randomUUID();', at: 'randomUUID()' },
@@ -71,6 +73,8 @@ const impure: readonly Case[] = [
   { body: "return d.toLocaleString('en-GB');", at: "d.toLocaleString('en-GB')" },
   { body: "return d.toLocaleTimeString('en-GB', { hour12: false });", at: 'd.toLocaleTimeString(' },
   { body: 'return x.toLocaleString();', at: 'x.toLocaleString()' },
+  { body: 'return [d].toLocaleString();', at: '[d].toLocaleString()' },
+  { body: 'return Date.prototype.getHours.call(d);', at: 'Date.prototype.getHours' },
   { body: "return s.localeCompare('b');", at: "s.localeCompare('b')" },
   { body: 'return s.toLocaleUpperCase();', at: 's.toLocaleUpperCase()' },
   { body: 'return d.getHours();', at: 'd.getHours()' },
@@ -82,6 +86,8 @@ const impure: readonly Case[] = [
   { body: 'counter += x; return x;', at: 'counter' },
   { body: 'return legacy;', at: 'legacy' },
   { body: 'return importedCounter;', at: 'importedCounter' },
+  // The comment silences its own line only, not the next one.
+  { body: 's.trim(); // cachet-ignore-impure\n  return Date.now();', at: 'Date.now()' },
 ];
 
 const pure: readonly Case[] = [
@@ -90,6 +96,7 @@ const pure: readonly Case[] = [
   { body: 'return process.env.HOME;', params: 'process: { env: Record<string, string> }' },
   { body: 'const Math = { random: () => 4 }; return Math.random();' },
   { body: 'return new Date(x);' },
+  { body: 'const parts = [2024, 0, x] as const; return new Date(...parts);' },
   { body: 'return new Date(d.getTime()).toISOString();' },
   { body: 'return Date.UTC(2024, 0, x);' },
   { body: 'return Math.max(x, 1);' },
@@ -210,7 +217,8 @@ describe('CACHET_W_IMPURE', () => {
 
   it.each(impure.map((c, i) => [c.body, i] as const))('warns at the ambient read in `%s`', (_body, index) => {
     const c = impure[index] as Case;
-    const found = warningsOnLines(bodyLines[index] ?? 0, bodyLines[index] ?? 0);
+    const first = bodyLines[index] ?? 0;
+    const found = warningsOnLines(first, first + c.body.split('\n').length - 1);
     expect(found.map((w) => ({ line: w.line, column: w.column }))).toEqual([positionIn(index, c.at ?? '')]);
     const warning = found[0] as CachetDiagnostic;
     expect(warning).toMatchObject({ category: 'warning', fileName: main });
@@ -248,7 +256,7 @@ describe('CACHET_W_IMPURE', () => {
     expect(hintAt('counter')).toBe('pass it as a parameter so it is part of the key, make it a const, or drop @cached');
     const legacy = warnings.find((w) => w.message.includes('legacy'));
     expect(legacy?.message).toBe(
-      'case38: legacy is a module-level var, which is not part of the key: a hit returns a value computed with an earlier value of it',
+      `case${impure.findIndex((c) => c.at === 'legacy')}: legacy is a module-level var, which is not part of the key: a hit returns a value computed with an earlier value of it`,
     );
   });
 
