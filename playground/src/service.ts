@@ -52,7 +52,7 @@ export async function weeklyReport(
     days,
     analysis: analyse(week, opts.confidence, 4000),
     hourly,
-    generatedAt: new Date(),
+    generatedAt: new Date(), // cachet-ignore-impure: when the cached report was made, kept with it
   };
 }
 

@@ -7,6 +7,7 @@
 import type ts from 'typescript';
 import { createContext } from './analyse/context.js';
 import { planFunction } from './analyse/function.js';
+import { impureReads } from './analyse/purity.js';
 import { parseAnnotation, withDefaults } from './annotation.js';
 import { CachetCompileError, type CachetDiagnostic, codes } from './diagnostics.js';
 import { findTargets, type Target } from './find.js';
@@ -66,6 +67,7 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
     if (optionErrors.length > 0) continue;
     try {
       const plan = planFunction({ ctx, target, annotation, path });
+      ctx.warnings.push(...impureReads({ ts, checker, program, target }));
       if (ids.has(plan.id)) throw duplicateId(plan.id, target);
       ids.set(plan.id, target);
       functions.push({

@@ -20,6 +20,7 @@ export const codes = {
   CACHET_E_DUPLICATE_ID: { number: 990014, category: 'error' },
   CACHET_W_REFLECTIVE: { number: 990101, category: 'warning' },
   CACHET_W_SWR_SYNC: { number: 990102, category: 'warning' },
+  CACHET_W_IMPURE: { number: 990103, category: 'warning' },
 } as const;
 
 export type DiagnosticCode = keyof typeof codes;
