@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFixture, runJson, ts5 } from './tspc.js';
 
-const WARNING = /src\/main\.ts:4:31 - warning TS990101: CACHET_W_REFLECTIVE: /;
+const WARNING = /^src\/main\.ts\(4,31\): warning TS990101: CACHET_W_REFLECTIVE: /;
 
 describe('warnings under tspc', () => {
   it('prints a warning with file:line:column and exits 0; the output runs', async () => {

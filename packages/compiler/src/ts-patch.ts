@@ -7,7 +7,7 @@
  *
  * A source transformer: it rewrites `@cached` functions as tsc emits, and reports errors as
  * TypeScript diagnostics (`error TS990002: CACHET_E_BAD_DURATION: ...`) through ts-patch's
- * `addDiagnostic`. Warnings are printed to stderr instead (`file:line:column - warning TS990101:
+ * `addDiagnostic`. Warnings are printed to stderr instead (`file(line,column): warning TS990101:
  * ...`): tsc fails on any diagnostic it is given, and a warning must not fail a build unless the
  * `warnings` option says so. Every compiler option sits beside `transform` in the plugin entry
  * (`"verify": true`, `"defaults": {...}`, `"warnings": "error"`, `"runtimeModule": "..."`).
@@ -57,9 +57,9 @@ function pickOptions(entry: Record<string, unknown>): CachetOptions {
   return { verify, runtimeModule, defaults, warnings };
 }
 
-/** A warning as tsc prints a diagnostic, with the file relative to the working directory. */
+/** A warning as tsc prints a diagnostic (`file(line,column): warning TS...`), the file relative to the working directory. */
 function formatWarning(d: CachetDiagnostic, number: number): string {
-  return `${relative(process.cwd(), d.fileName)}:${d.line}:${d.column} - warning TS${number}: ${formatMessage(d)}`;
+  return `${relative(process.cwd(), d.fileName)}(${d.line},${d.column}): warning TS${number}: ${formatMessage(d)}`;
 }
 
 /** The one place a Cachet finding becomes a TypeScript diagnostic. */
