@@ -6,7 +6,6 @@
  * Every factory takes the function to memoise and returns the memoised one (one argument).
  */
 import { cached } from '@cachet/runtime';
-import { define } from '@cachet/runtime/internal';
 import asyncCacheDedupe from 'async-cache-dedupe';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
@@ -86,26 +85,7 @@ export const asyncPeers = {
   },
 };
 
-/**
- * Cachet. With an encoder: called the way compiled code calls the runtime (`define` once, then
- * `call1(this, arg)`), with the encoder the compiler derives for the argument type. Without:
- * `cached()` with its reflective encoder, as plain JavaScript would use it.
- */
-export function cachet(fn, encoder) {
-  const id = `bench-${++ids}`;
-  if (encoder === undefined) return cached(fn, { id, storage: 'memory' });
-  const cf = define({ id, storage: 'memory', encoder, async: fn.constructor.name === 'AsyncFunction' }, fn);
-  return function compiled(arg) {
-    return cf.call1(this, arg);
-  };
-}
-
-/** An encoder over `args[0]` in the shape the compiler generates, from per-value parts. */
-export function compiledShape({ hash, equals, copy }) {
-  return {
-    text: (args) => JSON.stringify(args[0]),
-    hash: (args) => hash(args[0]),
-    snapshot: (args) => copy(args[0]),
-    equals: (snapshot, args) => equals(snapshot, args[0]),
-  };
+/** `cached()` with its reflective encoder, as plain JavaScript would use Cachet. */
+export function cachet(fn) {
+  return cached(fn, { id: `bench-${++ids}`, storage: 'memory' });
 }

@@ -1,6 +1,6 @@
 /** 1000 concurrent cold calls of one key: how many times does the function run? */
-import { asyncPeers, cachet, compiledShape } from '../peers.mjs';
-import { queryEncoder } from './shared.mjs';
+import { compiledFunctions, pluginOutput } from '../compiled.mjs';
+import { asyncPeers, cachet } from '../peers.mjs';
 
 export async function herd() {
   const factories = {
@@ -14,7 +14,7 @@ export async function herd() {
         return value;
       };
     },
-    'Cachet (compiled encoder)': (fn) => cachet(fn, compiledShape(queryEncoder)),
+    'Cachet (plugin output)': pluginOutput(await compiledFunctions(), 'herd', 'herd'),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...asyncPeers,
   };

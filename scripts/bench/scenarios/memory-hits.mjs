@@ -1,6 +1,9 @@
 /** Memory hits: one number argument, a fresh object argument (and with reordered keys), async. */
-import { asyncPeers, CAPACITY, cachet, compiledShape, handWritten, syncPeers } from '../peers.mjs';
-import { numberEncoder, prepare, queries, queryEncoder, time } from './shared.mjs';
+import { compiledFunctions, pluginOutput } from '../compiled.mjs';
+import { asyncPeers, CAPACITY, cachet, handWritten, syncPeers } from '../peers.mjs';
+import { prepare, queries, queryEncoder, time } from './shared.mjs';
+
+const CACHET = 'Cachet (plugin output)';
 
 const LIMIT = 'hand-written hash + equality memo';
 
@@ -15,7 +18,7 @@ export async function numberHit({ smoke }) {
         return v;
       };
     },
-    'Cachet (compiled encoder)': (fn) => cachet(fn, compiledShape(numberEncoder)),
+    [CACHET]: pluginOutput(await compiledFunctions(), 'numberHit', 'number'),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...syncPeers,
   };
@@ -38,7 +41,11 @@ export async function objectHit({ smoke, reorder = false }) {
   const body = (q) => `${q.user}:${q.limit}:${q.tags.join()}`;
   const factories = {
     [LIMIT]: (fn) => handWritten(fn, queryEncoder),
-    'Cachet (compiled encoder)': (fn) => cachet(fn, compiledShape(queryEncoder)),
+    [CACHET]: pluginOutput(
+      await compiledFunctions(),
+      reorder ? 'objectHitReordered' : 'objectHit',
+      reorder ? 'reordered' : 'object',
+    ),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...syncPeers,
   };
@@ -54,7 +61,7 @@ export async function asyncHit({ smoke }) {
   const body = async (q) => `${q.user}:${q.limit}:${q.tags.join()}`;
   const factories = {
     'hand-written promise memo': (fn) => handWritten(fn, queryEncoder),
-    'Cachet (compiled encoder)': (fn) => cachet(fn, compiledShape(queryEncoder)),
+    [CACHET]: pluginOutput(await compiledFunctions(), 'asyncHit', 'async'),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...asyncPeers,
   };
@@ -73,13 +80,7 @@ export async function missUnderEviction({ smoke }) {
   const body = (key) => key.length;
   const factories = {
     'JSON.stringify + Map': syncPeers['JSON.stringify + Map'],
-    'Cachet (compiled encoder)': (fn) =>
-      cachet(fn, {
-        text: (args) => args[0],
-        hash: (args) => args[0],
-        snapshot: (args) => args[0],
-        equals: (s, args) => s === args[0],
-      }),
+    [CACHET]: pluginOutput(await compiledFunctions(), 'missUnderEviction', 'miss'),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     'memoizee (by reference)': syncPeers['memoizee (by reference)'],
     'moize (serialized)': syncPeers['moize (serialized)'],

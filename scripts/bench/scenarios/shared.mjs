@@ -41,12 +41,6 @@ export const queryEncoder = {
   copy: (q) => ({ user: q.user, limit: q.limit, tags: q.tags.slice() }),
 };
 
-export const numberEncoder = {
-  hash: (n) => n,
-  equals: (s, n) => s === n || (Number.isNaN(s) && Number.isNaN(n)),
-  copy: (n) => n,
-};
-
 /**
  * Builds each case from its factory, checks it returns the right value for `input(0..keys-1)`
  * (twice: a miss, then a hit), and reports the runs the check cost.
