@@ -1,0 +1,162 @@
+/**
+ * Real libraries' own test suites against Cachet: each library is fetched from the npm registry at
+ * a pinned version (its tarball ships its tests), every pure function gets a wrapper tagged
+ * `@cached storage=memory` built by unplugin-cachet, and the suite runs in one child process three
+ * times: against the library itself (a baseline, so a failure there is not Cachet's), then twice
+ * against the wrappers. The first cached run fills the cache; the second must pass too and be
+ * answered from it. Only the tests in skipped.ts do not run, each for its listed reason.
+ *
+ * Run: npm run build && npx vitest run test/real-libraries
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { libraries } from './libraries.js';
+import { type Prepared, prepare } from './prepare.js';
+import { skipped } from './skipped.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+// Under the repository, so the built wrappers resolve @cachet/runtime from its node_modules.
+const tmp = join(here, '.tmp');
+
+interface FunctionCounts {
+  readonly fn: string;
+  readonly hits: number;
+  readonly misses: number;
+  readonly errors: number;
+}
+
+interface Failed {
+  readonly name: string;
+  readonly failures: readonly Record<string, string>[];
+}
+
+interface Run {
+  readonly label: 'library' | 'miss' | 'hit';
+  readonly tests: number;
+  readonly assertions: number;
+  readonly passedAssertions: number;
+  readonly failed: readonly Failed[];
+  readonly skipped: readonly string[];
+  readonly uncaught: readonly string[];
+  readonly ms: number;
+  readonly stats: { readonly hits: number; readonly misses: number; readonly functions: readonly FunctionCounts[] };
+}
+
+function runSuite(config: object, name: string, env: Readonly<Record<string, string>>): Promise<Run[]> {
+  const configFile = join(tmp, `${name}.config.json`);
+  const reportFile = join(tmp, `${name}.report.json`);
+  writeFileSync(configFile, JSON.stringify(config));
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(here, 'run-suite.cjs'), configFile, reportFile],
+      { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        try {
+          const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { runs?: Run[]; error?: string };
+          if (report.runs !== undefined) resolve(report.runs);
+          else reject(new Error(`${name}: ${report.error}\n${stderr}`));
+        } catch {
+          reject(error ?? new Error(`${name}: no report\n${stderr}`));
+        }
+      },
+    );
+  });
+}
+
+/** A wrapper's name from the runtime's function id (`file#name`). */
+const shortName = (fn: string) => fn.slice(fn.lastIndexOf('#') + 1);
+
+function countsOf(run: Run): Map<string, FunctionCounts> {
+  return new Map(run.stats.functions.map((f) => [shortName(f.fn), f]));
+}
+
+/** One line per failed test, its first failure in brief. */
+function failures(run: Run): string[] {
+  return run.failed.map((t) => {
+    const first = t.failures[0] ?? {};
+    const detail = first.error ?? `${first.actual ?? ''} != ${first.expected ?? ''}`;
+    return `${t.name}: ${detail.split(' |')[0]?.slice(0, 200)}`;
+  });
+}
+
+function summary(name: string, prepared: Prepared, runs: readonly Run[]): string {
+  const lines = [
+    `${name}: ${prepared.tagged.length} functions tagged (${prepared.tagged.join(', ')}), ${prepared.refused.length} refused`,
+    ...prepared.refused.map((r) => `  refused ${r.fn}: ${r.message}`),
+  ];
+  for (const run of runs) {
+    lines.push(
+      `  ${run.label}: ${run.tests} tests, ${run.tests - run.failed.length} passed, ${run.failed.length} failed, ` +
+        `${run.skipped.length} skipped; ${run.passedAssertions}/${run.assertions} assertions; ` +
+        `cache ${run.stats.hits} hits ${run.stats.misses} misses (cumulative); ${run.ms} ms`,
+      ...failures(run).map((f) => `    failed ${f}`),
+    );
+  }
+  return lines.join('\n');
+}
+
+mkdirSync(tmp, { recursive: true });
+
+describe.each(libraries)('$name@$version', (lib) => {
+  let prepared: Prepared;
+  let library: Run;
+  let miss: Run;
+  let hit: Run;
+
+  beforeAll(async () => {
+    prepared = await prepare(lib, tmp);
+    const skips = skipped.filter((s) => s.library === lib.name);
+    const config = { packageDir: prepared.packageDir, bundle: prepared.bundle, suite: lib.suite, skips };
+    [library, miss, hit] = (await runSuite(config, lib.name, lib.env)) as [Run, Run, Run];
+    const text = summary(`${lib.name}@${lib.version}`, prepared, [library, miss, hit]);
+    writeFileSync(join(tmp, `${lib.name}.summary.txt`), `${text}\n`);
+    console.log(text);
+  }, 240_000);
+
+  it('builds every pure function with its tag: none refused', () => {
+    expect(prepared.tagged.length + prepared.refused.length).toBe(lib.functions.length);
+    expect(prepared.refused).toEqual([]);
+  });
+
+  it('passes its own suite against the library itself (the baseline)', () => {
+    expect(library.tests).toBeGreaterThan(0);
+    expect(failures(library)).toEqual([]);
+    expect(library.uncaught).toEqual([]);
+  });
+
+  it('runs the same tests against the wrappers', () => {
+    expect(miss.tests).toBe(library.tests);
+    expect(hit.tests).toBe(library.tests);
+  });
+
+  it('passes its own suite on the first cached run (misses)', () => {
+    expect(failures(miss)).toEqual([]);
+    expect(miss.uncaught).toEqual([]);
+  });
+
+  it('passes its own suite on the second cached run (hits)', () => {
+    expect(failures(hit)).toEqual([]);
+    expect(hit.uncaught).toEqual([]);
+  });
+
+  it('answers the second run from the cache: every wrapper called hits, and none runs again', () => {
+    const before = countsOf(miss);
+    const after = countsOf(hit);
+    expect(before.size).toBeGreaterThan(0);
+    for (const [fn, first] of before) {
+      const second = after.get(fn) as FunctionCounts;
+      // A call that ran the function again in the second run must have thrown (errors are not cached).
+      expect({ fn, ranAgain: second.misses - first.misses - (second.errors - first.errors) }).toEqual({ fn, ranAgain: 0 });
+      if (first.misses > first.errors) expect({ fn, hits: second.hits - first.hits > 0 }).toEqual({ fn, hits: true });
+    }
+  });
+
+  it('skips exactly the listed tests', () => {
+    const listed = skipped.filter((s) => s.library === lib.name).map((s) => s.test);
+    for (const run of [library, miss, hit]) expect([...new Set(run.skipped)].sort()).toEqual([...new Set(listed)].sort());
+  });
+});
