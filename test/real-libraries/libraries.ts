@@ -30,6 +30,8 @@ export type Suite =
 export interface Library {
   readonly name: string;
   readonly version: string;
+  /** The tarball's registry integrity: a fetch that does not match fails. */
+  readonly integrity: string;
   /** Why it is here: how widely it is used and what its arguments exercise. */
   readonly why: string;
   /** Imports and types at the top of the wrapper module. */
@@ -50,13 +52,11 @@ export interface Library {
 const qs: Library = {
   name: 'qs',
   version: '6.14.0',
+  integrity: 'sha512-YWWTjgABSKcvs/nWBi9PycY/JiPJqOD4JA6o9Sej2AtvSGarXxKC3OQSk4pAarbdQlKAh5D4FCQkJNkW+GAn3w==',
   why:
     'the query-string parser under Express and most HTTP stacks; options carry functions ' +
     '(decoder, encoder, filter, sort, serializeDate), values are nested objects, arrays, Dates, Buffers',
-  header: [
-    "import * as qs from 'qs';",
-    "import * as utils from 'qs/lib/utils';",
-  ].join('\n'),
+  header: ["import * as qs from 'qs';", "import * as utils from 'qs/lib/utils';"].join('\n'),
   declarations: [
     '/** qs/lib/utils ships no declarations: its pure helpers, typed as its code uses them. */',
     "declare module 'qs/lib/utils' {",
@@ -117,6 +117,7 @@ const qs: Library = {
 const strftime: Library = {
   name: 'strftime',
   version: '0.10.3',
+  integrity: 'sha512-DZrDUeIF73eKJ4/GgGuv8UHWcUQPYDYfDeQFj3jrx+JZl6GQE656MbHIpvbo4mEG9a5DgS8GRCc5DxJXD2udDQ==',
   why:
     'strftime-style date formatting; arguments are Dates, locale objects and time-zone offsets, ' +
     'and its functions come configured (localize, timezone, utc), which the wrappers key as data',
@@ -160,7 +161,7 @@ const strftime: Library = {
     },
   ],
   modules: [
-    '/** The library\'s API, each configured function answering through `formatWith`. */',
+    "/** The library's API, each configured function answering through `formatWith`. */",
     'function api(steps: readonly Step[]): Configurable {',
     '  const f = ((format: string, date?: Date) =>',
     '    steps.length === 0 ? strftime(format, date) : formatWith(steps, format, date)) as Configurable;',

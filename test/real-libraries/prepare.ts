@@ -38,7 +38,9 @@ export function fetchPackage(lib: Library, dir: string): string {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const [{ filename }] = JSON.parse(out) as { filename: string }[];
+  const [{ filename, integrity }] = JSON.parse(out) as [{ filename: string; integrity: string }];
+  if (integrity !== lib.integrity)
+    throw new Error(`${lib.name}@${lib.version}: integrity ${integrity}, pinned ${lib.integrity}`);
   execFileSync('tar', ['xzf', join(dir, filename), '-C', dir]);
   return packageDir;
 }
@@ -158,7 +160,8 @@ export async function prepare(lib: Library, root: string): Promise<Prepared> {
         warnings: result.warnings.map(located),
       };
     }
-    if (fresh.length === 0) throw new Error(`${lib.name}: the wrappers do not build:\n${result.errors.map(located).join('\n')}`);
+    if (fresh.length === 0)
+      throw new Error(`${lib.name}: the wrappers do not build:\n${result.errors.map(located).join('\n')}`);
     refused.push(...fresh);
     for (const r of fresh) untagged.add(r.fn);
   }

@@ -18,17 +18,20 @@ const wrappers = require(bundle);
 /** While set, a test's `require` of a library file gets the wrapper module's object for it. */
 let aliases = null;
 const originalLoad = Module._load;
-Module._load = function load(request, parent, isMain) {
+Module._load = function load(...args) {
+  const [request, parent, isMain] = args;
   if (aliases !== null && parent && parent.filename !== bundle) {
     const file = Module._resolveFilename(request, parent, isMain);
     const relative = path.relative(packageDir, file).split(path.sep).join('/');
     if (Object.hasOwn(aliases, relative)) return aliases[relative];
   }
-  return originalLoad.apply(this, arguments);
+  return originalLoad.apply(this, args);
 };
 
 /** Forget the suite's own files so the next run evaluates them (and their requires) again. */
-const suiteDirs = (suite.kind === 'tape' ? suite.files : [suite.file]).map((f) => path.dirname(path.join(packageDir, f)));
+const suiteDirs = (suite.kind === 'tape' ? suite.files : [suite.file]).map((f) =>
+  path.dirname(path.join(packageDir, f)),
+);
 function forgetSuite() {
   for (const key of Object.keys(require.cache)) {
     if (suiteDirs.includes(path.dirname(key))) delete require.cache[key];
@@ -60,32 +63,33 @@ function runTape(files) {
   // Full names: "top > sub > subsub". Skip by full name, for top-level tests and subtests alike.
   const originalSubtest = Test.prototype.test;
   const withSkip = (prefix, register) =>
-    function (name, opts, cb) {
+    function (...args) {
+      const [name] = args;
       const full = prefix(this) === '' ? name : `${prefix(this)} > ${name}`;
       const reason = skipReason(full);
       if (reason !== undefined) {
         skipped.push(full);
         return undefined;
       }
-      const t = register.apply(this, arguments);
-      return t;
+      return register.apply(this, args);
     };
   Test.prototype.test = withSkip((t) => names.get(t) ?? t.name, originalSubtest);
   const originalRun = Test.prototype.run;
   // tape does not catch a throw from a test body, and its queue stops there: fail and end the test.
-  Test.prototype.run = function run() {
+  Test.prototype.run = function run(...args) {
     progress.test = this;
     try {
-      return originalRun.apply(this, arguments);
+      return originalRun.apply(this, args);
     } catch (error) {
       threw(this, error);
       return undefined;
     }
   };
   const originalEmit = Test.prototype.emit;
-  Test.prototype.emit = function emit(event, child) {
+  Test.prototype.emit = function emit(...args) {
+    const [event, child] = args;
     if (event === 'test' && child instanceof Test) names.set(child, `${names.get(this) ?? this.name} > ${child.name}`);
-    return originalEmit.apply(this, arguments);
+    return originalEmit.apply(this, args);
   };
   const test = withSkip(() => '', harness);
   Object.assign(test, harness);
@@ -109,7 +113,7 @@ function runTape(files) {
 }
 
 function threw(t, error) {
-  const stack = String(error && error.stack).split('\n').slice(0, 4).join(' | ');
+  const stack = String(error?.stack).split('\n').slice(0, 4).join(' | ');
   if (!t.ended) {
     t.fail(`threw ${stack}`);
     t.end();
@@ -124,7 +128,7 @@ function tapeOutcome(rows, skipped) {
       tests.set(row.id, { name: parent === undefined ? row.name : `${parent.name} > ${row.name}`, failures: [] });
     } else if (row.type === 'assert' && !row.ok && !row.skip && !row.todo) {
       const failure = { assertion: row.name, operator: row.operator };
-      if (row.error !== undefined) failure.error = String(row.error && row.error.stack ? row.error.message : row.error);
+      if (row.error !== undefined) failure.error = String(row.error?.stack ? row.error.message : row.error);
       failure.actual = preview(row.actual);
       failure.expected = preview(row.expected);
       tests.get(row.test).failures.push(failure);
@@ -169,6 +173,7 @@ function runAssertScript(file, argv) {
       return;
     }
     tests++;
+    // biome-ignore lint/suspicious/noDoubleEquals: assert.equal's own comparison is loose equality
     if (actual != expected) failed.push({ name, failures: [{ actual: preview(actual), expected: preview(expected) }] });
   };
   process.argv = [process.argv[0], path.join(packageDir, file), ...argv.map((a) => path.join(packageDir, a))];
@@ -176,7 +181,7 @@ function runAssertScript(file, argv) {
   try {
     require(path.join(packageDir, file));
   } catch (error) {
-    failed.push({ name: `${file} threw`, failures: [{ error: String(error && error.stack) }] });
+    failed.push({ name: `${file} threw`, failures: [{ error: String(error?.stack) }] });
   } finally {
     assert.equal = originalEqual;
     process.argv = originalArgv;
@@ -194,13 +199,12 @@ async function run(label, withWrappers) {
   const uncaught = [];
   // A throw from a test's callback: recorded against the test running then, which it ends.
   const onUncaught = (error) => {
-    uncaught.push(`${progress.current}: ${String(error && error.stack)}`);
+    uncaught.push(`${progress.current}: ${String(error?.stack)}`);
     if (progress.test !== undefined) threw(progress.test, error);
   };
   process.on('uncaughtException', onUncaught);
   try {
-    const outcome =
-      suite.kind === 'tape' ? await runTape(suite.files) : runAssertScript(suite.file, suite.argv);
+    const outcome = suite.kind === 'tape' ? await runTape(suite.files) : runAssertScript(suite.file, suite.argv);
     const stats = wrappers.stats();
     return {
       label,
@@ -238,6 +242,6 @@ process.on('exit', () => {
   runs.push(await run('hit', true));
   fs.writeFileSync(reportFile, JSON.stringify({ runs }, null, 2));
 })().catch((error) => {
-  fs.writeFileSync(reportFile, JSON.stringify({ error: String(error && error.stack) }));
+  fs.writeFileSync(reportFile, JSON.stringify({ error: String(error?.stack) }));
   process.exitCode = 1;
 });

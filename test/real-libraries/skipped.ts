@@ -15,7 +15,7 @@ export interface Skip {
 }
 
 const swappedUtils =
-  'compares the function qs passes to a custom decoder/encoder with the test\'s own import of ' +
+  "compares the function qs passes to a custom decoder/encoder with the test's own import of " +
   'qs/lib/utils by identity; the harness gives the test the wrapper module in place of that file, so ' +
   "the identity differs with or without caching (qs's internal calls keep the library's function)";
 
