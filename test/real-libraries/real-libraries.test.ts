@@ -41,6 +41,10 @@ interface Run {
   readonly failed: readonly Failed[];
   readonly skipped: readonly string[];
   readonly uncaught: readonly string[];
+  /** Package-relative file -> how often a test's require got the wrapper object for it. */
+  readonly served: Readonly<Record<string, number>>;
+  /** The files the wrapper module swaps. */
+  readonly swappable: readonly string[];
   readonly ms: number;
   readonly stats: { readonly hits: number; readonly misses: number; readonly functions: readonly FunctionCounts[] };
 }
@@ -130,7 +134,7 @@ function summary(name: string, prepared: Prepared, runs: readonly Run[]): string
 
 mkdirSync(tmp, { recursive: true });
 
-describe.each(libraries)('$name@$version', (lib) => {
+describe.each(libraries.map((lib) => [`${lib.name}@${lib.version}`, lib] as const))('%s', (_, lib) => {
   let prepared: Prepared;
   let library: Run;
   let miss: Run;
@@ -157,9 +161,11 @@ describe.each(libraries)('$name@$version', (lib) => {
     expect(library.uncaught).toEqual([]);
   });
 
-  it('runs the same tests against the wrappers', () => {
+  it('runs the same tests against the wrappers, every swapped module reaching the tests', () => {
     expect(miss.tests).toBe(library.tests);
     expect(hit.tests).toBe(library.tests);
+    expect(library.served).toEqual({});
+    for (const run of [miss, hit]) expect(Object.keys(run.served).sort()).toEqual([...run.swappable].sort());
   });
 
   it('passes its own suite on the first cached run (misses)', () => {

@@ -17,13 +17,18 @@ const wrappers = require(bundle);
 
 /** While set, a test's `require` of a library file gets the wrapper module's object for it. */
 let aliases = null;
+/** How often each alias was handed out in the current run (a swap that never happens proves nothing). */
+let served = {};
 const originalLoad = Module._load;
 Module._load = function load(...args) {
   const [request, parent, isMain] = args;
   if (aliases !== null && parent && parent.filename !== bundle) {
     const file = Module._resolveFilename(request, parent, isMain);
     const relative = path.relative(packageDir, file).split(path.sep).join('/');
-    if (Object.hasOwn(aliases, relative)) return aliases[relative];
+    if (Object.hasOwn(aliases, relative)) {
+      served[relative] = (served[relative] ?? 0) + 1;
+      return aliases[relative];
+    }
   }
   return originalLoad.apply(this, args);
 };
@@ -193,6 +198,7 @@ function runAssertScript(file, argv) {
 async function run(label, withWrappers) {
   progress.run = label;
   seen = new Map();
+  served = {};
   forgetSuite();
   aliases = withWrappers ? wrappers.modules : null;
   const started = process.hrtime.bigint();
@@ -209,6 +215,8 @@ async function run(label, withWrappers) {
     return {
       label,
       ...outcome,
+      served,
+      swappable: Object.keys(wrappers.modules),
       uncaught,
       ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
       stats: {
