@@ -36,6 +36,8 @@ export interface Library {
   readonly why: string;
   /** Imports and types at the top of the wrapper module. */
   readonly header: string;
+  /** The tarball ships its own declarations (else they come from an @types dev dependency). */
+  readonly ownTypes?: boolean;
   /** Ambient declarations for library modules that ship none (written next to the wrappers). */
   readonly declarations?: string;
   readonly functions: readonly WrappedFunction[];
@@ -179,4 +181,31 @@ const strftime: Library = {
   env: { TZ: 'Europe/Amsterdam' },
 };
 
-export const libraries: readonly Library[] = [qs, strftime];
+const jsonStableStringify: Library = {
+  name: 'json-stable-stringify',
+  version: '1.3.0',
+  integrity: 'sha512-qtYiSSFlwot9XHtF9bD9c7rwKjr+RecWT//ZnPvSmEjpV5mmPOCN4j8UjY5hbjNkOwZ/jQv3J6R1/pL7RwgMsg==',
+  why:
+    'deterministic JSON for hashing and caching; its value is `unknown` (nested, cyclic with ' +
+    '`cycles`), and its options are a comparator function or an object holding functions',
+  ownTypes: true,
+  header: "import stableStringify from 'json-stable-stringify';",
+  functions: [
+    {
+      name: 'stringify',
+      params:
+        'obj: unknown, options?: (stableStringify.Comparator & stableStringify.StableStringifyOptions) | ' +
+        'stableStringify.StableStringifyOptions',
+      returns: 'string | undefined',
+      body: 'stableStringify(obj, options)',
+    },
+  ],
+  modules: "export const modules: Record<string, unknown> = { 'index.js': stringify };",
+  suite: {
+    kind: 'tape',
+    files: ['test/cmp.js', 'test/nested.js', 'test/replacer.js', 'test/space.js', 'test/str.js', 'test/to-json.js'],
+  },
+  env: {},
+};
+
+export const libraries: readonly Library[] = [qs, strftime, jsonStableStringify];

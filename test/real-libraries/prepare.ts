@@ -139,6 +139,7 @@ export async function prepare(lib: Library, root: string): Promise<Prepared> {
         skipLibCheck: true,
         noEmit: true,
         types: ['node'],
+        ...(lib.ownTypes === true ? { paths: { [lib.name]: ['./package'] } } : {}),
       },
       files: ['wrappers.ts', 'ambient.d.ts'],
     }),
