@@ -178,14 +178,13 @@ describe.each(libraries.map((lib) => [`${lib.name}@${lib.version}`, lib] as cons
     expect(hit.uncaught).toEqual([]);
   });
 
-  it('answers the second run from the cache: every wrapper called hits, and most calls do', () => {
+  it('answers the second run from the cache: every wrapper called hits', () => {
     const second = secondRun(miss, hit);
     expect(second.length).toBeGreaterThan(0);
     for (const f of second) if (f.calledBefore) expect({ fn: f.fn, hit: f.hits > 0 }).toEqual({ fn: f.fn, hit: true });
-    // A call may run again only when its arguments differ between runs (a test's `new Date()`).
-    const hits = second.reduce((sum, f) => sum + f.hits, 0);
-    const ranAgain = second.reduce((sum, f) => sum + f.ranAgain, 0);
-    expect(hits / (hits + ranAgain)).toBeGreaterThanOrEqual(0.9);
+    // A call runs again when its arguments differ between runs: a function the test creates anew
+    // (keyed by identity) or a `new Date()`. Where every argument is data, nothing may run again.
+    if (lib.argumentsAreData === true) expect(second.filter((f) => f.ranAgain > 0)).toEqual([]);
   });
 
   it('skips exactly the listed tests', () => {
