@@ -16,6 +16,8 @@ export interface WrappedFunction {
   readonly returns: string;
   /** The body's expression, calling the library. */
   readonly body: string;
+  /** More annotation options after `storage=memory` (only the harness's own check uses them). */
+  readonly options?: string;
 }
 
 export type Suite =
@@ -121,7 +123,7 @@ const qs: Library = {
   env: {},
 };
 
-const strftime: Library = {
+export const strftime: Library = {
   name: 'strftime',
   version: '0.10.3',
   integrity: 'sha512-DZrDUeIF73eKJ4/GgGuv8UHWcUQPYDYfDeQFj3jrx+JZl6GQE656MbHIpvbo4mEG9a5DgS8GRCc5DxJXD2udDQ==',

@@ -45,13 +45,13 @@ export function fetchPackage(lib: Library, dir: string): string {
   return packageDir;
 }
 
-const TAG = '/** @cached storage=memory */';
-
 /** The wrapper module's source; `untagged` functions are generated without the tag. */
 export function wrapperSource(lib: Library, untagged: ReadonlySet<string>): string {
   const functions = lib.functions.map((f) =>
     [
-      ...(untagged.has(f.name) ? ['// Refused by the build: see the report.'] : [TAG]),
+      ...(untagged.has(f.name)
+        ? ['// Refused by the build: see the report.']
+        : [`/** @cached storage=memory${f.options === undefined ? '' : ` ${f.options}`} */`]),
       `export function ${f.name}(${f.params}): ${f.returns} {`,
       `  return ${f.body};`,
       '}',
@@ -124,9 +124,11 @@ async function build(lib: Library, dir: string, packageDir: string, untagged: Re
   return { source, result };
 }
 
-export async function prepare(lib: Library, root: string): Promise<Prepared> {
-  const dir = join(root, `${lib.name}@${lib.version}`);
-  const packageDir = fetchPackage(lib, dir);
+/** Fetch, generate and build; `variant` names the build's folder next to the package. */
+export async function prepare(lib: Library, root: string, variant = 'cached'): Promise<Prepared> {
+  const packageDir = fetchPackage(lib, join(root, `${lib.name}@${lib.version}`));
+  const dir = join(packageDir, '..', variant);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
@@ -139,7 +141,7 @@ export async function prepare(lib: Library, root: string): Promise<Prepared> {
         skipLibCheck: true,
         noEmit: true,
         types: ['node'],
-        ...(lib.ownTypes === true ? { paths: { [lib.name]: ['./package'] } } : {}),
+        ...(lib.ownTypes === true ? { paths: { [lib.name]: ['../package'] } } : {}),
       },
       files: ['wrappers.ts', 'ambient.d.ts'],
     }),

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { libraries } from './libraries.js';
+import { libraries, strftime } from './libraries.js';
 import { type Prepared, prepare } from './prepare.js';
 import { skipped } from './skipped.js';
 
@@ -192,4 +192,18 @@ describe.each(libraries.map((lib) => [`${lib.name}@${lib.version}`, lib] as cons
     for (const run of [library, miss, hit])
       expect([...new Set(run.skipped)].sort()).toEqual([...new Set(listed)].sort());
   });
+});
+
+describe('the harness', () => {
+  it('fails the cached runs when a key leaves out what the result depends on', async () => {
+    // strftime keyed without its date: a later call with the same format gets an earlier date's text.
+    const wrong = { ...strftime, functions: strftime.functions.map((f) => ({ ...f, options: 'ignore=date' })) };
+    const prepared = await prepare(wrong, tmp, 'wrong-key');
+    expect(prepared.refused).toEqual([]);
+    const config = { packageDir: prepared.packageDir, bundle: prepared.bundle, suite: wrong.suite, skips: [] };
+    const [library, miss, hit] = (await runSuite(config, 'strftime-wrong-key', wrong.env)) as [Run, Run, Run];
+    expect(library.failed).toEqual([]);
+    expect(miss.failed.length).toBeGreaterThan(0);
+    expect(hit.failed.length).toBeGreaterThan(0);
+  }, 240_000);
 });
