@@ -161,7 +161,13 @@ export const strftime: Library = {
     '}',
   ].join('\n'),
   functions: [
-    { name: 'strftime', params: 'format: string, date?: Date', returns: 'string', body: 'strftimeLib(format, date)' },
+    {
+      name: 'strftime',
+      params: 'format: string, date?: Date',
+      returns: 'string',
+      // The declarations overload the call: with a date, or without one (now).
+      body: 'date === undefined ? strftimeLib(format) : strftimeLib(format, date)',
+    },
     {
       name: 'formatWith',
       params: 'steps: readonly Step[], format: string, date?: Date',

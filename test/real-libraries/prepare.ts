@@ -67,15 +67,32 @@ export function wrapperSource(lib: Library, untagged: ReadonlySet<string>): stri
   ].join('\n\n');
 }
 
-/** Which wrapper a 1-based line of the generated source belongs to. */
+/** Which wrapper a 1-based line of the generated source belongs to: its tag through its `}`. */
 function functionAt(source: string, line: number): string | undefined {
   const lines = source.split('\n');
-  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-    const match = /^export function (\w+)\(/.exec(lines[i] as string);
-    if (match !== null) return match[1];
-    if (lines[i] === '}' && i < line - 1) return undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const name = /^export function (\w+)\(/.exec(lines[i] as string)?.[1];
+    if (name === undefined) continue;
+    const end = lines.indexOf('}', i);
+    // i is 0-based: the tag is on line i (1-based), the signature on line i + 1.
+    if (line >= i && line <= end + 1) return name;
   }
   return undefined;
+}
+
+/** The wrappers must type-check against the library's declarations, or their keys mean nothing. */
+async function typeCheck(dir: string): Promise<string[]> {
+  const ts = (await import('typescript')).default;
+  const configFile = join(dir, 'tsconfig.json');
+  const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dir);
+  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (d.file === undefined || d.start === undefined) return text;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${d.file.fileName.slice(dir.length + 1)}:${line + 1}:${character + 1} ${text}`;
+  });
 }
 
 function located(message: Message): string {
@@ -155,6 +172,9 @@ export async function prepare(lib: Library, root: string, variant = 'cached'): P
       .map((e) => ({ fn: e.location === null ? undefined : functionAt(source, e.location.line), message: located(e) }))
       .filter((r): r is Refusal => r.fn !== undefined && !untagged.has(r.fn));
     if (result.errors.length === 0) {
+      const typeErrors = await typeCheck(dir);
+      if (typeErrors.length > 0)
+        throw new Error(`${lib.name}: the wrappers do not type-check:\n${typeErrors.join('\n')}`);
       return {
         packageDir,
         bundle: join(dir, 'wrappers.cjs'),

@@ -114,6 +114,7 @@ function summary(name: string, prepared: Prepared, runs: readonly Run[]): string
   const lines = [
     `${name}: ${prepared.tagged.length} functions tagged (${prepared.tagged.join(', ')}), ${prepared.refused.length} refused`,
     ...prepared.refused.map((r) => `  refused ${r.fn}: ${r.message}`),
+    ...prepared.warnings.map((w) => `  build warning ${w}`),
   ];
   for (const run of runs) {
     lines.push(
