@@ -99,8 +99,18 @@ function runTape(files) {
   const test = withSkip(() => '', harness);
   Object.assign(test, harness);
 
+  // A test waiting for assertions that never come (a plan a cached call did not meet) would end
+  // the process: when nothing else is left to do, fail and end the test that ran last.
+  const onStall = () => {
+    if (progress.test !== undefined && !progress.test.ended) {
+      threw(progress.test, new Error('never ended: the assertions it waits for did not come'));
+    }
+  };
+  process.on('beforeExit', onStall);
+
   return new Promise((resolve) => {
     harness.onFinish(() => {
+      process.off('beforeExit', onStall);
       Test.prototype.test = originalSubtest;
       Test.prototype.emit = originalEmit;
       Test.prototype.run = originalRun;
