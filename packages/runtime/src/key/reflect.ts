@@ -15,7 +15,7 @@ import {
 import { ClassTags, className } from './class-tag.js';
 import { identity } from './identity.js';
 import { cacheKey } from './symbols.js';
-import { uncacheable } from './uncacheable.js';
+import { Uncacheable, uncacheable } from './uncacheable.js';
 
 /**
  * The reflective key encoder: used by `cached()` without `key`, and by compiled code for
@@ -41,7 +41,7 @@ import { uncacheable } from './uncacheable.js';
  */
 export function reflectKey(value: unknown, local = false): string {
   if (!isObject(value)) return primitive(value, local);
-  return new Encoder(local).run(value, false);
+  return new Encoder(local, '$').run(value, false);
 }
 
 /** The key text of a whole argument list: the arguments' `reflectKey` texts joined by commas. */
@@ -51,7 +51,12 @@ export function reflectArgs(args: ArrayLike<unknown>, local = false): string {
   for (let i = 0; i < args.length; i++) {
     const value = args[i];
     if (i > 0) out += ',';
-    out += isObject(value) ? (encoder ??= new Encoder(local)).run(value, false) : primitive(value, local);
+    if (!isObject(value)) out += primitive(value, local);
+    else {
+      encoder ??= new Encoder(local, '');
+      encoder.root = `$[${i}]`;
+      out += encoder.run(value, false);
+    }
   }
   return out;
 }
@@ -62,7 +67,7 @@ export function reflectArgs(args: ArrayLike<unknown>, local = false): string {
  * enumerable fields, reflectively.
  */
 export function instanceText(value: object, local: boolean): string {
-  return new Encoder(local).run(value, true);
+  return new Encoder(local, '$').run(value, true);
 }
 
 /** Past this many enclosing objects a value is refused (the call runs uncached). */
@@ -93,17 +98,41 @@ class Encoder {
   /** Enclosing objects and their depth, for back-references. */
   private readonly ancestors = new Map<object, number>();
 
-  constructor(private readonly local: boolean) {}
+  /** The value being encoded, for the place named in a refusal. */
+  private current: unknown;
+
+  constructor(
+    private readonly local: boolean,
+    /** How a refusal names the root value. */
+    public root: string,
+  ) {}
 
   run(root: object, instance: boolean): string {
     this.out = '';
-    this.object(root, instance);
+    try {
+      this.current = root;
+      this.object(root, instance);
+      this.drain();
+      return this.out;
+    } catch (error) {
+      if (error instanceof Uncacheable && error.where === undefined) error.at(this.where());
+      throw error;
+    } finally {
+      this.ops.length = 0;
+      this.args.length = 0;
+      this.ancestors.clear();
+      this.current = undefined;
+    }
+  }
+
+  private drain(): void {
     const { ops, args } = this;
     while (ops.length > 0) {
       const op = ops.pop() as number;
       const arg = args.pop();
       switch (op) {
         case VALUE:
+          this.current = arg;
           if (isObject(arg)) this.object(arg, false);
           else this.out += primitive(arg, this.local);
           break;
@@ -126,7 +155,15 @@ class Encoder {
           this.fields(arg as object, op === INDEXED_FIELDS);
       }
     }
-    return this.out;
+  }
+
+  /** The path from the root to the value being encoded (read only on a refusal). */
+  private where(): string {
+    const chain = [...this.ancestors.keys()];
+    if (chain[chain.length - 1] !== this.current) chain.push(this.current as object);
+    let out = this.root;
+    for (let i = 1; i < chain.length; i++) out += step(chain[i - 1] as object, chain[i]);
+    return out;
   }
 
   private push(op: number, arg: unknown): void {
@@ -342,6 +379,23 @@ function symbolText(symbol: symbol, local: boolean): string {
   return uncacheable(
     'a symbol not made by Symbol.for() cannot be part of a persistent cache key; use Symbol.for, or storage=memory',
   );
+}
+
+/** How `parent` holds `child`: `[2]`, `.name`, `<key>`, `<item>`; read from data properties only (no getters run). */
+function step(parent: object, child: unknown): string {
+  if (parent instanceof Map) {
+    for (const [k, v] of Map.prototype.entries.call(parent))
+      if (v === child || k === child) return k === child ? '<key>' : '<value>';
+  }
+  if (parent instanceof Set) return '<item>';
+  const own = Object.getOwnPropertyDescriptors(parent) as Record<PropertyKey, PropertyDescriptor>;
+  for (const key of Reflect.ownKeys(own)) {
+    if (!('value' in (own[key] as PropertyDescriptor)) || (own[key] as PropertyDescriptor).value !== child) continue;
+    if (typeof key === 'symbol') return `[${String(key)}]`;
+    if (Array.isArray(parent) && isIndex(key)) return `[${key}]`;
+    return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return '.?';
 }
 
 const INDEX = /^(?:0|[1-9]\d*)$/;

@@ -10,8 +10,17 @@ import { CachetKeyError } from '../errors.js';
  * cached call.
  */
 export class Uncacheable extends CachetKeyError {
+  /** Where in the arguments (`$[0].options.cb`), when the encoder could tell. */
+  where: string | undefined = undefined;
+
   constructor(readonly reason: string) {
     super(reason);
+  }
+
+  /** Adds the place of the value to the message (the reason, which warnings dedupe on, stays). */
+  at(where: string): void {
+    this.where = where;
+    this.message = `${this.reason} (at ${where})`;
   }
 }
 
