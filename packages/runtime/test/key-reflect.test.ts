@@ -428,7 +428,9 @@ describe('the members generated code uses', () => {
     }
     expect(instanceText(new Kitten('a'), false)).toBe('C"Kitten"(-){"name":s"a"}');
     expect(instanceText(new Tz(1, 'UTC'), false)).toBe('C"Tz"(D1){"zone":s"UTC"}');
-    expect(() => instanceText(new Kitten('a'), false) + reflectKey({ nested: new Kitten('a') })).toThrow(/Kitten instances/);
+    expect(() => instanceText(new Kitten('a'), false) + reflectKey({ nested: new Kitten('a') })).toThrow(
+      /Kitten instances/,
+    );
   });
 
   it('reflectArgs is the arguments’ reflectKey texts joined by commas (what `cachet show` rebuilds)', () => {
