@@ -472,7 +472,7 @@ export class CachedFunction implements RuntimeFunction {
   private verify(self: unknown, args: ArrayLike<unknown>): void {
     let message: string | undefined;
     try {
-      const reflected = this.plan.encoder?.reflect?.(args, self) ?? reflectArgs(args);
+      const reflected = this.plan.encoder?.reflect?.(args, self) ?? reflectArgs(args, this.localKeys);
       message = this.verifier?.check(this.encoder.text(args, self), reflected);
     } catch {
       return; // an argument the reflective encoder refuses (a callback left out with ignore=)
