@@ -214,9 +214,10 @@ class Encoder {
       return;
     }
     if (builtin.kind === Kind.Other && !instance) {
-      const name = className(prototype) || 'an anonymous class';
+      const name = className(prototype);
+      const what = name === '' ? 'instances of an anonymous class' : `${name} instances`;
       uncacheable(
-        `${name} instances cannot be part of a cache key: Cachet cannot see all of their state; add a [cacheKey]() method to ${name}, or pass a plain object`,
+        `${what} cannot be part of a cache key: Cachet cannot see all of their state; add a [cacheKey]() method to ${name || 'the class'}, or pass a plain object`,
       );
     }
     // A subclass of a built-in (or any class, for instanceText): class, built-in value, own fields.
