@@ -142,6 +142,12 @@ describe('reflective keys of subclasses: class, internal value and own fields', 
     expect(same(new ZonedDate(0, 'UTC'), new OtherDate(0, 'UTC'))).toBe(false);
   });
 
+  it('a Node Buffer keys its bytes and its class', () => {
+    expect(same(Buffer.from([1, 2]), Buffer.from([1, 2]))).toBe(true);
+    expect(same(Buffer.from([1, 2]), Buffer.from([1, 3]))).toBe(false);
+    expect(same(Buffer.from([1, 2]), new Uint8Array([1, 2]))).toBe(false);
+  });
+
   it('a subclass overriding the built-in methods cannot hide its internal value', () => {
     class Liar extends Date {
       override getTime(): number {

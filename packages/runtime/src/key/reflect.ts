@@ -206,7 +206,9 @@ class Encoder {
     const exact = builtinAt(prototype);
     const builtin = exact ?? builtinOf(prototype);
     if (builtin.kind === Kind.Unkeyable) {
-      uncacheable(`a ${builtin.name} cannot be part of a cache key: its contents cannot be read`);
+      uncacheable(
+        `a ${builtin.name} cannot be part of a cache key: its state cannot be read or may change under the key; leave it out with ignore=, or pass what it stands for`,
+      );
     }
     if (exact !== undefined) {
       if (builtin.kind === Kind.Error) this.push(FIELDS, value);
