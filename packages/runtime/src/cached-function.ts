@@ -8,7 +8,7 @@ import { type ResolvedEncoder, resolveEncoder } from './key/encoder.js';
 import { entryKey } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
 import { isUncacheable } from './key/uncacheable.js';
-import { type MemoryNode, Table } from './memory/memory-tier.js';
+import { type Equals, type MemoryNode, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
 import {
   type AnyFunction,
@@ -85,7 +85,7 @@ export class CachedFunction implements RuntimeFunction {
       impl,
       counters: this.counters,
       herd: this.herd,
-      equals: this.equals,
+      equals: afterRun(this.equals),
       codec: plan.codec,
       expiry: { ttl: Number.POSITIVE_INFINITY, swr: 0 },
     };
@@ -481,4 +481,21 @@ export class CachedFunction implements RuntimeFunction {
     this.rt.warnOnce(`verify:${this.id}`, `verify: ${this.id}: ${message}`);
     if (this.rt.listening) this.rt.event({ type: 'verify-mismatch', fn: this.id, message });
   }
+}
+
+/**
+ * The equality the miss path uses once the function has run (to replace an older entry): an
+ * argument mutated meanwhile into something the encoder cannot key compares as different, so
+ * storing never fails a call whose value is already computed.
+ */
+function afterRun(equals: Equals | undefined): Equals | undefined {
+  if (equals === undefined) return undefined;
+  return (snapshot, args, self) => {
+    try {
+      return equals(snapshot, args, self);
+    } catch (error) {
+      if (isUncacheable(error)) return false;
+      throw error;
+    }
+  };
 }

@@ -120,6 +120,17 @@ describe('arguments an encoder cannot key run the function uncached', () => {
     expect(disk.entries({ fn: `stage-${part}` }).map((e) => e.key)).toEqual([expect.stringContaining('"yes"')]);
   });
 
+  it('an argument the function mutates into something unkeyable still gets its value', () => {
+    const cf = define({ id: 'mutated', encoder: encoder('equals') }, (arg: { key: string }) => {
+      const before = arg.key;
+      arg.key = 'no';
+      return before;
+    });
+    cf.call1(undefined, { key: 'yes' }); // a node to compare with
+    expect(cf.call1(undefined, { key: 'yes' })).toBe('yes');
+    expect(cf.call1(undefined, { key: 'other' })).toBe('other');
+  });
+
   it('inside scopes (the slow path with a context tier) and with options', async () => {
     const { cf, seen } = counted('scoped');
     await withCacheContext(() => {
