@@ -13,7 +13,10 @@ export interface CachedOptions<A extends unknown[] = unknown[]> extends Omit<Fun
   /**
    * A custom key: a function of the arguments returning a string, or a full encoder (`text`,
    * and optionally `hash`, `snapshot` and `equals` over the argument array). @default the
-   * reflective encoder (sorted keys, typed, cycle-safe)
+   * reflective encoder (`reflectKey`: typed, canonical, cycle-safe; built-ins by value; classes
+   * through `[cacheKey]()`; functions and symbols by identity when storage is memory only). A
+   * call with an argument it cannot see into (another class instance, a WeakMap, a function in
+   * persistent storage) runs uncached, with one warning per reason.
    */
   readonly key?: ((...args: A) => string) | KeyEncoder;
 }

@@ -4,10 +4,11 @@ import { parseDuration } from './duration.js';
 import { CachetConfigError, isCachetError } from './errors.js';
 import { isFresh } from './expiry.js';
 import { Herd } from './herd.js';
-import { type ResolvedEncoder, reflectiveEncoder, resolveEncoder } from './key/encoder.js';
+import { type ResolvedEncoder, resolveEncoder } from './key/encoder.js';
 import { entryKey } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
-import { type MemoryNode, Table } from './memory/memory-tier.js';
+import { isUncacheable } from './key/uncacheable.js';
+import { type Equals, type MemoryNode, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
 import {
   type AnyFunction,
@@ -60,6 +61,10 @@ export class CachedFunction implements RuntimeFunction {
   private readonly scratch1: unknown[] = [undefined];
   private readonly scratch2: unknown[] = [undefined, undefined];
   private readonly scratch3: unknown[] = [undefined, undefined, undefined];
+  /** True while a scratch array is in use: a re-entrant call1..3 takes a fresh array instead. */
+  private scratchBusy = false;
+  /** Keys never leave the process (memory-only storage): the reflective encoder keys functions by identity. */
+  private localKeys = false;
 
   constructor(
     readonly plan: FunctionPlan,
@@ -70,7 +75,7 @@ export class CachedFunction implements RuntimeFunction {
     this.id = plan.id;
     this.version = plan.version ?? '0';
     this.isAsync = plan.async ?? impl instanceof AsyncFunction;
-    this.encoder = resolveEncoder(plan.encoder ?? reflectiveEncoder);
+    this.encoder = resolveEncoder(plan.encoder ?? { text: (args) => reflectArgs(args, this.localKeys) });
     this.hash = this.encoder.hash;
     this.equals = this.encoder.equals;
     this.ownTable = new Table(rt.memory);
@@ -80,7 +85,7 @@ export class CachedFunction implements RuntimeFunction {
       impl,
       counters: this.counters,
       herd: this.herd,
-      equals: this.equals,
+      equals: afterRun(this.equals),
       codec: plan.codec,
       expiry: { ttl: Number.POSITIVE_INFINITY, swr: 0 },
     };
@@ -93,8 +98,14 @@ export class CachedFunction implements RuntimeFunction {
     // A hit costs the generated hash, a map lookup, the generated equality and one flag write.
     const memory = this.memory;
     if (this.generation === this.rt.generation && memory !== undefined) {
-      const hash = this.hash(args, self);
-      const node = memory.find(hash, this.equals, args, self);
+      let hash: unknown;
+      let node: MemoryNode | undefined;
+      try {
+        hash = this.hash(args, self);
+        node = memory.find(hash, this.equals, args, self);
+      } catch (error) {
+        return this.uncached(error, self, args);
+      }
       if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
         node.visited = true;
         this.memoryHits++;
@@ -107,17 +118,21 @@ export class CachedFunction implements RuntimeFunction {
 
   /**
    * Fixed-arity entries for generated code: the same as `invoke`, without an argument array on
-   * a hit. The encoder reads a scratch array this function reuses (generated encoders never
-   * re-enter), cleared after the lookup; a miss copies it. The function receives exactly N
-   * arguments, so compiled code uses these only for functions that never read `arguments`.
+   * a hit. The encoder reads a scratch array this function reuses, cleared after the lookup; a
+   * miss copies it, so the function never receives the scratch array. While the scratch array is
+   * in use (an argument's getter calling this same function), a call takes a fresh array. The
+   * function receives exactly N arguments, so compiled code uses these only for functions that
+   * never read `arguments`.
    */
   call1(self: unknown, a: unknown): unknown {
+    if (this.scratchBusy) return this.invoke(self, [a]);
     const scratch = this.scratch1;
     scratch[0] = a;
     return this.callFixed(self, scratch);
   }
 
   call2(self: unknown, a: unknown, b: unknown): unknown {
+    if (this.scratchBusy) return this.invoke(self, [a, b]);
     const scratch = this.scratch2;
     scratch[0] = a;
     scratch[1] = b;
@@ -125,6 +140,7 @@ export class CachedFunction implements RuntimeFunction {
   }
 
   call3(self: unknown, a: unknown, b: unknown, c: unknown): unknown {
+    if (this.scratchBusy) return this.invoke(self, [a, b, c]);
     const scratch = this.scratch3;
     scratch[0] = a;
     scratch[1] = b;
@@ -135,17 +151,44 @@ export class CachedFunction implements RuntimeFunction {
   private callFixed(self: unknown, scratch: unknown[]): unknown {
     const memory = this.memory;
     if (this.generation === this.rt.generation && memory !== undefined) {
-      const hash = this.hash(scratch, self);
-      const node = memory.find(hash, this.equals, scratch, self);
+      this.scratchBusy = true;
+      let hash: unknown;
+      let node: MemoryNode | undefined;
+      try {
+        hash = this.hash(scratch, self);
+        node = memory.find(hash, this.equals, scratch, self);
+      } catch (error) {
+        return this.uncached(error, self, this.release(scratch));
+      }
       if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
         for (let i = 0; i < scratch.length; i++) scratch[i] = undefined;
+        this.scratchBusy = false;
         node.visited = true;
         this.memoryHits++;
         return node.promise === undefined ? node.value : node.promise;
       }
-      return this.lookup(self, release(scratch), hash, undefined);
+      return this.lookup(self, this.release(scratch), hash, undefined);
     }
-    return this.invokeSlow(self, release(scratch));
+    return this.invokeSlow(self, this.release(scratch));
+  }
+
+  /** The arguments in a scratch array, as a fresh array the call may keep; the scratch is cleared and free. */
+  private release(scratch: unknown[]): unknown[] {
+    const args = scratch.slice();
+    scratch.fill(undefined);
+    this.scratchBusy = false;
+    return args;
+  }
+
+  /**
+   * A call whose arguments cannot be keyed (the encoder threw the `Uncacheable` signal): it runs
+   * uncached (nothing stored, no herd), with a warning once per reason. Other errors propagate.
+   */
+  private uncached(error: unknown, self: unknown, args: ArrayLike<unknown>): unknown {
+    if (!isUncacheable(error)) throw error;
+    this.rt.warnOnce(`uncacheable:${error.reason}`, `${this.id} runs uncached: ${error.reason}`);
+    this.counters.misses++;
+    return this.impl.apply(self, args as unknown[]);
   }
 
   /** Calls after `configure()`, inside scopes, in verify mode, disabled, or without a memory tier. */
@@ -155,11 +198,29 @@ export class CachedFunction implements RuntimeFunction {
     if (this.disabled) return this.impl.apply(self, args as unknown[]);
     if (this.verifier !== undefined) this.verify(self, args);
     const scope = rt.scopesActive ? rt.scopes.get() : undefined;
-    return this.lookup(self, args, this.hash(args, self), scope);
+    let hash: unknown;
+    try {
+      hash = this.hash(args, self);
+    } catch (error) {
+      return this.uncached(error, self, args);
+    }
+    return this.lookup(self, args, hash, scope);
   }
 
-  /** The cached value for these arguments from memory or a sync tier, without running anything. */
+  /**
+   * The cached value for these arguments from memory or a sync tier, without running anything;
+   * undefined for arguments that cannot be keyed.
+   */
   peek(self: unknown, args: ArrayLike<unknown>): unknown {
+    try {
+      return this.peekKeyed(self, args);
+    } catch (error) {
+      if (isUncacheable(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private peekKeyed(self: unknown, args: ArrayLike<unknown>): unknown {
     if (this.resolvedAt !== this.rt.generation) this.resolve();
     const now = this.rt.config().now();
     const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
@@ -178,17 +239,23 @@ export class CachedFunction implements RuntimeFunction {
     return undefined;
   }
 
-  /** Drops the entry for these arguments from every tier of this function. */
+  /** Drops the entry for these arguments from every tier of this function (none, if they cannot be keyed). */
   async invalidate(self: unknown, args: ArrayLike<unknown>): Promise<void> {
     if (this.resolvedAt !== this.rt.generation) this.resolve();
-    const hash = this.keyFor(args, self, 'invalidate');
-    const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
-    for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
-      const node = table?.find(hash, this.encoder.equals, args, self);
-      if (node !== undefined) table?.remove(node);
+    let key: EntryKey | undefined;
+    try {
+      const hash = this.keyFor(args, self, 'invalidate');
+      const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
+      for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
+        const node = table?.find(hash, this.encoder.equals, args, self);
+        if (node !== undefined) table?.remove(node);
+      }
+      if (this.tiers.length === 0) return;
+      key = this.entryKey(args, self, hash);
+    } catch (error) {
+      if (isUncacheable(error)) return;
+      throw error;
     }
-    if (this.tiers.length === 0) return;
-    const key = this.entryKey(args, self, hash);
     await Promise.all(this.tiers.map((tier) => tier.delete(key)));
   }
 
@@ -262,6 +329,7 @@ export class CachedFunction implements RuntimeFunction {
     this.memory = storage.memory ? this.ownTable : undefined;
     if (!storage.memory) this.ownTable.clear();
     this.tiers = storage.tiers;
+    this.localKeys = storage.tiers.length === 0;
     this.disabled = config.disabled;
     this.verifier =
       (config.verify || plan.verify === true) && plan.encoder !== undefined
@@ -275,43 +343,55 @@ export class CachedFunction implements RuntimeFunction {
     this.generation = hot ? rt.generation : -1;
   }
 
+  /**
+   * Context, memory, then the herd, then a run. Every use of the encoder (equality, snapshot,
+   * key text) happens before the function runs, inside one guard: arguments that cannot be
+   * keyed make the call run uncached.
+   */
   private lookup(self: unknown, args: ArrayLike<unknown>, hash: unknown, scope: Scope | undefined): unknown {
     const options = scope?.options;
-    const allowed = options?.tiers;
-    const read = options?.read !== false;
-    const context =
-      scope?.context !== undefined && (allowed === undefined || allowed.includes('context'))
-        ? this.contextTable(scope.context)
-        : undefined;
-    const memory = allowed === undefined || allowed.includes('memory') ? this.memory : undefined;
-    const now = this.rt.config().now();
+    let call: Call;
     let stale: MemoryNode | undefined;
-    if (read) {
-      for (const table of [context, memory]) {
-        if (table === undefined) continue;
-        const node = table.find(hash, this.encoder.equals, args, self);
-        if (node === undefined) continue;
-        if (isFresh(node, now))
-          return this.memoryHit(node, table, context, { self, args, hash, snapshot: node.snapshot });
-        if (now < node.staleUntil) stale ??= node;
+    let inFlight: Promise<unknown> | undefined;
+    try {
+      const allowed = options?.tiers;
+      const read = options?.read !== false;
+      const context =
+        scope?.context !== undefined && (allowed === undefined || allowed.includes('context'))
+          ? this.contextTable(scope.context)
+          : undefined;
+      const memory = allowed === undefined || allowed.includes('memory') ? this.memory : undefined;
+      const now = this.rt.config().now();
+      if (read) {
+        for (const table of [context, memory]) {
+          if (table === undefined) continue;
+          const node = table.find(hash, this.encoder.equals, args, self);
+          if (node === undefined) continue;
+          if (isFresh(node, now))
+            return this.memoryHit(node, table, context, { self, args, hash, snapshot: node.snapshot });
+          if (now < node.staleUntil) stale ??= node;
+        }
       }
+      inFlight = this.herd.find(hash, this.encoder.equals, args, self);
+      if (stale !== undefined && this.isAsync) {
+        this.counters.staleHits++;
+        if (this.rt.listening)
+          this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
+        if (inFlight !== undefined) return stale.promise ?? Promise.resolve(stale.value);
+      } else if (inFlight !== undefined && read) {
+        this.counters.herdJoins++;
+        if (this.rt.listening) this.rt.event({ type: 'herd-join', fn: this.id });
+        if (context !== undefined && options?.write !== false) this.fillOnLanding(context, inFlight, self, args, hash);
+        return inFlight;
+      }
+      call = this.newCall(self, args, hash, context, memory, options);
+    } catch (error) {
+      return this.uncached(error, self, args);
     }
-    const inFlight = this.herd.find(hash, this.encoder.equals, args, self);
     if (stale !== undefined && this.isAsync) {
-      this.counters.staleHits++;
-      if (this.rt.listening)
-        this.rt.event({ type: 'stale', fn: this.id, tier: stale.table === context ? 'context' : 'memory' });
-      if (inFlight === undefined)
-        refresh(this.miss, this.newCall(self, args, hash, context, memory, options), stale.value);
+      refresh(this.miss, call, stale.value);
       return stale.promise ?? Promise.resolve(stale.value);
     }
-    if (inFlight !== undefined && read) {
-      this.counters.herdJoins++;
-      if (this.rt.listening) this.rt.event({ type: 'herd-join', fn: this.id });
-      if (context !== undefined && options?.write !== false) this.fillOnLanding(context, inFlight, self, args, hash);
-      return inFlight;
-    }
-    const call = this.newCall(self, args, hash, context, memory, options);
     if (!this.isAsync) return loadSync(this.miss, call);
     const promise = loadAsync(this.miss, call);
     this.herd.add(hash, call.snapshot, promise);
@@ -392,7 +472,7 @@ export class CachedFunction implements RuntimeFunction {
   private verify(self: unknown, args: ArrayLike<unknown>): void {
     let message: string | undefined;
     try {
-      const reflected = this.plan.encoder?.reflect?.(args, self) ?? reflectArgs(args);
+      const reflected = this.plan.encoder?.reflect?.(args, self) ?? reflectArgs(args, this.localKeys);
       message = this.verifier?.check(this.encoder.text(args, self), reflected);
     } catch {
       return; // an argument the reflective encoder refuses (a callback left out with ignore=)
@@ -403,9 +483,19 @@ export class CachedFunction implements RuntimeFunction {
   }
 }
 
-/** The arguments in a scratch array, as a fresh array the call may keep; the scratch is cleared. */
-function release(scratch: unknown[]): unknown[] {
-  const args = scratch.slice();
-  scratch.fill(undefined);
-  return args;
+/**
+ * The equality the miss path uses once the function has run (to replace an older entry): an
+ * argument mutated meanwhile into something the encoder cannot key compares as different, so
+ * storing never fails a call whose value is already computed.
+ */
+function afterRun(equals: Equals | undefined): Equals | undefined {
+  if (equals === undefined) return undefined;
+  return (snapshot, args, self) => {
+    try {
+      return equals(snapshot, args, self);
+    } catch (error) {
+      if (isUncacheable(error)) return false;
+      throw error;
+    }
+  };
 }

@@ -7,9 +7,12 @@ import { runtime } from './runtime.js';
 
 export type { FunctionPlan } from './cached-function.js';
 export { CachedFunction } from './cached-function.js';
+export { type BuiltinPrototypes, proto } from './key/builtins.js';
 export type { KeyEncoder } from './key/encoder.js';
-export { reflectArgs, reflectKey } from './key/reflect.js';
+export { identity } from './key/identity.js';
+export { instanceText, reflectArgs, reflectKey } from './key/reflect.js';
 export { cacheKey } from './key/symbols.js';
+export { uncacheable } from './key/uncacheable.js';
 export { bind } from './registry.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyEncoder } from '../src/index.js';
-import { cached, cacheKey, configure, isCachetError, peek, stats } from '../src/index.js';
+import { cached, cacheKey, configure, peek, stats } from '../src/index.js';
 import { deferred } from './helpers.js';
 
 configure({ defaults: { storage: 'memory' } });
@@ -145,17 +145,14 @@ describe('cached()', () => {
     expect(runs).toBe(1);
   });
 
-  it('refuses a function argument with a coded error and does not run', () => {
+  it('keys a function argument by identity with memory storage', () => {
     let runs = 0;
-    const f = cached((_cb: () => void) => runs++, { id: 'unkeyable' });
-    let caught: unknown;
-    try {
-      f(() => undefined);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isCachetError(caught, 'CACHET_E_UNKEYABLE')).toBe(true);
-    expect(runs).toBe(0);
+    const f = cached((cb: () => number) => cb() + runs++ * 0, { id: 'callback' });
+    const one = () => 1;
+    f(one);
+    f(one);
+    f(() => 1);
+    expect(runs).toBe(2);
   });
 
   it('needs an id for anonymous functions', () => {

@@ -1,5 +1,4 @@
 import type { Equals } from '../memory/memory-tier.js';
-import { reflectArgs } from './reflect.js';
 
 /**
  * How a function's arguments become a key. Compiled code passes all four members, derived from
@@ -34,9 +33,6 @@ export interface ResolvedEncoder {
 }
 
 const noSnapshot = (): undefined => undefined;
-
-/** The reflective encoder over the whole argument list. */
-export const reflectiveEncoder: KeyEncoder = { text: (args) => reflectArgs(args) };
 
 export function resolveEncoder(encoder: KeyEncoder): ResolvedEncoder {
   const { hash, snapshot, equals } = encoder;
