@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { equalReflectively, equalUnderContract, reflectivelyUncacheable, useCacheKeySymbol } from './contract.js';
 import { type CompiledShapes, checkPair, compileShapes, type Subject, type Token } from './harness.js';
-import { cyclic, deepArray, reflectiveValue } from './reflective.js';
+import { cyclic, deepArray, reflectiveFamilies } from './reflective.js';
 import { functionName, type Shape, shapes } from './shapes.js';
 import { pairsOf, show } from './values.js';
 
@@ -228,13 +228,20 @@ describe('cached(fn) reflective: hit <=> equal under the reflective contract, un
   const subject: Subject = { call: (args) => fn(...args), calls: () => n, reset: () => clear(fn) };
   const uncacheable = (args: readonly unknown[]) => reflectivelyUncacheable(args, cacheKey);
 
-  it('generated plain values with built-ins', async () => {
-    const args = fc.array(reflectiveValue(cacheKey), { maxLength: 3 });
+  const families = Object.entries(reflectiveFamilies(cacheKey)).filter(
+    ([name]) => only === undefined || only.some((o) => name.includes(o)),
+  );
+  it.each(families)('%s', async (_, pair: fc.Arbitrary<[unknown, unknown]>) => {
+    // Argument lists of aligned pairs, plus the usual independent, copied and identical pairs.
+    const aligned = fc
+      .array(pair, { maxLength: 3 })
+      .map((ps): [unknown[], unknown[]] => [ps.map((p) => p[0]), ps.map((p) => p[1])]);
+    const args = fc.oneof(aligned, pairsOf(aligned.map(([a]) => a)));
     await assertProperty(
       subject,
-      pairsOf(args),
+      args,
       ([a, b]) => checkPair(subject, a, b, equalReflectively(a, b), equalReflectively, uncacheable),
-      runs * 4,
+      runs,
     );
   });
 

@@ -30,7 +30,7 @@ let fuzz$n = 0;
 export function fuzz$calls(): number { return fuzz$n; }
 export function fuzz$clear(fn: (...args: never[]) => unknown): Promise<void> { return clear(fn); }
 export interface Token { readonly n: number; readonly args: unknown[] }
-function fuzz$token(args: IArguments): Token { return { n: ++fuzz$n, args: Array.from(args) }; }
+function fuzz$token(args: unknown[]): Token { return { n: ++fuzz$n, args }; }
 void cacheKey;
 `;
 
@@ -42,11 +42,32 @@ function moduleSource(shapes: readonly Shape[]): { source: string; lines: Map<st
     const start = source.split('\n').length;
     source += `${shape.decls ?? ''}
 /** @cached storage=memory */
-export function ${functionName(shape)}${shape.typeParams ?? ''}(${shape.params}): Token { return fuzz$token(arguments); }
+export function ${functionName(shape)}${shape.typeParams ?? ''}(${shape.params}): Token { return fuzz$token([${paramNames(shape.params).join(', ')}]); }
 `;
     lines.set(shape.name, [start, source.split('\n').length]);
   }
   return { source, lines };
+}
+
+/**
+ * The names in a parameter list (`x: Map<K, V>, y?: (n: number) => string` → x, y). The body
+ * names its parameters instead of reading `arguments`, which would move the compiled wrapper
+ * off the fixed-arity entries (call1..call3) real code takes.
+ */
+export function paramNames(params: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= params.length; i++) {
+    const c = params[i];
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && params[i - 1] !== '=')) depth--;
+    else if ((c === ',' && depth === 0) || c === undefined) {
+      names.push((params.slice(start, i).match(/^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)/) as RegExpMatchArray)[1] as string);
+      start = i + 1;
+    }
+  }
+  return names;
 }
 
 let serial = 0;

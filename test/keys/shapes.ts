@@ -193,7 +193,7 @@ export const shapes: readonly Shape[] = [
       one(
         fc
           .tuple(
-            fc.dictionary(fc.constantFrom('a', 'b', 'c'), small, { maxKeys: 3 }),
+            fc.dictionary(fc.constantFrom('a', 'b', 'c'), small, { maxKeys: 3, noNullPrototype: true }),
             fc.option(small, { nil: undefined }),
           )
           .map(([own, inherited]) =>

@@ -122,6 +122,8 @@ export function show(value: unknown, depth = 0, seen: object[] = []): string {
   if (value instanceof Map)
     inner = [...value].map(([k, v]) => `${show(k, depth + 1, seen)} => ${show(v, depth + 1, seen)}`).join(', ');
   else if (value instanceof Set) inner = [...value].map((v) => show(v, depth + 1, seen)).join(', ');
+  else if (value instanceof Number || value instanceof String || value instanceof Boolean)
+    inner = fc.stringify(value.valueOf());
   else if (value instanceof Error)
     inner = `${JSON.stringify(value.message)}${'cause' in value ? `, cause: ${show(value.cause, depth + 1, seen)}` : ''}`;
   else if (value instanceof Date || value instanceof RegExp || value instanceof URL || value instanceof URLSearchParams)
