@@ -29,7 +29,7 @@ const fnB = (): number => 1;
  * Families of values for the reflective contract, one property each so every kind of value gets
  * its own counterexample: leaves of that family inside arrays, plain objects, Maps and Sets.
  */
-export function reflectiveFamilies(cacheKey: symbol): Record<string, fc.Arbitrary<unknown>> {
+export function reflectiveFamilies(cacheKey: symbol): Record<string, fc.Arbitrary<[unknown, unknown]>> {
   class Keyed {
     constructor(
       public id: number,
