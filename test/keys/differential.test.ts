@@ -35,6 +35,7 @@ async function assertProperty<T>(
   arbitrary: fc.Arbitrary<T>,
   check: (v: T) => string | undefined,
   numRuns: number,
+  examples: T[] = [],
 ): Promise<void> {
   const details = await fc.check(
     fc.asyncProperty(arbitrary, async (v) => {
@@ -42,7 +43,7 @@ async function assertProperty<T>(
       const violation = check(v);
       if (violation !== undefined) throw new Error(violation);
     }),
-    { seed, numRuns },
+    { seed, numRuns, examples: examples.map((e) => [e] as [T]) },
   );
   if (!details.failed) return;
   const shown = show(details.counterexample?.[0]).slice(0, 1500);
@@ -263,16 +264,19 @@ describe('cached(fn) reflective: hit <=> equal under the reflective contract, un
     };
     const deepEqual = (x: readonly unknown[], y: readonly unknown[]) =>
       x.length === y.length && x.every((v, i) => depthOf(v) === depthOf(y[i])) ? 'equal' : 'distinct';
+    const deepPair = (depth: number, leaf: number) => ({
+      a: [deepArray(depth, 0)],
+      b: [deepArray(depth, leaf)],
+      verdict: leaf === 0 ? ('equal' as const) : ('distinct' as const),
+      [fc.toStringMethod]: () => `arrays ${depth} deep, leaves 0 and ${leaf}`,
+    });
+    const depths = [10, 1_500, 100_000];
     await assertProperty(
       subject,
-      fc.tuple(fc.constantFrom(10, 1_500, 100_000), fc.integer({ min: 0, max: 1 })).map(([depth, leaf]) => ({
-        a: [deepArray(depth, 0)],
-        b: [deepArray(depth, leaf)],
-        verdict: leaf === 0 ? ('equal' as const) : ('distinct' as const),
-        [fc.toStringMethod]: () => `arrays ${depth} deep, leaves 0 and ${leaf}`,
-      })),
+      fc.tuple(fc.constantFrom(...depths), fc.integer({ min: 0, max: 1 })).map(([d, leaf]) => deepPair(d, leaf)),
       ({ a, b, verdict }) => checkPair(subject, a, b, verdict, deepEqual),
       Math.min(runs, 6),
+      depths.flatMap((d) => [deepPair(d, 0), deepPair(d, 1)]),
     );
   });
 });

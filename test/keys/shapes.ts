@@ -23,6 +23,8 @@ export interface Shape {
   readonly pairs?: (m: Mod) => fc.Arbitrary<{ a: unknown[]; b: unknown[]; verdict: Verdict }>;
   /** The contract's equality for this shape when the generic one cannot run (100 000-deep values). */
   readonly equal?: (a: readonly unknown[], b: readonly unknown[]) => Verdict;
+  /** Pairs always checked before the generated ones (with `pairs`). */
+  readonly examples?: (m: Mod) => { a: unknown[]; b: unknown[]; verdict: Verdict }[];
   /** A shape whose right answer is a build error (state no type shows). */
   readonly refused?: true;
   /** Fewer runs for expensive values. */
@@ -396,21 +398,11 @@ export const fmtB = (n: number): string => \`#\${n}\`;`,
     runs: 6,
     equal: (a, b) => (listValues(a[0]) === listValues(b[0]) ? 'equal' : 'distinct'),
     pairs: () =>
-      fc.tuple(fc.constantFrom(10, 5_000, 100_000), fc.option(fc.nat(), { nil: undefined })).map(([depth, change]) => {
-        const build = (at: number | undefined) => {
-          let head: { v: number; next?: unknown } | undefined;
-          for (let i = depth - 1; i >= 0; i--) head = { v: i === at ? -1 : 0, ...(head ? { next: head } : {}) };
-          return head;
-        };
-        const at = change === undefined ? undefined : change % depth;
-        // Built inside the property: the counterexample prints as this description, not the list.
-        return {
-          a: [build(undefined)],
-          b: [build(at)],
-          verdict: at === undefined ? ('equal' as const) : ('distinct' as const),
-          [fc.toStringMethod]: () => `a list ${depth} deep${at === undefined ? ' and its copy' : `, changed at ${at}`}`,
-        };
-      }),
+      fc
+        .tuple(fc.constantFrom(10, 5_000, 100_000), fc.option(fc.nat(), { nil: undefined }))
+        .map(([depth, change]) => deepListPair(depth, change)),
+    // Every depth, every time (a random pick of six could skip the deepest).
+    examples: () => [10, 5_000, 100_000].flatMap((d) => [deepListPair(d, undefined), deepListPair(d, d - 1)]),
   },
   {
     name: 'class with [cacheKey]()',
@@ -474,6 +466,22 @@ export const fmtB = (n: number): string => \`#\${n}\`;`,
     refused: true,
   },
 ];
+
+/** Two lists `depth` deep, equal or changed at one node; printed as a description, not the list. */
+function deepListPair(depth: number, change: number | undefined) {
+  const build = (at: number | undefined) => {
+    let head: { v: number; next?: unknown } | undefined;
+    for (let i = depth - 1; i >= 0; i--) head = { v: i === at ? -1 : 0, ...(head ? { next: head } : {}) };
+    return head;
+  };
+  const at = change === undefined ? undefined : change % depth;
+  return {
+    a: [build(undefined)],
+    b: [build(at)],
+    verdict: at === undefined ? ('equal' as const) : ('distinct' as const),
+    [fc.toStringMethod]: () => `a list ${depth} deep${at === undefined ? ' and its copy' : `, changed at ${at}`}`,
+  };
+}
 
 /** The values of an acyclic list, walked without recursion. */
 function listValues(head: unknown): string {
