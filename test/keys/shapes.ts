@@ -25,8 +25,8 @@ export interface Shape {
   readonly equal?: (a: readonly unknown[], b: readonly unknown[]) => Verdict;
   /** Pairs always checked before the generated ones (with `pairs`). */
   readonly examples?: (m: Mod) => { a: unknown[]; b: unknown[]; verdict: Verdict }[];
-  /** A shape whose right answer is a build error (state no type shows). */
-  readonly refused?: true;
+  /** A shape whose right answer is a build error naming these (class and field of hidden state). */
+  readonly refused?: readonly string[];
   /** Fewer runs for expensive values. */
   readonly runs?: number;
 }
@@ -323,6 +323,44 @@ export const forSym: unique symbol = Symbol.for('cachet.fuzz.for');`,
     args: () => one(withExcess(fc.record({ step: small, label: str }, { requiredKeys: [] }))),
   },
   {
+    name: 'constrained generic with a callback',
+    typeParams: '<O extends { in?: (d: number) => number; step?: number }>',
+    params: 'x: number, options?: O',
+    model: () => [
+      N,
+      {
+        k: 'union',
+        of: [
+          U,
+          obj(
+            prop('in', { k: 'union', of: [{ k: 'function' }, U] }, true),
+            prop('step', { k: 'union', of: [N, U] }, true),
+          ),
+        ],
+      },
+    ],
+    args: (m) =>
+      fc.tuple(
+        small,
+        optional(
+          fc.record({ in: fc.constantFrom(m.inA, m.inB), step: fc.integer({ min: 1, max: 2 }) }, { requiredKeys: [] }),
+        ),
+      ),
+    decls: `export const inA = (d: number): number => d;
+export const inB = (d: number): number => d + 1;`,
+  },
+  {
+    name: 'branded Map',
+    params: 'x: Map<string, number> & { readonly frozen: true }',
+    model: () => [{ k: 'map', key: S, value: N }],
+    args: () =>
+      one(
+        fc
+          .array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 1 })), { maxLength: 2 })
+          .map((e) => new Map(e) as Map<string, number> & { readonly frozen: true }),
+      ),
+  },
+  {
     name: 'functions inside options (storage=memory)',
     decls: `export const fmtA = (n: number): string => String(n);
 export const fmtB = (n: number): string => \`#\${n}\`;`,
@@ -463,7 +501,21 @@ export const fmtB = (n: number): string => \`#\${n}\`;`,
     params: 'x: Vault',
     model: () => [{ k: 'any' }],
     args: () => one(fc.constant(null)),
-    refused: true,
+    refused: ['Vault', 'secret'],
+  },
+  {
+    name: 'method on a class with #private as this (must be refused)',
+    decls: `export class Tally {
+  #count = 0;
+  constructor(public label: string) {}
+  bump(): void { this.#count++; }
+  /** @cached storage=memory */
+  scaled(x: number): number { return x * this.#count; }
+}`,
+    params: 'x: number',
+    model: () => [{ k: 'any' }],
+    args: () => one(fc.constant(null)),
+    refused: ['Tally', 'count'],
   },
 ];
 
