@@ -1,0 +1,11 @@
+/**
+ * `node --import @cachet/register app.ts`: compiles `@cached` functions in TypeScript modules as
+ * Node loads them, with the bundler plugin's compiler, diagnostics and a persistent transform
+ * cache; Node's type stripping (or tsx, registered after this) removes the types. Options come
+ * from the environment (`CACHET_TSCONFIG`, `CACHET_DEFAULTS`, `CACHET_VERIFY`, `CACHET_STRICT`,
+ * `CACHET_TRANSFORM_CACHE`); for options in code, use `@cachet/register/api`.
+ */
+import { register } from './api.js';
+import { optionsFromEnv } from './options.js';
+
+register(optionsFromEnv(process.env));

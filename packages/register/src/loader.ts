@@ -1,0 +1,68 @@
+/**
+ * What the hooks do, whichever hook API carries them: compile tagged TypeScript modules as they
+ * load (leaving type stripping to Node or tsx), and resolve `./x.js` to `./x.ts` from TypeScript
+ * files, as TypeScript's NodeNext resolution does.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from 'unplugin-cachet/core';
+import type { RegisterOptionsResolved } from './options.js';
+import { createReporter } from './report.js';
+import { createTransformer } from './transformer.js';
+
+/** The source a load hook returns, in any of the forms Node accepts. */
+export type Source = string | ArrayBuffer | ArrayBufferView | null | undefined;
+
+export interface Loader {
+  /**
+   * The compiled source of the module at `url`, or undefined to keep what the next hook loaded.
+   * Prints diagnostics; stops the process when there are errors.
+   */
+  load(url: string, source: Source): string | undefined;
+  /** The `.ts` specifier to try when `specifier` (a relative `.js` one) was not found. */
+  typeScriptAlternative(specifier: string, parentURL: string | undefined): string | undefined;
+}
+
+export function createLoader(options: RegisterOptionsResolved): Loader {
+  const transformer = createTransformer(options);
+  const reporter = createReporter({ strict: options.strict });
+
+  return {
+    load(url, source) {
+      if (!url.startsWith('file:')) return undefined;
+      const fileName = fileURLToPath(url).replace(/\\/g, '/');
+      if (!DEFAULT_INCLUDE.some((re) => re.test(fileName)) || DEFAULT_EXCLUDE.some((re) => re.test(fileName))) {
+        return undefined;
+      }
+      // CommonJS modules may come without source: Node reads them itself.
+      const code = source == null ? readFileSync(fileName, 'utf8') : textOf(source);
+      const output = transformer.transform(fileName, code);
+      if (output === undefined) return undefined;
+      if (reporter.report(output.diagnostics)) {
+        // The findings are printed above; a stack trace from inside the loader would bury them.
+        process.exit(1);
+      }
+      return output.code;
+    },
+    typeScriptAlternative(specifier, parentURL) {
+      if (parentURL === undefined || !/\.[cm]?tsx?$/.test(parentURL)) return undefined;
+      if (!/^\.\.?\//.test(specifier)) return undefined;
+      const match = /\.([cm]?)js(x?)$/.exec(specifier);
+      if (match === null) return undefined;
+      return `${specifier.slice(0, match.index)}.${match[1]}ts${match[2]}`;
+    },
+  };
+}
+
+function textOf(source: Exclude<Source, null | undefined>): string {
+  if (typeof source === 'string') return source;
+  const bytes = ArrayBuffer.isView(source)
+    ? Buffer.from(source.buffer, source.byteOffset, source.byteLength)
+    : Buffer.from(source);
+  return bytes.toString('utf8');
+}
+
+/** Whether `error` is Node's "module not found" (the only failure a `.ts` retry may answer). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND';
+}
