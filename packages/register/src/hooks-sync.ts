@@ -43,7 +43,7 @@ export function registerSyncHooks(api: SyncHooksApi, options: RegisterOptionsRes
     },
     load(url, context, next) {
       const loaded = next(url, context);
-      const code = loader.load(url, loaded.source);
+      const code = loader.load(url, loaded.source, loaded.format);
       return code === undefined ? loaded : { ...loaded, source: code };
     },
   });

@@ -39,6 +39,6 @@ export async function load(
   next: (url: string, context?: object) => Promise<LoadResult>,
 ): Promise<LoadResult> {
   const loaded = await next(url, context);
-  const code = loader?.load(url, loaded.source);
+  const code = loader?.load(url, loaded.source, loaded.format);
   return code === undefined ? loaded : { ...loaded, source: code };
 }

@@ -3,7 +3,7 @@
  * load (leaving type stripping to Node or tsx), and resolve `./x.js` to `./x.ts` from TypeScript
  * files, as TypeScript's NodeNext resolution does.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from 'unplugin-cachet/core';
 import type { RegisterOptionsResolved } from './options.js';
@@ -18,7 +18,7 @@ export interface Loader {
    * The compiled source of the module at `url`, or undefined to keep what the next hook loaded.
    * Prints diagnostics; stops the process when there are errors.
    */
-  load(url: string, source: Source): string | undefined;
+  load(url: string, source: Source, format: string | null | undefined): string | undefined;
   /** The `.ts` specifier to try when `specifier` (a relative `.js` one) was not found. */
   typeScriptAlternative(specifier: string, parentURL: string | undefined): string | undefined;
 }
@@ -28,7 +28,7 @@ export function createLoader(options: RegisterOptionsResolved): Loader {
   const reporter = createReporter({ strict: options.strict });
 
   return {
-    load(url, source) {
+    load(url, source, format) {
       if (!url.startsWith('file:')) return undefined;
       const fileName = fileURLToPath(url).replace(/\\/g, '/');
       if (!DEFAULT_INCLUDE.some((re) => re.test(fileName)) || DEFAULT_EXCLUDE.some((re) => re.test(fileName))) {
@@ -40,6 +40,15 @@ export function createLoader(options: RegisterOptionsResolved): Loader {
       if (output === undefined) return undefined;
       if (reporter.report(output.diagnostics)) {
         // The findings are printed above; a stack trace from inside the loader would bury them.
+        process.exit(1);
+      }
+      if (output.code !== undefined && format?.startsWith('commonjs') === true) {
+        // The generated code imports the runtime with `import`, which a CommonJS module cannot hold.
+        writeSync(
+          2,
+          `${fileName}:1:1 @cachet/register compiles @cached functions in ES modules only; ` +
+            'make this one an ES module (.mts, or "type": "module" in package.json)\n',
+        );
         process.exit(1);
       }
       return output.code;

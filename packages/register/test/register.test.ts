@@ -82,6 +82,22 @@ function cacheEntries(app: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** Two starts with `storage=sqlite`: the second finds every value in SQLite and calls nothing. */
+function secondStartFromSqlite(node: NodeBinary, args: readonly string[], skip: () => void): void {
+  const app = copyApp();
+  const env = { CACHET_DEFAULTS: '{"storage":"sqlite"}' };
+  const first = run(node, app, args, env);
+  if (/better-sqlite3|NODE_MODULE_VERSION|CACHET_E_NO_SQLITE/.test(first.stderr) && !ci) {
+    console.log(`skipped: SQLite tier on node ${node.version}: the runtime can load no SQLite backend there`);
+    skip();
+  }
+  expect(output(first).calls).toBe(2);
+  const second = output(run(node, app, args, env));
+  expect(second.results).toEqual(expected);
+  expect(second.calls).toBe(0);
+  expect(second.tiers.sqlite?.hits).toBe(3);
+}
+
 const expected = ['Oslo/3: sunny', 'Oslo/3: sunny', 'Lima/3: sunny'];
 
 describe.each(stripping.map((b) => [b.version, b] as const))('node %s, type stripping', (_, node) => {
@@ -131,20 +147,17 @@ describe.each(stripping.map((b) => [b.version, b] as const))('node %s, type stri
   });
 
   it('runs the second start from the SQLite tier', ({ skip }) => {
+    secondStartFromSqlite(node, ['--import', '@cachet/register', 'src/app.ts'], skip);
+  });
+
+  it('refuses a tagged CommonJS module with the fix', () => {
     const app = copyApp();
-    const env = { CACHET_DEFAULTS: '{"storage":"sqlite"}' };
-    const first = run(node, app, ['--import', '@cachet/register', 'src/app.ts'], env);
-    if (/better-sqlite3|NODE_MODULE_VERSION|CACHET_E_NO_SQLITE/.test(first.stderr) && !ci) {
-      console.log(
-        `skipped: node ${node.version} has no SQLite backend the runtime can load (better-sqlite3 is built for another Node)`,
-      );
-      skip();
-    }
-    expect(output(first).calls).toBe(2);
-    const second = output(run(node, app, ['--import', '@cachet/register', 'src/app.ts'], env));
-    expect(second.results).toEqual(expected);
-    expect(second.calls).toBe(0);
-    expect(Object.values(second.tiers).reduce((sum, tier) => sum + tier.hits, 0)).toBeGreaterThan(0);
+    const result = run(node, app, ['--import', '@cachet/register', 'src/legacy.cts']);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `${app}/src/legacy.cts:1:1 @cachet/register compiles @cached functions in ES modules only`,
+    );
   });
 });
 
@@ -154,6 +167,10 @@ describe.each(binaries.map((b) => [b.version, b] as const))('node %s, tsx', (_, 
     const out = output(run(node, app, ['--import', '@cachet/register', '--import', 'tsx', 'src/app.ts']));
     expect(out.results).toEqual(expected);
     expect(out.calls).toBe(2);
+  });
+
+  it('runs the second start from the SQLite tier', ({ skip }) => {
+    secondStartFromSqlite(node, ['--import', '@cachet/register', '--import', 'tsx', 'src/app.ts'], skip);
   });
 
   it('refuses to start when tsx is registered first', () => {
