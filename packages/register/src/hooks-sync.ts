@@ -2,6 +2,7 @@
  * The hooks on Node 22.15+, 23.5+, 24 and 26: `module.registerHooks`, synchronous and in the
  * loading thread, for `import` and `require` alike. (`module.register` is deprecated on Node 26.)
  */
+import { lazyCore } from './core.js';
 import { createLoader, isNotFound } from './loader.js';
 import type { RegisterOptionsResolved } from './options.js';
 
@@ -30,7 +31,7 @@ interface LoadResult {
 type NextLoad = (url: string, context?: LoadContext) => LoadResult;
 
 export function registerSyncHooks(api: SyncHooksApi, options: RegisterOptionsResolved): void {
-  const loader = createLoader(options);
+  const loader = createLoader(options, lazyCore());
   api.registerHooks({
     resolve(specifier, context, next) {
       try {

@@ -2,6 +2,7 @@
  * The hooks on older Node (22.6 to 22.14 with type stripping; 20 and 22 with tsx):
  * `module.register` runs this module in the hooks thread, with the resolved options as `data`.
  */
+import { importCore } from './core.js';
 import { createLoader, isNotFound, type Loader } from './loader.js';
 import type { RegisterOptionsResolved } from './options.js';
 
@@ -15,8 +16,8 @@ interface LoadResult {
 
 let loader: Loader | undefined;
 
-export function initialize(options: RegisterOptionsResolved): void {
-  loader = createLoader(options);
+export async function initialize(options: RegisterOptionsResolved): Promise<void> {
+  loader = createLoader(options, await importCore());
 }
 
 export async function resolve(

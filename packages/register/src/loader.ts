@@ -5,10 +5,14 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from 'unplugin-cachet/core';
+import type { LoadCore } from './core.js';
 import type { RegisterOptionsResolved } from './options.js';
 import { createReporter } from './report.js';
 import { createTransformer } from './transformer.js';
+
+/** TypeScript modules (as the bundler plugin's default `include`), except declarations and packages. */
+const COMPILED = /\.[cm]?tsx?$/;
+const SKIPPED = /\/node_modules\/|\.d\.[cm]?ts$/;
 
 /** The source a load hook returns, in any of the forms Node accepts. */
 export type Source = string | ArrayBuffer | ArrayBufferView | null | undefined;
@@ -23,17 +27,15 @@ export interface Loader {
   typeScriptAlternative(specifier: string, parentURL: string | undefined): string | undefined;
 }
 
-export function createLoader(options: RegisterOptionsResolved): Loader {
-  const transformer = createTransformer(options);
-  const reporter = createReporter({ strict: options.strict });
+export function createLoader(options: RegisterOptionsResolved, loadCore: LoadCore): Loader {
+  const transformer = createTransformer(options, loadCore);
+  const reporter = createReporter({ strict: options.strict, loadCore });
 
   return {
     load(url, source, format) {
       if (!url.startsWith('file:')) return undefined;
       const fileName = fileURLToPath(url).replace(/\\/g, '/');
-      if (!DEFAULT_INCLUDE.some((re) => re.test(fileName)) || DEFAULT_EXCLUDE.some((re) => re.test(fileName))) {
-        return undefined;
-      }
+      if (!COMPILED.test(fileName) || SKIPPED.test(fileName)) return undefined;
       // CommonJS modules may come without source: Node reads them itself.
       const code = source == null ? readFileSync(fileName, 'utf8') : textOf(source);
       const output = transformer.transform(fileName, code);

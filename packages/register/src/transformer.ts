@@ -4,7 +4,8 @@
  * is loaded at the first miss, so a warm start whose files are all cached never loads it.
  */
 import { dirname } from 'node:path';
-import { createCachet, loadAnalyser, type OptionsResolved, resolveOptions } from 'unplugin-cachet/core';
+import type { Cachet, OptionsResolved } from 'unplugin-cachet/core';
+import type { Core, LoadCore } from './core.js';
 import { nearest } from './nearest.js';
 import type { RegisterOptionsResolved } from './options.js';
 import { transformerStamp } from './stamp.js';
@@ -15,14 +16,15 @@ export interface Transformer {
   transform(fileName: string, code: string): TransformOutput | undefined;
 }
 
-export function createTransformer(options: RegisterOptionsResolved): Transformer {
-  const core = resolveOptions({
-    ...(options.tsconfig === undefined ? {} : { tsconfig: options.tsconfig }),
-    defaults: options.defaults,
-    verify: options.verify,
-    strict: options.strict,
-  });
-  const cachet = createCachet(core);
+export function createTransformer(options: RegisterOptionsResolved, loadCore: LoadCore): Transformer {
+  let compiler: { readonly core: Core; readonly options: OptionsResolved; readonly cachet: Cachet } | undefined;
+  const start = (): NonNullable<typeof compiler> => {
+    if (compiler !== undefined) return compiler;
+    const core = loadCore();
+    const resolved = core.plugin.resolveOptions(pluginOptions(options));
+    compiler = { core, options: resolved, cachet: core.plugin.createCachet(resolved) };
+    return compiler;
+  };
   const cache = options.cacheDir === undefined ? undefined : createTransformCache(options.cacheDir);
   let stamp: string | undefined;
 
@@ -31,12 +33,13 @@ export function createTransformer(options: RegisterOptionsResolved): Transformer
       if (!code.includes('@cached')) return undefined;
       stamp ??= transformerStamp();
       const dir = dirname(fileName);
-      const tsconfig = core.tsconfig ?? nearest(dir, 'tsconfig.json') ?? '';
+      const tsconfig = options.tsconfig ?? nearest(dir, 'tsconfig.json') ?? '';
       // The function ids are paths relative to the nearest package.json.
       const packageJson = nearest(dir, 'package.json') ?? '';
-      const key = transformKey([stamp, core.fingerprint, fileName, tsconfig, packageJson, code]);
+      const key = transformKey([stamp, JSON.stringify(options), fileName, tsconfig, packageJson, code]);
       const hit = cache?.get(key);
       if (hit !== undefined) return hit;
+      const { core, cachet } = start();
       const outcome = cachet.transform(fileName, code);
       const output: TransformOutput = {
         code: outcome?.output === undefined ? undefined : withInlineMap(outcome.output),
@@ -49,9 +52,9 @@ export function createTransformer(options: RegisterOptionsResolved): Transformer
 }
 
 /** The tsconfig and every config it extends: their options shape the types. */
-function configFiles(core: OptionsResolved, tsconfig: string): string[] {
+function configFiles(core: Core, tsconfig: string): string[] {
   if (tsconfig === '') return [];
-  const { ts } = loadAnalyser();
+  const { ts } = core.plugin.loadAnalyser();
   const parsed = ts.getParsedCommandLineOfConfigFile(
     tsconfig,
     {},
@@ -59,7 +62,17 @@ function configFiles(core: OptionsResolved, tsconfig: string): string[] {
   );
   const configFile = parsed?.options.configFile as { extendedSourceFiles?: string[] } | undefined;
   const extended = configFile?.extendedSourceFiles ?? [];
-  return [core.tsconfig ?? tsconfig, ...extended];
+  return [tsconfig, ...extended];
+}
+
+/** The plugin's options for these loader options (the same names and meaning). */
+function pluginOptions(options: RegisterOptionsResolved): import('unplugin-cachet/core').Options {
+  return {
+    ...(options.tsconfig === undefined ? {} : { tsconfig: options.tsconfig }),
+    defaults: options.defaults,
+    verify: options.verify,
+    strict: options.strict,
+  };
 }
 
 /** Stack traces and debuggers point at the original lines (`--enable-source-maps`, tsx). */

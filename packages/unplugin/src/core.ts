@@ -3,11 +3,5 @@
  * the same compiler, TypeScript and language services as the plugin, nothing from unplugin.
  */
 export { type Cachet, createCachet, type Outcome, VERSION } from './core/cachet.js';
-export {
-  DEFAULT_EXCLUDE,
-  DEFAULT_INCLUDE,
-  type Options,
-  type OptionsResolved,
-  resolveOptions,
-} from './core/options.js';
+export { type Options, type OptionsResolved, resolveOptions } from './core/options.js';
 export { type Analyser, loadAnalyser } from './core/typescript.js';
