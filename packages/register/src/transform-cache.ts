@@ -61,13 +61,15 @@ export function createTransformCache(dir: string): TransformCache {
       };
       const file = pathOf(key);
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      let written = false;
       try {
         mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
         writeFileSync(temporary, JSON.stringify(entry));
+        written = true;
         renameSync(temporary, file);
       } catch (error) {
         // A cache that cannot be written costs the next start its analysis, nothing else.
-        rmSync(temporary, { force: true });
+        if (written) rmSync(temporary, { force: true });
         if (!warned) process.emitWarning(`@cachet/register: cannot write the transform cache in ${dir}: ${error}`);
         warned = true;
       }

@@ -7,8 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type NodeBinary, nodeBinaries } from './node-binaries.js';
+
+// Each test starts Node two or three times, and a cold start loads TypeScript.
+vi.setConfig({ testTimeout: 240_000 });
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tmp = join(here, '.tmp');
