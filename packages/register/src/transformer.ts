@@ -4,7 +4,7 @@
  * is loaded at the first miss, so a warm start whose files are all cached never loads it.
  */
 import { dirname } from 'node:path';
-import type { Cachet, OptionsResolved } from 'unplugin-cachet/core';
+import type { Cachet, Options } from 'unplugin-cachet/core';
 import type { Core, LoadCore } from './core.js';
 import { nearest } from './nearest.js';
 import type { RegisterOptionsResolved } from './options.js';
@@ -17,12 +17,12 @@ export interface Transformer {
 }
 
 export function createTransformer(options: RegisterOptionsResolved, loadCore: LoadCore): Transformer {
-  let compiler: { readonly core: Core; readonly options: OptionsResolved; readonly cachet: Cachet } | undefined;
+  let compiler: { readonly core: Core; readonly cachet: Cachet } | undefined;
   const start = (): NonNullable<typeof compiler> => {
     if (compiler !== undefined) return compiler;
     const core = loadCore();
     const resolved = core.plugin.resolveOptions(pluginOptions(options));
-    compiler = { core, options: resolved, cachet: core.plugin.createCachet(resolved) };
+    compiler = { core, cachet: core.plugin.createCachet(resolved) };
     return compiler;
   };
   const cache = options.cacheDir === undefined ? undefined : createTransformCache(options.cacheDir);
@@ -66,7 +66,7 @@ function configFiles(core: Core, tsconfig: string): string[] {
 }
 
 /** The plugin's options for these loader options (the same names and meaning). */
-function pluginOptions(options: RegisterOptionsResolved): import('unplugin-cachet/core').Options {
+function pluginOptions(options: RegisterOptionsResolved): Options {
   return {
     ...(options.tsconfig === undefined ? {} : { tsconfig: options.tsconfig }),
     defaults: options.defaults,
