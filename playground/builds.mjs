@@ -1,7 +1,8 @@
-// The playground built four ways. Each build writes dist/<name>/main.js, which imports
-// @cachet/runtime (kept external: it is the one runtime the compiled functions share).
+// The playground built four ways, plus a fifth without a build. Each build writes
+// dist/<name>/main.js, which imports @cachet/runtime (kept external: it is the one runtime the
+// compiled functions share); `register` returns the node arguments that load the sources directly.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,10 +103,29 @@ async function webpack() {
   return join(out('webpack'), 'main.js');
 }
 
+/**
+ * No build: `node --import @cachet/register src/main.ts` compiles the tagged modules as Node loads
+ * them. Node strips the types where it can (22.6+); older Node runs tsx after Cachet. The loader's
+ * transform cache starts empty, so the cold run compiles and the warm one reads the cache.
+ */
+async function register() {
+  const transforms = join(here, '.cachet', 'register-transforms');
+  rmSync(transforms, { recursive: true, force: true });
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const strips = major > 22 || (major === 22 && minor >= 6);
+  const flag = (major === 22 && minor < 18) || (major === 23 && minor < 6) ? ['--experimental-strip-types'] : [];
+  const types = strips ? flag : ['--import', 'tsx'];
+  return {
+    args: ['--import', '@cachet/register', ...types, entry],
+    env: { CACHET_TRANSFORM_CACHE: transforms },
+  };
+}
+
 /** Every build, in the order the playground runs them; `plugin` names the unplugin entry it needs. */
 export const builds = [
   { name: 'tsc', build: tsc },
   { name: 'vite', plugin: 'vite', build: vite },
   { name: 'esbuild', plugin: 'esbuild', build: esbuild },
   { name: 'webpack', plugin: 'webpack', build: webpack },
+  { name: 'register', build: register },
 ];

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// npm run playground: builds the playground each way (tsc + ts-patch, Vite, esbuild, webpack),
+// npm run playground: builds the playground each way (tsc + ts-patch, Vite, esbuild, webpack; and
+// register, which loads the sources with `node --import @cachet/register` and needs no build),
 // then runs each build twice on its own cache directory, cold (empty) and warm (what the first
 // run stored), and compares them.
 //
-//   node playground/run.mjs [tsc] [vite] [esbuild] [webpack]     (default: all that are available)
+//   node playground/run.mjs [tsc] [vite] [esbuild] [webpack] [register]   (default: all available)
 //
 // Caches go under $CACHET_DIR/<build>/ when CACHET_DIR is set, else playground/.cachet/<build>/.
 import { execFile } from 'node:child_process';
@@ -54,8 +55,9 @@ process.exitCode = failed ? 1 : 0;
 
 /** Runs the built service once in a new process; prints its report, returns its JSON line. */
 async function once(main, name, dir, label) {
-  const env = { ...process.env, CACHET_DIR: dir, PLAYGROUND_BUILD: name };
-  const { stdout, stderr } = await run(process.execPath, [main], { env });
+  const start = typeof main === 'string' ? { args: [main], env: {} } : main;
+  const env = { ...process.env, ...start.env, CACHET_DIR: dir, PLAYGROUND_BUILD: name };
+  const { stdout, stderr } = await run(process.execPath, start.args, { env });
   const lines = stdout.trimEnd().split('\n');
   const data = JSON.parse(lines.pop()).playground;
   console.log(`\n-- ${label} run\n${lines.join('\n')}`);
