@@ -12,10 +12,13 @@
  * A stale, corrupt or foreign entry is a miss and is replaced. Entries are written to a temporary
  * file and renamed into place, so concurrent builds never see half an entry; deleting the
  * directory is always safe.
+ *
+ * This module loads nothing but Node's own modules (it is also `@cachet/compiler/transform-cache`),
+ * so a front end can serve a warm start without loading the compiler or TypeScript.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Bumped when the entry layout changes: older entries are then foreign, and missed. */
 const FORMAT = 1;
@@ -141,4 +144,39 @@ export function createTransformCache<T>(props: TransformCacheProps): TransformCa
       stamps.clear();
     },
   };
+}
+
+/**
+ * What identifies the code that makes the cached results, for cache keys: for each given module
+ * file, the version in its package.json and the newest modification time of the `.js` files in
+ * its directory. A rebuilt compiler of the same version (as in a workspace) so never serves its
+ * predecessor's output.
+ */
+export function codeStamp(moduleFiles: readonly string[]): string {
+  return moduleFiles
+    .map((file) => {
+      const dir = dirname(file);
+      return `${versionAt(dir)} ${newestMtime(dir)}`;
+    })
+    .join('\n');
+}
+
+function versionAt(dir: string): string {
+  for (let current = dir; ; ) {
+    const candidate = join(current, 'package.json');
+    if (existsSync(candidate))
+      return String((JSON.parse(readFileSync(candidate, 'utf8')) as { version?: unknown }).version);
+    const parent = dirname(current);
+    if (parent === current) return '?';
+    current = parent;
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.js'))
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
 }

@@ -4,12 +4,20 @@
  * is loaded at the first miss, so a warm start whose files are all cached never loads it.
  */
 import { dirname } from 'node:path';
+import type { CachetDiagnostic } from '@cachet/compiler';
+import { createTransformCache, hashText } from '@cachet/compiler/transform-cache';
 import type { Cachet, Options } from 'unplugin-cachet/core';
 import type { Core, LoadCore } from './core.js';
 import { nearest } from './nearest.js';
 import type { RegisterOptionsResolved } from './options.js';
 import { transformerStamp } from './stamp.js';
-import { createTransformCache, type TransformOutput, transformKey } from './transform-cache.js';
+
+/** What a transform produced. */
+export interface TransformOutput {
+  /** The rewritten source; undefined when the file is unchanged (only diagnostics). */
+  readonly code: string | undefined;
+  readonly diagnostics: readonly CachetDiagnostic[];
+}
 
 export interface Transformer {
   /** The compiled file, or undefined when it holds no `@cached` tag (a string search). */
@@ -25,7 +33,15 @@ export function createTransformer(options: RegisterOptionsResolved, loadCore: Lo
     compiler = { core, cachet: core.plugin.createCachet(resolved) };
     return compiler;
   };
-  const cache = options.cacheDir === undefined ? undefined : createTransformCache(options.cacheDir);
+  const cache =
+    options.cacheDir === undefined
+      ? undefined
+      : createTransformCache<TransformOutput>({
+          dir: options.cacheDir,
+          // TypeScript's lib files are served from memory; its version is in the stamp.
+          unstamped: (file) => file.startsWith('/__cachet__/'),
+          warn: (message) => process.emitWarning(`@cachet/register: ${message}`),
+        });
   let stamp: string | undefined;
 
   return {
@@ -36,33 +52,20 @@ export function createTransformer(options: RegisterOptionsResolved, loadCore: Lo
       const tsconfig = options.tsconfig ?? nearest(dir, 'tsconfig.json') ?? '';
       // The function ids are paths relative to the nearest package.json.
       const packageJson = nearest(dir, 'package.json') ?? '';
-      const key = transformKey([stamp, JSON.stringify(options), fileName, tsconfig, packageJson, code]);
-      const hit = cache?.get(key);
-      if (hit !== undefined) return hit;
-      const { core, cachet } = start();
+      const key = hashText(stamp, JSON.stringify(options), tsconfig, packageJson, code);
+      const hit = cache?.get(fileName, key);
+      if (hit !== undefined) return hit.value;
+      const { cachet } = start();
       const outcome = cachet.transform(fileName, code);
       const output: TransformOutput = {
         code: outcome?.output === undefined ? undefined : withInlineMap(outcome.output),
         diagnostics: outcome?.diagnostics ?? [],
       };
-      cache?.set(key, output, [...(outcome?.dependencies ?? []), ...configFiles(core, tsconfig)]);
+      // The core's dependencies: the files whose types shaped the output, the tsconfig and what it extends.
+      cache?.set(fileName, key, outcome?.dependencies ?? [], output);
       return output;
     },
   };
-}
-
-/** The tsconfig and every config it extends: their options shape the types. */
-function configFiles(core: Core, tsconfig: string): string[] {
-  if (tsconfig === '') return [];
-  const { ts } = core.plugin.loadAnalyser();
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    tsconfig,
-    {},
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
-  );
-  const configFile = parsed?.options.configFile as { extendedSourceFiles?: string[] } | undefined;
-  const extended = configFile?.extendedSourceFiles ?? [];
-  return [tsconfig, ...extended];
 }
 
 /** The plugin's options for these loader options (the same names and meaning). */
@@ -72,6 +75,9 @@ function pluginOptions(options: RegisterOptionsResolved): Options {
     defaults: options.defaults,
     verify: options.verify,
     strict: options.strict,
+    // This loader keeps its own persistent cache in front of the core (a warm start then loads
+    // neither the core nor the compiler); the core's would store every result twice.
+    cacheDir: false,
   };
 }
 

@@ -5,9 +5,11 @@
  * computed: a warm build with nothing changed never loads TypeScript.
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import {
   type CachetCompiler,
   type CachetDiagnostic,
+  codeStamp,
   createCompiler,
   createTransformCache,
   hashText,
@@ -20,6 +22,21 @@ import { type Analyser, analyserVersion, LIB_DIR, loadAnalyser } from './typescr
 
 /** The plugin's own version: part of every cache key. */
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+let stamp: string | undefined;
+
+/**
+ * The code that makes results, for persistent cache keys: versions and build times of the
+ * compiler and of this core (a rebuilt workspace compiler never serves its predecessor's output),
+ * and the TypeScript the analysis uses. Read once per process, without loading any of them.
+ */
+export function transformerStamp(): string {
+  stamp ??= `${codeStamp([
+    createRequire(import.meta.url).resolve('@cachet/compiler'),
+    fileURLToPath(import.meta.url),
+  ])}\n${analyserVersion()}`;
+  return stamp;
+}
 
 /** A transformed file. */
 export interface Outcome {
@@ -110,7 +127,7 @@ export function createCachet(options: OptionsResolved): Cachet {
   return {
     transform(fileName, code) {
       if (!code.includes('@cached')) return undefined;
-      const key = hashText(VERSION, analyserVersion(), options.fingerprint, code);
+      const key = hashText(transformerStamp(), options.fingerprint, code);
       const known = results.get(fileName);
       if (known !== undefined && isCurrent(known, key)) {
         counts.fromMemory++;
