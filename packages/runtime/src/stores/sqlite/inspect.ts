@@ -3,8 +3,9 @@
  * `cachet` CLI and its dashboard). Rare calls: statements are prepared per call, so the store's
  * hot path keeps its own small set.
  */
-import type { Database } from 'better-sqlite3';
+
 import { decodeValue, type Encoded } from '../../codec/codecs.js';
+import type { SqliteDatabase } from './driver/driver.js';
 import type { Rows } from './housekeeping.js';
 import { releaseBlob } from './housekeeping.js';
 
@@ -79,7 +80,7 @@ interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args'> {
 const INFO_COLUMNS =
   'hash, fn, version, key, codec, created_at AS createdAt, expires_at AS expiresAt, stale_until AS staleUntil, accessed_at AS accessedAt, size, blob';
 
-export function listEntries(db: Database, query: EntryQuery): EntryInfo[] {
+export function listEntries(db: SqliteDatabase, query: EntryQuery): EntryInfo[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (query.fn !== undefined) {
@@ -102,15 +103,12 @@ export function listEntries(db: Database, query: EntryQuery): EntryInfo[] {
   const sql = `SELECT ${INFO_COLUMNS} FROM entries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(query.limit ?? 100, query.offset ?? 0);
-  const rows = db
-    .prepare<unknown[], EntryRowInfo>(sql)
-    .safeIntegers(true)
-    .all(...params);
+  const rows = db.prepare<unknown[], EntryRowInfo>(sql, { bigints: true }).all(...params);
   return rows.map(toInfo);
 }
 
 /** Per function: entries, bytes, versions, blob files, expired rows, last access. */
-export function summarise(db: Database, now: number): FunctionSummary[] {
+export function summarise(db: SqliteDatabase, now: number): FunctionSummary[] {
   const rows = db
     .prepare<[number], Omit<FunctionSummary, 'versions'> & { versions: string }>(
       `SELECT fn, COUNT(*) AS entries, SUM(size) AS bytes, json_group_array(DISTINCT version) AS versions,
@@ -154,27 +152,26 @@ export function pruneEntries(rows: Rows, query: PruneQuery, onProgress?: OnProgr
   const fnClause = query.fn === undefined ? '' : ' AND fn = ?';
   const params: unknown[] = query.fn === undefined ? [query.before] : [query.before, query.fn];
   const total = rows.db
-    .prepare<unknown[], number>(`SELECT COUNT(*) FROM entries WHERE ${column} < ?${fnClause}`)
-    .pluck()
+    .prepare<unknown[], number>(`SELECT COUNT(*) FROM entries WHERE ${column} < ?${fnClause}`, { pluck: true })
     .get(...params) as number;
-  const select = rows.db
-    .prepare<unknown[], { hash: bigint; blob: string | null }>(
-      `SELECT hash, blob FROM entries WHERE ${column} < ?${fnClause} LIMIT ?`,
-    )
-    .safeIntegers(true);
+  const select = rows.db.prepare<unknown[], { hash: bigint; blob: string | null }>(
+    `SELECT hash, blob FROM entries WHERE ${column} < ?${fnClause} LIMIT ?`,
+    { bigints: true },
+  );
   const remove = rows.db.prepare<[bigint, number]>(`DELETE FROM entries WHERE hash = ? AND ${column} < ?`);
   let done = 0;
-  const step = rows.db.transaction((): number => {
-    let removed = 0;
-    for (const row of select.all(...params, batch)) {
-      if (remove.run(row.hash, query.before).changes === 0) continue;
-      releaseBlob(rows, row.blob);
-      removed++;
-    }
-    return removed;
-  });
+  const step = (): number =>
+    rows.db.transaction(() => {
+      let removed = 0;
+      for (const row of select.all(...params, batch)) {
+        if (remove.run(row.hash, query.before).changes === 0) continue;
+        releaseBlob(rows, row.blob);
+        removed++;
+      }
+      return removed;
+    });
   onProgress?.({ phase: 'prune', done, total });
-  for (let removed = step.immediate(); removed > 0; removed = step.immediate()) {
+  for (let removed = step(); removed > 0; removed = step()) {
     done += removed;
     onProgress?.({ phase: 'prune', done, total: Math.max(total, done) });
   }
@@ -182,10 +179,11 @@ export function pruneEntries(rows: Rows, query: PruneQuery, onProgress?: OnProgr
 }
 
 /** How many entries are past their stale window at `now` (what gc will remove). */
-export function countExpired(db: Database, now: number): number {
+export function countExpired(db: SqliteDatabase, now: number): number {
   return db
-    .prepare<[number], number>('SELECT COUNT(*) FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ?')
-    .pluck()
+    .prepare<[number], number>('SELECT COUNT(*) FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ?', {
+      pluck: true,
+    })
     .get(now) as number;
 }
 
