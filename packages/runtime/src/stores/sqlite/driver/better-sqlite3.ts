@@ -5,9 +5,14 @@ import type { OpenOptions, SqliteDatabase, SqliteDriver, SqliteStatement, Statem
 
 type BetterSqlite = typeof import('better-sqlite3');
 
-/** Loads better-sqlite3 (an optional dependency); throws what loading throws. */
+/**
+ * Loads better-sqlite3 (an optional dependency); throws what loading throws. Its native part
+ * loads at the first open, so one in-memory database is opened here: an addon built for
+ * another Node fails now, while the other binding can still be chosen.
+ */
 export function loadBetterSqlite(): SqliteDriver {
   const Module = createRequire(import.meta.url)('better-sqlite3') as BetterSqlite;
+  new Module(':memory:').close();
   return {
     name: 'better-sqlite3',
     open: (file: string, options: OpenOptions) =>
