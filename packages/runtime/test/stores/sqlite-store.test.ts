@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { SyncStore } from '../../src/store.js';
-import type { SqliteDatabase } from '../../src/stores/sqlite/driver/driver.js';
+import { type SqliteDatabase, textColumn, textOf } from '../../src/stores/sqlite/driver/driver.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectTo, describeDrivers } from './drivers.js';
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 interface Row {
   hash: bigint;
-  key: string;
+  key: string | Uint8Array;
   fn: string;
   version: string;
   codec: string;
@@ -30,8 +30,12 @@ interface Row {
   blob: string | null;
 }
 
+/** Every row, in key order (the key text read whole, also where the binding cuts text at NUL). */
 function rows(db: SqliteDatabase): Row[] {
-  return db.prepare<[], Row>('SELECT * FROM entries ORDER BY key', { bigints: true }).all();
+  return db
+    .prepare<[], Row>(`SELECT *, ${textColumn(db, 'key')} FROM entries ORDER BY key`, { bigints: true })
+    .all()
+    .map((row) => ({ ...row, key: textOf(row.key) }));
 }
 
 describeDrivers('sqlite store', (driver) => {

@@ -5,7 +5,7 @@
  */
 
 import { decodeValue, type Encoded } from '../../codec/codecs.js';
-import type { SqliteDatabase } from './driver/driver.js';
+import { type SqliteDatabase, textColumn, textOf } from './driver/driver.js';
 import type { Rows } from './housekeeping.js';
 import { releaseBlob } from './housekeeping.js';
 
@@ -73,12 +73,13 @@ export interface Progress {
 
 export type OnProgress = (progress: Progress) => void;
 
-interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args'> {
+interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args' | 'key'> {
   readonly hash: bigint;
+  readonly key: string | Uint8Array;
 }
 
-const INFO_COLUMNS =
-  'hash, fn, version, key, codec, created_at AS createdAt, expires_at AS expiresAt, stale_until AS staleUntil, accessed_at AS accessedAt, size, blob';
+const infoColumns = (db: SqliteDatabase): string =>
+  `hash, fn, version, ${textColumn(db, 'key')}, codec, created_at AS createdAt, expires_at AS expiresAt, stale_until AS staleUntil, accessed_at AS accessedAt, size, blob`;
 
 export function listEntries(db: SqliteDatabase, query: EntryQuery): EntryInfo[] {
   const where: string[] = [];
@@ -100,7 +101,7 @@ export function listEntries(db: SqliteDatabase, query: EntryQuery): EntryInfo[] 
     params.push(query.expiringBefore, query.expiringAfter ?? Number.NEGATIVE_INFINITY);
   }
   const order = query.expiringBefore !== undefined ? 'expires_at, fn' : 'accessed_at DESC, created_at DESC';
-  const sql = `SELECT ${INFO_COLUMNS} FROM entries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  const sql = `SELECT ${infoColumns(db)} FROM entries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(query.limit ?? 100, query.offset ?? 0);
   const rows = db.prepare<unknown[], EntryRowInfo>(sql, { bigints: true }).all(...params);
@@ -189,10 +190,12 @@ export function countExpired(db: SqliteDatabase, now: number): number {
 
 function toInfo(row: EntryRowInfo): EntryInfo {
   const prefix = `${row.fn}\u0000${row.version}\u0000`;
+  const key = textOf(row.key);
   return {
     ...row,
+    key,
     hash: BigInt.asUintN(64, row.hash).toString(16).padStart(16, '0'),
-    args: row.key.startsWith(prefix) ? row.key.slice(prefix.length) : row.key,
+    args: key.startsWith(prefix) ? key.slice(prefix.length) : key,
     createdAt: Number(row.createdAt),
     expiresAt: row.expiresAt === null ? null : Number(row.expiresAt),
     staleUntil: row.staleUntil === null ? null : Number(row.staleUntil),

@@ -7,6 +7,7 @@ import type { EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore }
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
 import { DatabaseHandle, type Open } from './database-handle.js';
 import { chooseDriver } from './driver/choose.js';
+import { textOf } from './driver/driver.js';
 import { releaseBlob, removeExpired, removeOrphans } from './housekeeping.js';
 import {
   countExpired,
@@ -87,7 +88,7 @@ export class SqliteStore implements SyncStore {
     } catch (error) {
       return this.handle.recover(error, undefined);
     }
-    if (row === undefined || row[0] !== key.text) return undefined;
+    if (row === undefined || textOf(row[0]) !== key.text) return undefined;
     return this.readRow(rows, key, row);
   }
 

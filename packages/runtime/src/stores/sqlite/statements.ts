@@ -1,8 +1,9 @@
-import type { SqliteDatabase, SqliteStatement as Statement } from './driver/driver.js';
+import { type SqliteDatabase, type SqliteStatement as Statement, textColumn } from './driver/driver.js';
 
 /** A row as `get` reads it (raw, in column order: no object is built per hit). */
 export type EntryRow = [
-  key: string,
+  /** Bytes where the binding cuts text at NUL (see `textColumn`). */
+  key: string | Uint8Array,
   codec: string,
   createdAt: number,
   expiresAt: number | null,
@@ -68,7 +69,8 @@ const BIGINTS = { bigints: true } as const;
 export function prepare(db: SqliteDatabase): Statements {
   return {
     get: db.prepare<[bigint], EntryRow>(
-      'SELECT key, codec, created_at, expires_at, stale_until, accessed_at, value, blob FROM entries WHERE hash = ?',
+      `SELECT ${textColumn(db, 'key')}, codec, created_at, expires_at, stale_until, accessed_at, value, blob
+       FROM entries WHERE hash = ?`,
       RAW,
     ),
     upsert: db.prepare(

@@ -22,6 +22,7 @@ export function loadBetterSqlite(): SqliteDriver {
 
 class BetterDatabase implements SqliteDatabase {
   readonly driver = 'better-sqlite3' as const;
+  readonly readsNul = true;
 
   constructor(
     private readonly db: Database,

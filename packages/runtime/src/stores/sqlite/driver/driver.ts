@@ -29,6 +29,11 @@ export interface SqliteDatabase {
   readonly file: string;
   /** Which binding opened it. */
   readonly driver: DriverName;
+  /**
+   * False when text read back stops at its first NUL character (`node:sqlite` on Node 22 does):
+   * columns that may hold NUL (the key text) are then read as bytes, see `textColumn`.
+   */
+  readonly readsNul: boolean;
   prepare<P extends unknown[] = unknown[], R = unknown>(sql: string, shape?: StatementShape): SqliteStatement<P, R>;
   /** Runs one or more statements that return nothing. */
   exec(sql: string): void;
@@ -40,6 +45,21 @@ export interface SqliteDatabase {
    */
   transaction<T>(work: () => T): T;
   close(): void;
+}
+
+/**
+ * `column` as the store should select it: as it is, or, where the binding cuts text at NUL, as
+ * the text's UTF-8 bytes (`textOf` turns them back into the full text).
+ */
+export function textColumn(db: SqliteDatabase, column: string): string {
+  return db.readsNul ? column : `CAST(${column} AS BLOB) AS ${column}`;
+}
+
+const utf8 = new TextDecoder();
+
+/** Text selected with `textColumn`. */
+export function textOf(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : utf8.decode(value);
 }
 
 /** What a database is opened with. */

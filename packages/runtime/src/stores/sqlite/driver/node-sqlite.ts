@@ -38,11 +38,26 @@ export function loadNodeSqlite(): SqliteDriver | undefined {
   const module = withoutSqliteWarning(() => process.getBuiltinModule('node:sqlite') as NodeSqlite | undefined);
   if (module?.DatabaseSync === undefined) return undefined;
   const { DatabaseSync } = module;
+  const readsNul = keepsNul(new DatabaseSync(':memory:'));
   return {
     name: 'node:sqlite',
     open: (file: string, options: OpenOptions) =>
-      new NodeDatabase(new DatabaseSync(file, { timeout: options.timeout, readOnly: options.readonly ?? false }), file),
+      new NodeDatabase(
+        new DatabaseSync(file, { timeout: options.timeout, readOnly: options.readonly ?? false }),
+        file,
+        readsNul,
+      ),
   };
+}
+
+/** True when text read back keeps a NUL character (Node 24 does; Node 22 stops at it). */
+function keepsNul(db: DatabaseSync): boolean {
+  try {
+    const row = db.prepare("SELECT 'a' || char(0) || 'b' AS text").get() as { text: string };
+    return row.text === 'a\u0000b';
+  } finally {
+    db.close();
+  }
 }
 
 function withoutSqliteWarning<T>(load: () => T): T {
@@ -69,6 +84,7 @@ class NodeDatabase implements SqliteDatabase {
   constructor(
     private readonly db: DatabaseSync,
     readonly file: string,
+    readonly readsNul: boolean,
   ) {}
 
   prepare<P extends unknown[], R>(sql: string, shape: StatementShape = {}): SqliteStatement<P, R> {
