@@ -95,10 +95,10 @@ class NodeDatabase implements SqliteDatabase {
     if (statement.setReturnArrays !== undefined) {
       statement.setReturnArrays(true);
       if (shape.pluck !== true) return statement as unknown as SqliteStatement<P, R>;
-      return plucked(statement, (row) => (row as unknown[])[0]);
+      return mapped(statement, (row) => (row as unknown[])[0]);
     }
     // Older Node: no arrays from the binding; rows are objects in column order.
-    if (shape.pluck === true) return plucked(statement, (row) => Object.values(row)[0]);
+    if (shape.pluck === true) return mapped(statement, (row) => Object.values(row)[0]);
     return mapped(statement, (row) => Object.values(row));
   }
 
@@ -147,13 +147,7 @@ class NodeDatabase implements SqliteDatabase {
   }
 }
 
-function plucked<P extends unknown[], R>(
-  statement: StatementSync,
-  first: (row: Row) => unknown,
-): SqliteStatement<P, R> {
-  return mapped(statement, first);
-}
-
+/** The statement with each row reshaped by `shape` (the binding cannot shape it itself). */
 function mapped<P extends unknown[], R>(statement: StatementSync, shape: (row: Row) => unknown): SqliteStatement<P, R> {
   return {
     run: (...params) => statement.run(...params) as { changes: number },
