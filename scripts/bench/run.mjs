@@ -48,7 +48,7 @@ export async function runAll({ smoke = false, only } = {}) {
  * printed tables go into the report as they are.
  */
 const scripts = [
-  { title: 'SQLite tier against raw better-sqlite3 (detail)', file: 'sqlite-tier.mjs' },
+  { title: 'SQLite tier against raw better-sqlite3 and node:sqlite (detail)', file: 'sqlite-tier.mjs' },
   { title: 'Redis tier, herd across processes and fleets', file: 'redis-tier.mjs' },
   { title: 'Build time with and without the bundler plugin', file: 'build-time.mjs' },
 ];

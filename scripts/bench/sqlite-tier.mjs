@@ -1,5 +1,7 @@
 /**
- * The SQLite tier against raw better-sqlite3, in one run:
+ * The SQLite tier against raw use of the same binding, once per binding this Node has
+ * (better-sqlite3, and Node's built-in node:sqlite from Node 22.13 on; a missing one is skipped
+ * with a note):
  *   (a) a hit of a 1 KB value through `cached()` with `storage: 'sqlite'` (no memory tier in front,
  *       so every call reads SQLite), next to a raw prepared point select by INTEGER PRIMARY KEY,
  *       with and without the JSON.parse the raw select leaves undone;
@@ -9,16 +11,25 @@
  *   (c) the inline limit: write (commit) and read cost of values from 1 KB to 1 MB kept inline in
  *       the row against the same values in blob files.
  * Both sides use WAL and synchronous=NORMAL on files in the same temp directory.
- * Run: npm run build && node scripts/bench/sqlite-tier.mjs
+ *   (d) with both bindings here: Cachet on one against Cachet on the other, interleaved.
+ * Run: npm run build && node scripts/bench/sqlite-tier.mjs [--smoke] [--no-sizes] [--compare] [--driver better-sqlite3|node:sqlite]
+ * (--compare: only (d))
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cached, close, configure, xxh64 } from '@cachet/runtime';
-import Database from 'better-sqlite3';
 import { createSqliteStore } from '../../packages/runtime/dist/stores/sqlite/sqlite-store.js';
 import { measure, measureAsync, print } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const only = args.includes('--driver') ? args[args.indexOf('--driver') + 1] : undefined;
+/** Batches and rounds, cut down to a quick check under --smoke. */
+const size = (batch, rounds) =>
+  smoke ? { batch: Math.max(1, Math.ceil(batch / 20)), rounds: 3, warmup: 1 } : { batch, rounds };
 
 const root = mkdtempSync(join(tmpdir(), 'cachet-bench-'));
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -32,132 +43,253 @@ const payload = (id) => ({
 });
 console.log(`1 KB value: ${JSON.stringify(payload(1)).length} bytes of JSON`);
 
-configure({ dir: join(root, 'cachet') });
-
-// --- raw better-sqlite3 ----------------------------------------------------------------
-const raw = new Database(join(root, 'raw.db'));
-raw.pragma('journal_mode = WAL');
-raw.pragma('synchronous = NORMAL');
-raw.exec('CREATE TABLE t (hash INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL)');
-const rawSelect = raw.prepare('SELECT value FROM t WHERE hash = ?').pluck();
-const rawUpsert = raw.prepare(
-  'INSERT INTO t (hash, key, value) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET key = excluded.key, value = excluded.value',
-);
-
-// --- (a) hit ---------------------------------------------------------------------------------
-const KEYS = 1024;
-const hit = cached((id) => payload(id), { id: 'bench#hit', storage: 'sqlite' });
-const rawKeys = Array.from({ length: KEYS }, (_, i) => {
-  const text = `bench#raw\u00000\u0000${i}`;
-  return { text, hash: xxh64(text) };
-});
-for (let i = 0; i < KEYS; i++) {
-  hit(i);
-  rawUpsert.run(rawKeys[i].hash, rawKeys[i].text, JSON.stringify(payload(i)));
-}
-await turn(); // the group commit
-print(
-  measure(
-    '(a) hit, 1 KB JSON value, memory tier cold',
-    {
-      'raw prepared point select': (i) => rawSelect.get(rawKeys[i & (KEYS - 1)].hash),
-      'raw point select + JSON.parse': (i) => JSON.parse(rawSelect.get(rawKeys[i & (KEYS - 1)].hash)),
-      "cached(), storage: 'sqlite'": (i) => hit(i & (KEYS - 1)),
-    },
-    { batch: 5000, rounds: 40 },
-  ),
-  'raw prepared point select',
-);
-
-// --- (b) miss + store ----------------------------------------------------------------------
-let next = 1_000_000;
-const miss = cached((id) => payload(id), { id: 'bench#miss', storage: 'sqlite' });
-const rawWrite = (id) => {
-  const text = `bench#raw\u00000\u0000${id}`;
-  rawUpsert.run(xxh64(text), text, JSON.stringify(payload(id)));
-};
-print(
-  await measureAsync(
-    '(b) miss + store, one op per event-loop turn',
-    {
-      'raw upsert (autocommit)': async () => {
-        rawWrite(next++);
-        await turn();
-      },
-      "cached(), storage: 'sqlite'": async () => {
-        miss(next++);
-        await turn(); // the group commit runs here
-      },
-    },
-    { batch: 500, rounds: 30 },
-  ),
-  'raw upsert (autocommit)',
-);
-const rawBurst = raw.transaction((from) => {
-  for (let i = 0; i < 100; i++) rawWrite(from + i);
-});
-print(
-  await measureAsync(
-    '(b) miss + store, bursts of 100 in one tick (per op)',
-    {
-      'raw upserts, one transaction': async () => {
-        rawBurst(next);
-        next += 100;
-        await turn();
-      },
-      "cached(), storage: 'sqlite'": async () => {
-        for (let i = 0; i < 100; i++) miss(next++);
-        await turn();
-      },
-    },
-    { batch: 20, rounds: 30 },
-  ).then((rows) => rows.map((row) => ({ ...row, median: row.median / 100, p99: row.p99 / 100 }))),
-  'raw upserts, one transaction',
-);
-await close();
-
-// --- (c) inline limit ----------------------------------------------------------------------------
-console.log('\n(c) inline row vs blob file, v8 codec, a Buffer: write = set + commit, read = get (medians, µs)');
-console.log('  size      write inline  write blob   read inline  read blob');
-for (const size of [1024, 4096, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576]) {
-  const results = {};
-  for (const [mode, inlineLimit] of [
-    ['inline', Number.POSITIVE_INFINITY],
-    ['blob', 0],
-  ]) {
-    const store = createSqliteStore({ dir: join(root, `c-${size}-${mode}`), inlineLimit });
-    const keyOf = (i) => {
-      const text = `bench#size\u00000\u0000${i}`;
-      return { fn: 'bench#size', version: '0', text, hash: xxh64(text) };
+/**
+ * Raw use of each binding, as an application would write it: a table keyed by the hash, a
+ * prepared point select returning the value, a prepared upsert, a transaction for bursts.
+ */
+const raws = {
+  'better-sqlite3': (file) => {
+    const Database = createRequire(import.meta.url)('better-sqlite3');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    return rawOn(db, {
+      first: (sql) => db.prepare(sql).pluck(),
+      write: (sql) => db.prepare(sql),
+      transaction: (work) => db.transaction(work)(),
+    });
+  },
+  'node:sqlite': (file) => {
+    const sqlite = process.getBuiltinModule('node:sqlite');
+    if (sqlite === undefined) throw new Error(`Node ${process.version} has no node:sqlite (Node >= 22.13 has it)`);
+    const db = new sqlite.DatabaseSync(file);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+    const first = (sql) => {
+      const statement = db.prepare(sql);
+      statement.setReturnArrays?.(true);
+      return statement.setReturnArrays === undefined
+        ? { get: (...p) => Object.values(statement.get(...p) ?? {})[0] }
+        : { get: (...p) => statement.get(...p)?.[0] };
     };
-    // Every write has new content (a new blob name): the value is serialised by set(), so one
-    // buffer stamped with the write's number serves all writes.
-    const bytes = Buffer.alloc(size, size & 255);
-    const entry = { value: bytes, codec: 'v8', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity };
-    const count = Math.max(64, Math.min(2000, (64 * 1024 * 1024) / size));
-    let n = 0;
-    const [write] = measure(
-      'write',
+    const transaction = (work) => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        work();
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    return rawOn(db, { first, write: (sql) => db.prepare(sql), transaction });
+  },
+};
+
+function rawOn(db, { first, write, transaction }) {
+  db.exec('CREATE TABLE t (hash INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL)');
+  return {
+    select: first('SELECT value FROM t WHERE hash = ?'),
+    upsert: write(
+      'INSERT INTO t (hash, key, value) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET key = excluded.key, value = excluded.value',
+    ),
+    transaction,
+    close: () => db.close(),
+  };
+}
+
+const hits = {};
+const skipInline = args.includes('--no-sizes');
+const compareOnly = args.includes('--compare');
+for (const driver of Object.keys(raws)) {
+  if (only !== undefined && driver !== only) continue;
+  let raw;
+  try {
+    raw = raws[driver](join(root, `raw-${driver.replace(':', '-')}.db`));
+  } catch (error) {
+    console.log(`\nskipped ${driver}: ${String(error.message).split('\n')[0]}`);
+    continue;
+  }
+  console.log(`\n=== ${driver} (Node ${process.version}) ===`);
+  hits[driver] = compareOnly ? 0 : await tier(driver, raw);
+  raw.close();
+}
+
+if (Object.keys(hits).length === 2) await headToHead();
+rmSync(root, { recursive: true, force: true });
+
+/**
+ * (d) Cachet on one binding against Cachet on the other, interleaved round by round in one
+ * group (so a busy machine slows both alike): what decides which binding `auto` prefers.
+ */
+async function headToHead() {
+  const drivers = ['better-sqlite3', 'node:sqlite'];
+  const stores = Object.fromEntries(
+    drivers.map((driver) => [
+      `d-${driver}`,
+      createSqliteStore({ dir: join(root, `d-${driver.replace(':', '-')}`), driver }),
+    ]),
+  );
+  configure({ stores });
+  const KEYS = 1024;
+  const fns = Object.fromEntries(
+    drivers.map((driver) => [driver, cached((id) => payload(id), { id: `bench#d-${driver}`, storage: `d-${driver}` })]),
+  );
+  for (const driver of drivers) for (let i = 0; i < KEYS; i++) fns[driver](i);
+  await turn();
+  print(
+    measure(
+      '(d) Cachet hit, 1 KB JSON value, better-sqlite3 against node:sqlite (interleaved)',
+      Object.fromEntries(drivers.map((driver) => [`cached() on ${driver}`, (i) => fns[driver](i & (KEYS - 1))])),
+      size(5000, 40),
+    ),
+    'cached() on better-sqlite3',
+  );
+  let next = 1_000_000;
+  print(
+    await measureAsync(
+      '(d) Cachet miss + store, 100 per turn (per op), better-sqlite3 against node:sqlite (interleaved)',
+      Object.fromEntries(
+        drivers.map((driver) => [
+          `cached() on ${driver}`,
+          async () => {
+            for (let i = 0; i < 100; i++) fns[driver](next++);
+            await turn();
+          },
+        ]),
+      ),
+      size(20, 30),
+    ).then((rows) => rows.map((row) => ({ ...row, median: row.median / 100, p99: row.p99 / 100 }))),
+    'cached() on better-sqlite3',
+  );
+  await close();
+}
+
+/** Runs (a), (b) and (c) on one binding; returns the median of a Cachet hit in ns. */
+async function tier(driver, raw) {
+  configure({ dir: join(root, `cachet-${driver.replace(':', '-')}`), sqlite: { driver } });
+  const label = `cached(), storage: 'sqlite' on ${driver}`;
+  const rawLabel = `raw ${driver} point select`;
+
+  // --- (a) hit ---------------------------------------------------------------------------------
+  const KEYS = 1024;
+  const hit = cached((id) => payload(id), { id: `bench#hit-${driver}`, storage: 'sqlite' });
+  const rawKeys = Array.from({ length: KEYS }, (_, i) => {
+    const text = `bench#raw\u00000\u0000${i}`;
+    return { text, hash: xxh64(text) };
+  });
+  for (let i = 0; i < KEYS; i++) {
+    hit(i);
+    raw.upsert.run(rawKeys[i].hash, rawKeys[i].text, JSON.stringify(payload(i)));
+  }
+  await turn(); // the group commit
+  const a = measure(
+    `(a) hit, 1 KB JSON value, memory tier cold, ${driver}`,
+    {
+      [rawLabel]: (i) => raw.select.get(rawKeys[i & (KEYS - 1)].hash),
+      [`${rawLabel} + JSON.parse`]: (i) => JSON.parse(raw.select.get(rawKeys[i & (KEYS - 1)].hash)),
+      [label]: (i) => hit(i & (KEYS - 1)),
+    },
+    size(5000, 40),
+  );
+  print(a, rawLabel);
+
+  // --- (b) miss + store ----------------------------------------------------------------------
+  let next = 1_000_000;
+  const miss = cached((id) => payload(id), { id: `bench#miss-${driver}`, storage: 'sqlite' });
+  const rawWrite = (id) => {
+    const text = `bench#raw\u00000\u0000${id}`;
+    raw.upsert.run(xxh64(text), text, JSON.stringify(payload(id)));
+  };
+  print(
+    await measureAsync(
+      `(b) miss + store, one op per event-loop turn, ${driver}`,
       {
-        write: () => {
-          const i = n++;
-          bytes.writeUInt32LE(i, 0);
-          store.set(keyOf(i), entry);
-          store.flush();
+        [`raw ${driver} upsert (autocommit)`]: async () => {
+          rawWrite(next++);
+          await turn();
+        },
+        [label]: async () => {
+          miss(next++);
+          await turn(); // the group commit runs here
         },
       },
-      { batch: Math.max(4, Math.floor(count / 12)), rounds: 10, warmup: 1 },
-    );
-    const written = n;
-    const [read] = measure('read', { read: (i) => store.get(keyOf(i % written)) }, { batch: 200, rounds: 15 });
-    results[mode] = { write: write.median / 1000, read: read.median / 1000 };
-    store.close();
-  }
-  const cell = (v) => v.toFixed(1).padStart(12);
-  console.log(
-    `  ${`${size / 1024} KB`.padEnd(8)}${cell(results.inline.write)}${cell(results.blob.write)}${cell(results.inline.read)}${cell(results.blob.read)}`,
+      size(500, 30),
+    ),
+    `raw ${driver} upsert (autocommit)`,
   );
-}
+  const burst = size(20, 30);
+  print(
+    await measureAsync(
+      `(b) miss + store, bursts of 100 in one tick (per op), ${driver}`,
+      {
+        [`raw ${driver} upserts, one transaction`]: async () => {
+          const from = next;
+          raw.transaction(() => {
+            for (let i = 0; i < 100; i++) rawWrite(from + i);
+          });
+          next += 100;
+          await turn();
+        },
+        [label]: async () => {
+          for (let i = 0; i < 100; i++) miss(next++);
+          await turn();
+        },
+      },
+      burst,
+    ).then((rows) => rows.map((row) => ({ ...row, median: row.median / 100, p99: row.p99 / 100 }))),
+    `raw ${driver} upserts, one transaction`,
+  );
+  await close();
 
-raw.close();
-rmSync(root, { recursive: true, force: true });
+  // --- (c) inline limit ----------------------------------------------------------------------------
+  if (skipInline) return a.find((row) => row.name === label).median;
+  console.log(
+    `\n(c) inline row vs blob file, v8 codec, a Buffer, ${driver}: write = set + commit, read = get (medians, µs)`,
+  );
+  console.log('  size      write inline  write blob   read inline  read blob');
+  const sizes = smoke ? [1024, 65_536] : [1024, 4096, 16_384, 32_768, 65_536, 131_072, 262_144, 1_048_576];
+  for (const bytesPerValue of sizes) {
+    const results = {};
+    for (const [mode, inlineLimit] of [
+      ['inline', Number.POSITIVE_INFINITY],
+      ['blob', 0],
+    ]) {
+      const store = createSqliteStore({
+        dir: join(root, `c-${driver.replace(':', '-')}-${bytesPerValue}-${mode}`),
+        inlineLimit,
+        driver,
+      });
+      const keyOf = (i) => {
+        const text = `bench#size\u00000\u0000${i}`;
+        return { fn: 'bench#size', version: '0', text, hash: xxh64(text) };
+      };
+      // Every write has new content (a new blob name): the value is serialised by set(), so one
+      // buffer stamped with the write's number serves all writes.
+      const bytes = Buffer.alloc(bytesPerValue, bytesPerValue & 255);
+      const entry = { value: bytes, codec: 'v8', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity };
+      const count = Math.max(64, Math.min(2000, (64 * 1024 * 1024) / bytesPerValue));
+      let n = 0;
+      const [write] = measure(
+        'write',
+        {
+          write: () => {
+            const i = n++;
+            bytes.writeUInt32LE(i, 0);
+            store.set(keyOf(i), entry);
+            store.flush();
+          },
+        },
+        smoke ? size(8, 3) : { batch: Math.max(4, Math.floor(count / 12)), rounds: 10, warmup: 1 },
+      );
+      const written = n;
+      const [read] = measure('read', { read: (i) => store.get(keyOf(i % written)) }, size(200, 15));
+      results[mode] = { write: write.median / 1000, read: read.median / 1000 };
+      store.close();
+    }
+    const cell = (v) => v.toFixed(1).padStart(12);
+    console.log(
+      `  ${`${bytesPerValue / 1024} KB`.padEnd(8)}${cell(results.inline.write)}${cell(results.blob.write)}${cell(results.inline.read)}${cell(results.blob.read)}`,
+    );
+  }
+  return a.find((row) => row.name === label).median;
+}

@@ -86,6 +86,11 @@ export interface SqliteOptions {
   readonly inlineLimit?: number;
   /** How long a call waits on another process's lock before the tier is skipped. @default 5s */
   readonly busyTimeout?: Duration;
+  /**
+   * The SQLite binding: `better-sqlite3`, `node:sqlite` (built into Node >= 22.13), or `auto`
+   * (better-sqlite3 when it loads, else node:sqlite). @default CACHET_SQLITE, else 'auto'
+   */
+  readonly driver?: 'better-sqlite3' | 'node:sqlite' | 'auto';
 }
 
 /** A policy's answer for one value in one tier. */
@@ -158,6 +163,7 @@ function resolveSqlite(options: SqliteOptions | undefined, base: SqliteSettings 
     ...(options?.maxBytes === undefined ? {} : { maxBytes: positive(options.maxBytes, 'sqlite.maxBytes') }),
     ...(inlineLimit === undefined ? {} : { inlineLimit }),
     ...(busy === undefined ? {} : { busyTimeout: parseDuration(busy, 'sqlite.busyTimeout') }),
+    ...(options?.driver === undefined ? {} : { driver: options.driver }),
   };
 }
 

@@ -31,6 +31,8 @@ export interface SqliteSettings {
   readonly maxBytes?: number;
   readonly inlineLimit?: number;
   readonly busyTimeout?: number;
+  /** The SQLite binding (`better-sqlite3`, `node:sqlite`, or `auto`); unset: CACHET_SQLITE, else auto. */
+  readonly driver?: 'better-sqlite3' | 'node:sqlite' | 'auto';
 }
 
 let current: Platform | undefined;

@@ -1,6 +1,6 @@
 import type { CacheEvent, ConfigureOptions, ResolvedConfig, StoreSpec } from './config.js';
 import { resolveConfig, storeSettings } from './config.js';
-import { CachetConfigError } from './errors.js';
+import { CachetConfigError, isCachetError } from './errors.js';
 import { MemoryTier } from './memory/memory-tier.js';
 import { platform } from './platform.js';
 import type { ScopeStorage } from './scope/scope.js';
@@ -204,7 +204,9 @@ export class Runtime implements TierHost {
       this.tier(store);
       return store;
     } catch (error) {
-      this.warnOnce(`open:${name}`, `could not open the ${name} store; caching without it`, error);
+      // No SQLite binding at all is one fact for every built-in store: said once, with its fix.
+      if (isCachetError(error, 'CACHET_E_NO_SQLITE')) this.warnOnce(error.code, error.message, error.cause);
+      else this.warnOnce(`open:${name}`, `could not open the ${name} store; caching without it`, error);
       return undefined;
     }
   }

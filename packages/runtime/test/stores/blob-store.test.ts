@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { SyncStore } from '../../src/store.js';
 import { BlobFiles } from '../../src/stores/blob/blob-files.js';
 import { createFsStore } from '../../src/stores/blob/fs-store.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
+import { connectTo, describeDrivers } from './drivers.js';
 import { nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -14,12 +14,6 @@ const stores: SyncStore[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
-
-function fsStore(dir: string, warn?: (message: string, cause?: unknown) => void): SyncStore {
-  const store = createFsStore({ dir, ...(warn === undefined ? {} : { warn }) });
-  stores.push(store);
-  return store;
-}
 
 /** Every file under `dir/blobs`, relative to it. */
 function blobFiles(dir: string): string[] {
@@ -35,16 +29,22 @@ function blobPath(dir: string, name: string): string {
   return join(dir, 'blobs', name.slice(0, 2), name);
 }
 
-function blobColumn(dir: string): (string | null)[] {
-  const db = new Database(join(dir, 'cache.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT blob FROM entries ORDER BY key').pluck().all() as (string | null)[];
-  } finally {
-    db.close();
+describeDrivers('blob files', (driver) => {
+  function fsStore(dir: string, warn?: (message: string, cause?: unknown) => void): SyncStore {
+    const store = createFsStore({ dir, driver: driver.name, ...(warn === undefined ? {} : { warn }) });
+    stores.push(store);
+    return store;
   }
-}
 
-describe('blob files', () => {
+  function blobColumn(dir: string): (string | null)[] {
+    const db = connectTo(driver, join(dir, 'cache.db'), true);
+    try {
+      return db.prepare('SELECT blob FROM entries ORDER BY key', { pluck: true }).all() as (string | null)[];
+    } finally {
+      db.close();
+    }
+  }
+
   it('names each file by the hash of its encoded bytes, never by the key', async () => {
     const dir = tempDir();
     const store = fsStore(dir);
@@ -119,7 +119,7 @@ describe('blob files', () => {
 
   it('spills v8 values too, and reads them back as they were', async () => {
     const dir = tempDir();
-    const store = createSqliteStore({ dir, inlineLimit: 16 });
+    const store = createSqliteStore({ dir, inlineLimit: 16, driver: driver.name });
     stores.push(store);
     const key = entryKey('f', 'v8');
     const value = { when: new Date(5), ids: new Set([1n, 2n]), bytes: new Uint8Array(64).fill(7) };
@@ -131,7 +131,7 @@ describe('blob files', () => {
 
   it('gc removes orphaned files and stale temporaries only after the grace period', async () => {
     const dir = tempDir();
-    const store = createFsStore({ dir, blobGrace: 60_000 });
+    const store = createFsStore({ dir, blobGrace: 60_000, driver: driver.name });
     stores.push(store);
     const key = entryKey('f', 'kept');
     store.set(key, entry('kept'));

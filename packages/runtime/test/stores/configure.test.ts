@@ -2,9 +2,10 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { cached, clear, close, configure } from '../../src/index.js';
+import type { SqliteDriver } from '../../src/stores/sqlite/driver/driver.js';
+import { connectTo, describeDrivers } from './drivers.js';
 import { nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -15,16 +16,23 @@ afterEach(async () => {
   expect(logger.warnings).toEqual([]);
 });
 
+let driver: SqliteDriver;
+
 function count(dir: string, where = '1'): number {
-  const db = new Database(join(dir, 'cache.db'), { readonly: true });
+  const db = connectTo(driver, join(dir, 'cache.db'), true);
   try {
-    return db.prepare(`SELECT COUNT(*) FROM entries WHERE ${where}`).pluck().get() as number;
+    return db.prepare(`SELECT COUNT(*) FROM entries WHERE ${where}`, { pluck: true }).get() as number;
   } finally {
     db.close();
   }
 }
 
-describe('configure({ dir, sqlite }) and the built-in stores', () => {
+describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) => {
+  beforeAll(() => {
+    driver = under;
+    configure({ sqlite: { driver: under.name } });
+  });
+
   it('keeps storage=sqlite, fs and tiered entries in <dir>/cache.db, fs values always in blob files', async () => {
     const dir = tempDir();
     configure({ dir });
@@ -71,9 +79,9 @@ describe('configure({ dir, sqlite }) and the built-in stores', () => {
       await nextTick();
     }
     await close();
-    const db = new Database(join(dir, 'cache.db'), { readonly: true });
-    const bytes = db.prepare("SELECT value FROM meta WHERE name = 'bytes'").pluck().get() as number;
-    const sum = db.prepare('SELECT SUM(size) FROM entries').pluck().get() as number;
+    const db = connectTo(driver, join(dir, 'cache.db'), true);
+    const bytes = db.prepare("SELECT value FROM meta WHERE name = 'bytes'", { pluck: true }).get() as number;
+    const sum = db.prepare('SELECT SUM(size) FROM entries', { pluck: true }).get() as number;
     db.close();
     expect(bytes).toBe(sum);
     expect(bytes).toBeLessThanOrEqual(50_000);

@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { cached, close, configure } from '../../src/index.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { connectTo, describeDrivers } from './drivers.js';
 import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -39,7 +39,9 @@ function counted(id: string, storage: string): { f: (n: number) => { n: number; 
   return { f, runs: () => runs };
 }
 
-describe('persistent tier faults', () => {
+describeDrivers('persistent tier faults', (driver) => {
+  beforeAll(() => configure({ sqlite: { driver: driver.name } }));
+
   it('moves a file that is not a database aside, starts a fresh one, and warns once', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'cache.db'), 'this is not an SQLite database, just text '.repeat(200));
@@ -88,7 +90,7 @@ describe('persistent tier faults', () => {
 
   it('skips a database locked by another connection beyond the busy timeout, then recovers', async () => {
     const dir = tempDir();
-    const holder = new Database(join(dir, 'cache.db'));
+    const holder = connectTo(driver, join(dir, 'cache.db'));
     holder.exec('CREATE TABLE held (x)');
     holder.exec('BEGIN EXCLUSIVE');
     holder.exec('INSERT INTO held VALUES (1)');
@@ -119,7 +121,7 @@ describe('persistent tier faults', () => {
       warn: logger.warn,
       now: clock.now,
       open: (path, options) => {
-        const db = new Database(path, options);
+        const db = driver.open(path, options);
         db.pragma('max_page_count = 16');
         return db;
       },
@@ -182,7 +184,12 @@ describe('persistent tier faults', () => {
       }
       // Root ignores permissions: run the call in a child process as an unprivileged user.
       const script = fileURLToPath(new URL('../../../../test/persistence/fixtures/read-only.mjs', import.meta.url));
-      const child = spawnSync(process.execPath, [script, dir], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [script, dir], {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        env: { ...process.env, CACHET_SQLITE: driver.name },
+      });
       expect(child.stderr).toBe('');
       expect(JSON.parse(child.stdout)).toMatchObject({ results: [2, 2], runs: 2, warnings: 1 });
       expect(JSON.parse(child.stdout).cause).toMatch(/unable to open|readonly/i);

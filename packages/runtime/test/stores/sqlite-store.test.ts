@@ -1,36 +1,23 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { SyncStore } from '../../src/store.js';
+import { type SqliteDatabase, textColumn, textOf } from '../../src/stores/sqlite/driver/driver.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
+import { connectTo, describeDrivers } from './drivers.js';
 import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
 const stores: SyncStore[] = [];
-const peers: Database.Database[] = [];
+const peers: SqliteDatabase[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
   for (const db of peers.splice(0)) db.close();
 });
 
-function open(options: Parameters<typeof createSqliteStore>[0]): SyncStore {
-  const store = createSqliteStore(options);
-  stores.push(store);
-  return store;
-}
-
-/** A second connection to the same file, as another process would see it. */
-function peer(dir: string): Database.Database {
-  const db = new Database(join(dir, 'cache.db'), { readonly: true });
-  db.defaultSafeIntegers(true);
-  peers.push(db);
-  return db;
-}
-
 interface Row {
   hash: bigint;
-  key: string;
+  key: string | Uint8Array;
   fn: string;
   version: string;
   codec: string;
@@ -39,15 +26,32 @@ interface Row {
   stale_until: number | null;
   accessed_at: number;
   size: bigint;
-  value: string | Buffer | null;
+  value: string | Uint8Array | null;
   blob: string | null;
 }
 
-function rows(db: Database.Database): Row[] {
-  return db.prepare('SELECT * FROM entries ORDER BY key').all() as Row[];
+/** Every row, in key order (the key text read whole, also where the binding cuts text at NUL). */
+function rows(db: SqliteDatabase): Row[] {
+  return db
+    .prepare<[], Row>(`SELECT *, ${textColumn(db, 'key')} FROM entries ORDER BY key`, { bigints: true })
+    .all()
+    .map((row) => ({ ...row, key: textOf(row.key) }));
 }
 
-describe('sqlite store', () => {
+describeDrivers('sqlite store', (driver) => {
+  function open(options: Parameters<typeof createSqliteStore>[0]): SyncStore {
+    const store = createSqliteStore({ driver: driver.name, ...options });
+    stores.push(store);
+    return store;
+  }
+
+  /** A second connection to the same file, as another process would see it (integers as bigints). */
+  function peer(dir: string, readonly = true): SqliteDatabase {
+    const db = connectTo(driver, join(dir, 'cache.db'), readonly);
+    peers.push(db);
+    return db;
+  }
+
   it('keeps one row per entry: signed xxh64 address, key text, fn, version, codec, times, size, value', async () => {
     const dir = tempDir();
     const clock = manualClock(5000);
@@ -86,16 +90,17 @@ describe('sqlite store', () => {
 
   it('opens in WAL mode with synchronous=NORMAL and the configured busy timeout', () => {
     const dir = tempDir();
-    let opened: Database.Database | undefined;
+    let opened: SqliteDatabase | undefined;
     const store = open({
       dir,
       busyTimeout: 1234,
-      open: (file, options) => (opened = new Database(file, options)),
+      open: (file, options) => (opened = driver.open(file, options)),
     });
     store.get(entryKey('f', 'x'));
-    expect(opened?.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(opened?.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
-    expect(opened?.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(opened?.driver).toBe(driver.name);
+    expect(opened?.pragma('journal_mode')).toBe('wal');
+    expect(opened?.pragma('synchronous')).toBe(1); // NORMAL
+    expect(opened?.pragma('busy_timeout')).toBe(1234);
   });
 
   it('groups the writes of one tick into one transaction, and reads see them before it commits', async () => {
@@ -106,16 +111,31 @@ describe('sqlite store', () => {
     for (let i = 0; i < 50; i++) store.set(entryKey('f', `k${i}`), entry(i));
     expect(rows(db)).toHaveLength(0); // nothing committed yet
     expect(store.get(entryKey('f', 'k7'))?.value).toBe(7); // but visible to this store
-    const before = db.pragma('data_version', { simple: true });
+    const before = db.pragma('data_version');
     await nextTick();
     expect(rows(db)).toHaveLength(50);
     // One commit by another connection bumps data_version once per transaction observed.
-    expect(Number(db.pragma('data_version', { simple: true })) - Number(before)).toBe(1);
+    expect(Number(db.pragma('data_version')) - Number(before)).toBe(1);
+  });
+
+  it('treats a committed row at the same hash with other key text as a miss', async () => {
+    const dir = tempDir();
+    const [mine, theirs] = [entryKey('f', 'mine'), entryKey('f', 'theirs')];
+    const writer = open({ dir });
+    writer.set(theirs, entry('wrong value'));
+    await writer.close();
+    // Forge a collision: the other key's committed row moved to this key's hash.
+    peer(dir, false).prepare('UPDATE entries SET hash = ? WHERE key = ?').run(mine.hash, theirs.text);
+    const reader = open({ dir }); // nothing pending: every read goes to the committed row
+    expect(reader.get(mine)).toBeUndefined();
+    expect(reader.delete(mine)).toBe(false); // nor is it deleted as this key's entry
+    expect(reader.acquireLease?.(mine, 60_000)).toBe(true); // nor taken for this key's fresh entry
+    expect(rows(peer(dir))).toMatchObject([{ hash: mine.hash, key: theirs.text }]);
   });
 
   it('commits pending writes on close', async () => {
     const dir = tempDir();
-    const store = createSqliteStore({ dir });
+    const store = createSqliteStore({ dir, driver: driver.name });
     store.set(entryKey('f', 'a'), entry('kept'));
     await store.close();
     const again = open({ dir });
@@ -146,9 +166,7 @@ describe('sqlite store', () => {
     store.set(b, entry('B'));
     await store.close();
     stores.splice(0);
-    const writer = new Database(join(dir, 'cache.db'));
-    writer.prepare("UPDATE entries SET value = '{broken'").run();
-    writer.close();
+    peer(dir, false).prepare("UPDATE entries SET value = '{broken'").run();
     const again = open({ dir, warn: logger.warn });
     expect(again.get(a)).toBeUndefined();
     expect(again.get(b)).toBeUndefined();
@@ -181,7 +199,7 @@ describe('sqlite store', () => {
       clock.advance(120_000);
     }
     const kept = rows(peer(dir)).map((row) => row.key);
-    const bytes = peer(dir).prepare("SELECT value FROM meta WHERE name = 'bytes'").pluck().get() as bigint;
+    const bytes = peer(dir).prepare("SELECT value FROM meta WHERE name = 'bytes'", { pluck: true }).get() as number;
     expect(Number(bytes)).toBeLessThanOrEqual(10_000);
     expect(kept).toContain(keys[0]!.text);
     expect(kept).not.toContain(keys[1]!.text);
@@ -211,8 +229,8 @@ describe('sqlite store', () => {
     clock.advance(5000);
     for (let i = 0; i < 1000; i++) store.set(entryKey('f', `new${i}`), entry(i));
     await nextTick();
-    const left = peer(dir).prepare('SELECT COUNT(*) FROM entries WHERE expires_at = 10500').pluck().get();
-    expect(left).toBe(0n);
+    const left = peer(dir).prepare('SELECT COUNT(*) FROM entries WHERE expires_at = 10500', { pluck: true }).get();
+    expect(left).toBe(0);
   });
 
   it('reports entries and bytes per function', async () => {

@@ -1,7 +1,7 @@
 import type { StoreSettings } from '../../platform.js';
 import type { SyncStore } from '../../store.js';
 import type { SqliteStoreOptions } from '../sqlite/options.js';
-import { SqliteStore } from '../sqlite/sqlite-store.js';
+import { builtinOptions, SqliteStore } from '../sqlite/sqlite-store.js';
 
 /**
  * The blob-file store (`storage=fs`): every value in a content-named file under `dir/blobs/`,
@@ -14,5 +14,5 @@ export function createFsStore(options: Omit<SqliteStoreOptions, 'inlineLimit'>):
 
 /** The built-in `fs` store, from the runtime's settings (`configure({ dir, sqlite })`). */
 export function fsStoreFromSettings(settings: StoreSettings): SyncStore {
-  return createFsStore({ ...settings.sqlite, dir: settings.dir, now: settings.now, warn: settings.warn });
+  return createFsStore(builtinOptions(settings));
 }

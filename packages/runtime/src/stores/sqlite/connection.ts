@@ -1,44 +1,12 @@
 import { mkdirSync, renameSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { Database, Options } from 'better-sqlite3';
-import { CachetStoreError } from '../../errors.js';
 import { isErrno } from '../blob/blob-files.js';
+import { type OpenDatabase, type SqliteDatabase, sqliteErrorCode } from './driver/driver.js';
 import { ensureSchema } from './schema.js';
-
-/** Opens a better-sqlite3 database (tests wrap it to inject faults such as a full disk). */
-export type OpenDatabase = (file: string, options: Options) => Database;
-
-type BetterSqlite = typeof import('better-sqlite3');
-
-let loaded: BetterSqlite | undefined;
-
-/**
- * Opens `file` with better-sqlite3, loaded on first use: a process that never touches a
- * persistent tier never loads the native module, and a missing module is a tier fault, not a
- * failed import.
- */
-export const openBetterSqlite: OpenDatabase = (file, options) => {
-  loaded ??= loadBetterSqlite();
-  return new loaded(file, options);
-};
-
-/** better-sqlite3 is the application's to install (a peer): 12 on Node 20, 13 on Node 22 and later. */
-function loadBetterSqlite(): BetterSqlite {
-  try {
-    return createRequire(import.meta.url)('better-sqlite3') as BetterSqlite;
-  } catch (error) {
-    if (!isErrno(error, 'MODULE_NOT_FOUND')) throw error;
-    throw new CachetStoreError(
-      'storage=sqlite, fs and tiered need better-sqlite3: npm install better-sqlite3 (version 12 on Node 20, 13 on Node 22 and later)',
-      { cause: error, code: 'CACHET_E_NO_SQLITE' },
-    );
-  }
-}
 
 /** An open database and the file identity it was opened on. */
 export interface Connection {
-  readonly db: Database;
+  readonly db: SqliteDatabase;
   /** Inode of the file when it was opened (0 for `:memory:`): tells whether it was moved aside. */
   readonly inode: number;
 }
@@ -76,11 +44,11 @@ export function connect(options: ConnectOptions): Connection {
  * creating one file at once may see SQLITE_BUSY from this pragma without SQLite's busy handler
  * being called, so it is retried, a few ms apart, for up to `busyTimeout`.
  */
-function enableWal(db: Database, busyTimeout: number): void {
+function enableWal(db: SqliteDatabase, busyTimeout: number): void {
   const deadline = Date.now() + busyTimeout;
   for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
     try {
-      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      if (db.pragma('journal_mode') !== 'wal') db.pragma('journal_mode = WAL');
       return;
     } catch (error) {
       if (sqliteErrorCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
@@ -95,11 +63,6 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 export function isCorruption(error: unknown): boolean {
   const code = sqliteErrorCode(error);
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
-}
-
-/** The SQLite result code (`SQLITE_BUSY`, `SQLITE_FULL`, ...) of a better-sqlite3 error. */
-export function sqliteErrorCode(error: unknown): string | undefined {
-  return loaded !== undefined && error instanceof loaded.SqliteError ? error.code : undefined;
 }
 
 /**

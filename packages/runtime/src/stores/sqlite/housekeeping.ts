@@ -1,11 +1,11 @@
-import type { Database } from 'better-sqlite3';
 import type { BlobFiles } from '../blob/blob-files.js';
+import type { SqliteDatabase } from './driver/driver.js';
 import type { OnProgress } from './inspect.js';
 import type { Statements } from './statements.js';
 
 /** What removing rows needs: the statements, and the blob directory when there is one. */
 export interface Rows {
-  readonly db: Database;
+  readonly db: SqliteDatabase;
   readonly st: Statements;
   readonly blobs: BlobFiles | undefined;
 }
@@ -70,15 +70,13 @@ export function removeOrphans(rows: Rows, before: number, onProgress?: OnProgres
   for (let i = 0; i < old.length; i += 256) {
     onProgress?.({ phase: 'orphans', done: i, total: old.length });
     const batch = old.slice(i, i + 256);
-    rows.db
-      .transaction(() => {
-        for (const name of batch) {
-          if (rows.st.blobUsed.get(name) !== undefined) continue;
-          blobs.remove(name);
-          removed++;
-        }
-      })
-      .immediate();
+    rows.db.transaction(() => {
+      for (const name of batch) {
+        if (rows.st.blobUsed.get(name) !== undefined) continue;
+        blobs.remove(name);
+        removed++;
+      }
+    });
   }
   for (const temp of staleTemps) {
     blobs.removeTemp(temp);

@@ -3,8 +3,9 @@
  * `cachet` CLI and its dashboard). Rare calls: statements are prepared per call, so the store's
  * hot path keeps its own small set.
  */
-import type { Database } from 'better-sqlite3';
+
 import { decodeValue, type Encoded } from '../../codec/codecs.js';
+import { type SqliteDatabase, textColumn, textOf } from './driver/driver.js';
 import type { Rows } from './housekeeping.js';
 import { releaseBlob } from './housekeeping.js';
 
@@ -72,14 +73,15 @@ export interface Progress {
 
 export type OnProgress = (progress: Progress) => void;
 
-interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args'> {
+interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args' | 'key'> {
   readonly hash: bigint;
+  readonly key: string | Uint8Array;
 }
 
-const INFO_COLUMNS =
-  'hash, fn, version, key, codec, created_at AS createdAt, expires_at AS expiresAt, stale_until AS staleUntil, accessed_at AS accessedAt, size, blob';
+const infoColumns = (db: SqliteDatabase): string =>
+  `hash, fn, version, ${textColumn(db, 'key')}, codec, created_at AS createdAt, expires_at AS expiresAt, stale_until AS staleUntil, accessed_at AS accessedAt, size, blob`;
 
-export function listEntries(db: Database, query: EntryQuery): EntryInfo[] {
+export function listEntries(db: SqliteDatabase, query: EntryQuery): EntryInfo[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (query.fn !== undefined) {
@@ -99,18 +101,15 @@ export function listEntries(db: Database, query: EntryQuery): EntryInfo[] {
     params.push(query.expiringBefore, query.expiringAfter ?? Number.NEGATIVE_INFINITY);
   }
   const order = query.expiringBefore !== undefined ? 'expires_at, fn' : 'accessed_at DESC, created_at DESC';
-  const sql = `SELECT ${INFO_COLUMNS} FROM entries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  const sql = `SELECT ${infoColumns(db)} FROM entries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${order} LIMIT ? OFFSET ?`;
   params.push(query.limit ?? 100, query.offset ?? 0);
-  const rows = db
-    .prepare<unknown[], EntryRowInfo>(sql)
-    .safeIntegers(true)
-    .all(...params);
+  const rows = db.prepare<unknown[], EntryRowInfo>(sql, { bigints: true }).all(...params);
   return rows.map(toInfo);
 }
 
 /** Per function: entries, bytes, versions, blob files, expired rows, last access. */
-export function summarise(db: Database, now: number): FunctionSummary[] {
+export function summarise(db: SqliteDatabase, now: number): FunctionSummary[] {
   const rows = db
     .prepare<[number], Omit<FunctionSummary, 'versions'> & { versions: string }>(
       `SELECT fn, COUNT(*) AS entries, SUM(size) AS bytes, json_group_array(DISTINCT version) AS versions,
@@ -154,27 +153,26 @@ export function pruneEntries(rows: Rows, query: PruneQuery, onProgress?: OnProgr
   const fnClause = query.fn === undefined ? '' : ' AND fn = ?';
   const params: unknown[] = query.fn === undefined ? [query.before] : [query.before, query.fn];
   const total = rows.db
-    .prepare<unknown[], number>(`SELECT COUNT(*) FROM entries WHERE ${column} < ?${fnClause}`)
-    .pluck()
+    .prepare<unknown[], number>(`SELECT COUNT(*) FROM entries WHERE ${column} < ?${fnClause}`, { pluck: true })
     .get(...params) as number;
-  const select = rows.db
-    .prepare<unknown[], { hash: bigint; blob: string | null }>(
-      `SELECT hash, blob FROM entries WHERE ${column} < ?${fnClause} LIMIT ?`,
-    )
-    .safeIntegers(true);
+  const select = rows.db.prepare<unknown[], { hash: bigint; blob: string | null }>(
+    `SELECT hash, blob FROM entries WHERE ${column} < ?${fnClause} LIMIT ?`,
+    { bigints: true },
+  );
   const remove = rows.db.prepare<[bigint, number]>(`DELETE FROM entries WHERE hash = ? AND ${column} < ?`);
   let done = 0;
-  const step = rows.db.transaction((): number => {
-    let removed = 0;
-    for (const row of select.all(...params, batch)) {
-      if (remove.run(row.hash, query.before).changes === 0) continue;
-      releaseBlob(rows, row.blob);
-      removed++;
-    }
-    return removed;
-  });
+  const step = (): number =>
+    rows.db.transaction(() => {
+      let removed = 0;
+      for (const row of select.all(...params, batch)) {
+        if (remove.run(row.hash, query.before).changes === 0) continue;
+        releaseBlob(rows, row.blob);
+        removed++;
+      }
+      return removed;
+    });
   onProgress?.({ phase: 'prune', done, total });
-  for (let removed = step.immediate(); removed > 0; removed = step.immediate()) {
+  for (let removed = step(); removed > 0; removed = step()) {
     done += removed;
     onProgress?.({ phase: 'prune', done, total: Math.max(total, done) });
   }
@@ -182,19 +180,22 @@ export function pruneEntries(rows: Rows, query: PruneQuery, onProgress?: OnProgr
 }
 
 /** How many entries are past their stale window at `now` (what gc will remove). */
-export function countExpired(db: Database, now: number): number {
+export function countExpired(db: SqliteDatabase, now: number): number {
   return db
-    .prepare<[number], number>('SELECT COUNT(*) FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ?')
-    .pluck()
+    .prepare<[number], number>('SELECT COUNT(*) FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ?', {
+      pluck: true,
+    })
     .get(now) as number;
 }
 
 function toInfo(row: EntryRowInfo): EntryInfo {
   const prefix = `${row.fn}\u0000${row.version}\u0000`;
+  const key = textOf(row.key);
   return {
     ...row,
+    key,
     hash: BigInt.asUintN(64, row.hash).toString(16).padStart(16, '0'),
-    args: row.key.startsWith(prefix) ? row.key.slice(prefix.length) : row.key,
+    args: key.startsWith(prefix) ? key.slice(prefix.length) : key,
     createdAt: Number(row.createdAt),
     expiresAt: row.expiresAt === null ? null : Number(row.expiresAt),
     staleUntil: row.staleUntil === null ? null : Number(row.staleUntil),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CachetConfigError } from '../../errors.js';
-import type { OpenDatabase } from './connection.js';
-import { openBetterSqlite } from './connection.js';
+import { chooseDriver, type DriverChoice } from './driver/choose.js';
+import type { OpenDatabase } from './driver/driver.js';
 
 /** Values whose encoded size is above this go to blob files under `storage=sqlite` (docs/storage.md). */
 export const DEFAULT_INLINE_LIMIT: number = 64 * 1024;
@@ -30,7 +30,12 @@ export interface SqliteStoreOptions {
   readonly gcInterval?: number;
   /** Orphaned blob files and temporaries younger than this many (wall-clock) ms are kept by gc. @default 1 hour */
   readonly blobGrace?: number;
-  /** Opens the database; tests wrap it to inject faults. @default better-sqlite3 */
+  /**
+   * The SQLite binding: `better-sqlite3`, `node:sqlite` (Node >= 22.13), or `auto`: the first of
+   * those two that loads here. Loaded when the database is first opened. @default CACHET_SQLITE, else 'auto'
+   */
+  readonly driver?: DriverChoice;
+  /** Opens the database; tests wrap it to inject faults. @default the `driver`'s */
   readonly open?: OpenDatabase;
 }
 
@@ -64,8 +69,13 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     warn: options.warn ?? ((message, cause) => console.warn(`[cachet] ${message}`, cause)),
     gcInterval: atLeast(1, options.gcInterval, 'gcInterval') ?? 3_600_000,
     blobGrace: atLeast(0, options.blobGrace, 'blobGrace') ?? 3_600_000,
-    open: options.open ?? openBetterSqlite,
+    open: options.open ?? openWith(options.driver),
   };
+}
+
+/** Opens with the chosen binding, chosen (and loaded) at the first open. */
+function openWith(choice: DriverChoice | undefined): OpenDatabase {
+  return (file, options) => chooseDriver(choice).open(file, options);
 }
 
 function atLeast(min: number, value: number | undefined, what: string): number | undefined {

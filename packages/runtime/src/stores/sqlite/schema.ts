@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
 import { CachetStoreError } from '../../errors.js';
+import type { SqliteDatabase } from './driver/driver.js';
 
 /**
  * Bumped when the tables change. An older database is migrated in place (its entries kept); a
@@ -83,18 +83,18 @@ const MIGRATIONS: Readonly<Record<number, string>> = { 1: CREATE_STATS };
  * one. Creation and migration run in one `BEGIN IMMEDIATE` transaction, so processes opening a
  * file at once change it once.
  */
-export function ensureSchema(db: Database): void {
-  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return; // the usual case: no write lock
+export function ensureSchema(db: SqliteDatabase): void {
+  if (db.pragma('user_version') === SCHEMA_VERSION) return; // the usual case: no write lock
   db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = db.pragma('user_version') as number;
     if (version === SCHEMA_VERSION) return;
     if (version > SCHEMA_VERSION || !Number.isInteger(version) || version < 0) {
       throw new CachetStoreError(
-        `${db.name} has cache schema ${version}, this runtime knows ${SCHEMA_VERSION}; use another cache directory`,
+        `${db.file} has cache schema ${version}, this runtime knows ${SCHEMA_VERSION}; use another cache directory`,
       );
     }
     if (version === 0) db.exec(CREATE + CREATE_STATS);
     else for (let from = version; from < SCHEMA_VERSION; from++) db.exec(MIGRATIONS[from] as string);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
+  });
 }

@@ -6,6 +6,8 @@ import type { StoreSettings } from '../../platform.js';
 import type { EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
 import { DatabaseHandle, type Open } from './database-handle.js';
+import { chooseDriver } from './driver/choose.js';
+import { textOf } from './driver/driver.js';
 import { releaseBlob, removeExpired, removeOrphans } from './housekeeping.js';
 import {
   countExpired,
@@ -44,8 +46,8 @@ const STATS_KEPT = 7 * 24 * 3_600_000;
 
 /**
  * The SQLite tier (and, with an inline limit of 0, the blob-file tier `fs`): one row per entry in
- * `cache.db`, values above the inline limit in content-named blob files. Synchronous (better-sqlite3),
- * so sync cached functions read it too. Faults are thrown for the runtime's guard to report, except
+ * `cache.db`, values above the inline limit in content-named blob files. Synchronous (better-sqlite3 or
+ * `node:sqlite`, see `driver/`), so sync cached functions read it too. Faults are thrown for the runtime's guard to report, except
  * corruption, which is repaired; faults of background work are thrown by the next call.
  */
 export class SqliteStore implements SyncStore {
@@ -86,7 +88,7 @@ export class SqliteStore implements SyncStore {
     } catch (error) {
       return this.handle.recover(error, undefined);
     }
-    if (row === undefined || row[0] !== key.text) return undefined;
+    if (row === undefined || textOf(row[0]) !== key.text) return undefined;
     return this.readRow(rows, key, row);
   }
 
@@ -153,15 +155,15 @@ export class SqliteStore implements SyncStore {
       (rows) => {
         const now = this.opts.now();
         const total = onProgress === undefined ? 0 : countExpired(rows.db, now);
-        const sweep = rows.db.transaction(() => removeExpired(rows, now, 500));
+        const sweep = (): number => rows.db.transaction(() => removeExpired(rows, now, 500));
         let removed = 0;
         onProgress?.({ phase: 'expired', done: 0, total });
-        for (let batch = sweep.immediate(); batch > 0; batch = sweep.immediate()) {
+        for (let batch = sweep(); batch > 0; batch = sweep()) {
           removed += batch;
           onProgress?.({ phase: 'expired', done: removed, total: Math.max(total, removed) });
         }
         rows.st.leasesExpired.run(Date.now());
-        rows.db.transaction(() => removeStatsBefore(rows.db, now - STATS_KEPT)).immediate();
+        rows.db.transaction(() => removeStatsBefore(rows.db, now - STATS_KEPT));
         return removed + removeOrphans(rows, Date.now() - this.opts.blobGrace, onProgress);
       },
       false,
@@ -222,7 +224,7 @@ export class SqliteStore implements SyncStore {
       this.writesSinceSweep += this.batch.commit(rows, this.limits);
       if (this.writesSinceSweep >= SWEEP_EVERY) {
         this.writesSinceSweep = 0;
-        rows.db.transaction(() => removeExpired(rows, this.opts.now(), SWEEP_LIMIT)).immediate();
+        rows.db.transaction(() => removeExpired(rows, this.opts.now(), SWEEP_LIMIT));
       }
     } catch (error) {
       this.handle.recover(error, undefined);
@@ -284,7 +286,7 @@ export class SqliteStore implements SyncStore {
     this.flush();
     const rows = this.handle.rows();
     try {
-      return write ? rows.db.transaction(() => work(rows)).immediate() : work(rows);
+      return write ? rows.db.transaction(() => work(rows)) : work(rows);
     } catch (error) {
       return this.handle.recover(error, fallback);
     }
@@ -353,5 +355,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 /** The built-in `sqlite` store, from the runtime's settings (`configure({ dir, sqlite })`). */
 export function sqliteStoreFromSettings(settings: StoreSettings): SyncStore {
-  return new SqliteStore({ ...settings.sqlite, dir: settings.dir, now: settings.now, warn: settings.warn });
+  return new SqliteStore(builtinOptions(settings));
+}
+
+/**
+ * The options of a built-in store (`sqlite`, `fs`). The binding is chosen here, when a cached
+ * call first resolves its storage, so that a machine without any is told so once, at that call,
+ * with the fix (`CACHET_E_NO_SQLITE`), rather than by every tier that would use it.
+ */
+export function builtinOptions(settings: StoreSettings): SqliteStoreOptions {
+  const driver = chooseDriver(settings.sqlite?.driver).name;
+  return { ...settings.sqlite, driver, dir: settings.dir, now: settings.now, warn: settings.warn };
 }

@@ -1,14 +1,15 @@
-import type { Database, Statement } from 'better-sqlite3';
+import { type SqliteDatabase, type SqliteStatement as Statement, textColumn } from './driver/driver.js';
 
 /** A row as `get` reads it (raw, in column order: no object is built per hit). */
 export type EntryRow = [
-  key: string,
+  /** Bytes where the binding cuts text at NUL (see `textColumn`). */
+  key: string | Uint8Array,
   codec: string,
   createdAt: number,
   expiresAt: number | null,
   staleUntil: number | null,
   accessedAt: number,
-  value: string | Buffer | null,
+  value: string | Uint8Array | null,
   blob: string | null,
 ];
 
@@ -61,13 +62,17 @@ export interface Statements {
   readonly functions: Statement<[], { fn: string; entries: number; bytes: number }>;
 }
 
-export function prepare(db: Database): Statements {
+const RAW = { raw: true } as const;
+const PLUCK = { pluck: true } as const;
+const BIGINTS = { bigints: true } as const;
+
+export function prepare(db: SqliteDatabase): Statements {
   return {
-    get: db
-      .prepare<[bigint], EntryRow>(
-        'SELECT key, codec, created_at, expires_at, stale_until, accessed_at, value, blob FROM entries WHERE hash = ?',
-      )
-      .raw(true) as unknown as Statement<[bigint], EntryRow>,
+    get: db.prepare<[bigint], EntryRow>(
+      `SELECT ${textColumn(db, 'key')}, codec, created_at, expires_at, stale_until, accessed_at, value, blob
+       FROM entries WHERE hash = ?`,
+      RAW,
+    ),
     upsert: db.prepare(
       `INSERT INTO entries (hash, key, fn, version, codec, created_at, expires_at, stale_until, accessed_at, size, value, blob)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -76,35 +81,33 @@ export function prepare(db: Database): Statements {
          stale_until = excluded.stale_until, accessed_at = excluded.accessed_at, size = excluded.size,
          value = excluded.value, blob = excluded.blob`,
     ),
-    blobOf: db.prepare<[bigint], string | null>('SELECT blob FROM entries WHERE hash = ?').pluck(),
+    blobOf: db.prepare<[bigint], string | null>('SELECT blob FROM entries WHERE hash = ?', PLUCK),
     touch: db.prepare('UPDATE entries SET accessed_at = ? WHERE hash = ?'),
     deleteKey: db.prepare('DELETE FROM entries WHERE hash = ? AND key = ? RETURNING blob'),
     deleteBlobRow: db.prepare('DELETE FROM entries WHERE hash = ? AND blob = ?'),
     deleteHash: db.prepare('DELETE FROM entries WHERE hash = ? RETURNING blob'),
-    blobUsed: db.prepare<[string], 1>('SELECT 1 FROM entries WHERE blob = ? LIMIT 1').pluck(),
-    blobsOfFn: db
-      .prepare<[string], string>('SELECT DISTINCT blob FROM entries WHERE fn = ? AND blob IS NOT NULL')
-      .pluck(),
-    allBlobs: db.prepare<[], string>('SELECT DISTINCT blob FROM entries WHERE blob IS NOT NULL').pluck(),
+    blobUsed: db.prepare<[string], 1>('SELECT 1 FROM entries WHERE blob = ? LIMIT 1', PLUCK),
+    blobsOfFn: db.prepare<[string], string>(
+      'SELECT DISTINCT blob FROM entries WHERE fn = ? AND blob IS NOT NULL',
+      PLUCK,
+    ),
+    allBlobs: db.prepare<[], string>('SELECT DISTINCT blob FROM entries WHERE blob IS NOT NULL', PLUCK),
     clearFn: db.prepare('DELETE FROM entries WHERE fn = ?'),
     clearAll: db.prepare('DELETE FROM entries'),
-    bytes: db.prepare<[], number>("SELECT value FROM meta WHERE name = 'bytes'").pluck(),
-    leastRecent: db
-      .prepare<[number], { hash: bigint; blob: string | null }>(
-        'SELECT hash, blob FROM entries ORDER BY accessed_at LIMIT ?',
-      )
-      .safeIntegers(true),
-    expired: db
-      .prepare<[number, number], { hash: bigint; blob: string | null }>(
-        'SELECT hash, blob FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ? ORDER BY stale_until LIMIT ?',
-      )
-      .safeIntegers(true),
+    bytes: db.prepare<[], number>("SELECT value FROM meta WHERE name = 'bytes'", PLUCK),
+    leastRecent: db.prepare<[number], { hash: bigint; blob: string | null }>(
+      'SELECT hash, blob FROM entries ORDER BY accessed_at LIMIT ?',
+      BIGINTS,
+    ),
+    expired: db.prepare<[number, number], { hash: bigint; blob: string | null }>(
+      'SELECT hash, blob FROM entries WHERE stale_until IS NOT NULL AND stale_until <= ? ORDER BY stale_until LIMIT ?',
+      BIGINTS,
+    ),
     deleteExpired: db.prepare('DELETE FROM entries WHERE hash = ? AND stale_until <= ?'),
-    fresh: db
-      .prepare<[bigint, string, number], 1>(
-        'SELECT 1 FROM entries WHERE hash = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)',
-      )
-      .pluck(),
+    fresh: db.prepare<[bigint, string, number], 1>(
+      'SELECT 1 FROM entries WHERE hash = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)',
+      PLUCK,
+    ),
     leaseGet: db.prepare('SELECT owner, expires_at FROM leases WHERE hash = ?'),
     leasePut: db.prepare('INSERT OR REPLACE INTO leases (hash, owner, expires_at) VALUES (?, ?, ?)'),
     leaseDelete: db.prepare('DELETE FROM leases WHERE hash = ? AND owner = ?'),

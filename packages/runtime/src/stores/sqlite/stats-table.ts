@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { Database } from 'better-sqlite3';
 import type { StatsCounts, StatsSample } from '../../store.js';
+import type { SqliteDatabase } from './driver/driver.js';
 
 /** One function's counts added up over a period (`cachet stats`). */
 export interface StatsTotal extends StatsCounts {
@@ -23,7 +23,7 @@ const COUNTS = `SUM(hits) AS hits, SUM(misses) AS misses, SUM(stale_hits) AS sta
  * Adds `samples` to the per-minute counters, in one small `BEGIN IMMEDIATE` transaction of its
  * own: it runs every few seconds and at process exit, where nothing may be left pending.
  */
-export function addStats(db: Database, samples: readonly StatsSample[]): void {
+export function addStats(db: SqliteDatabase, samples: readonly StatsSample[]): void {
   const upsert = db.prepare(
     `INSERT INTO stats (fn, minute, hits, misses, stale_hits, herd_joins, errors) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (fn, minute) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses,
@@ -32,11 +32,11 @@ export function addStats(db: Database, samples: readonly StatsSample[]): void {
   );
   db.transaction(() => {
     for (const s of samples) upsert.run(s.fn, s.at, s.hits, s.misses, s.staleHits, s.herdJoins, s.errors);
-  }).immediate();
+  });
 }
 
 /** Each function's counts from minute `since` on, by function name. */
-export function statsTotals(db: Database, since: number): StatsTotal[] {
+export function statsTotals(db: SqliteDatabase, since: number): StatsTotal[] {
   return db
     .prepare<[number], StatsTotal>(
       `SELECT fn, ${COUNTS}, MIN(minute) AS first, MAX(minute) AS last
@@ -46,7 +46,7 @@ export function statsTotals(db: Database, since: number): StatsTotal[] {
 }
 
 /** Each function's counts from `since` on, added up per `bucket` ms, oldest first. */
-export function statsSeries(db: Database, since: number, bucket: number): StatsPoint[] {
+export function statsSeries(db: SqliteDatabase, since: number, bucket: number): StatsPoint[] {
   return db
     .prepare<[number, number, number], StatsPoint>(
       `SELECT fn, CAST(minute / ? AS INTEGER) * ? AS at, ${COUNTS}
@@ -56,7 +56,7 @@ export function statsSeries(db: Database, since: number, bucket: number): StatsP
 }
 
 /** Removes counters of minutes before `before`; returns how many rows went. */
-export function removeStatsBefore(db: Database, before: number): number {
+export function removeStatsBefore(db: SqliteDatabase, before: number): number {
   return db.prepare('DELETE FROM stats WHERE minute < ?').run(before).changes;
 }
 

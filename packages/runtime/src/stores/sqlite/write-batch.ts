@@ -48,13 +48,11 @@ export class WriteBatch {
     const staged: (StagedBlob | undefined)[] = [];
     try {
       for (const write of writes) staged.push(write.spill ? rows.blobs?.stage(encodedBytes(write.data)) : undefined);
-      rows.db
-        .transaction(() => {
-          for (let i = 0; i < writes.length; i++) writeRow(rows, writes[i] as PendingWrite, staged[i]);
-          for (const [hash, at] of touches) rows.st.touch.run(at, hash);
-          evict(rows, limits.maxBytes, Math.max(64, limits.evictPerWrite * writes.length));
-        })
-        .immediate();
+      rows.db.transaction(() => {
+        for (let i = 0; i < writes.length; i++) writeRow(rows, writes[i] as PendingWrite, staged[i]);
+        for (const [hash, at] of touches) rows.st.touch.run(at, hash);
+        evict(rows, limits.maxBytes, Math.max(64, limits.evictPerWrite * writes.length));
+      });
     } catch (error) {
       for (const blob of staged) if (blob !== undefined) rows.blobs?.discard(blob);
       throw error;
