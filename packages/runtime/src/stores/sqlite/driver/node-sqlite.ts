@@ -90,6 +90,7 @@ class NodeDatabase implements SqliteDatabase {
   prepare<P extends unknown[], R>(sql: string, shape: StatementShape = {}): SqliteStatement<P, R> {
     const statement = this.db.prepare(sql);
     if (shape.bigints === true) statement.setReadBigInts(true);
+    if (WRITE.test(sql)) return writing(statement);
     const wantsArrays = shape.raw === true || shape.pluck === true;
     if (!wantsArrays) return statement as unknown as SqliteStatement<P, R>;
     if (statement.setReturnArrays !== undefined) {
@@ -148,6 +149,23 @@ class NodeDatabase implements SqliteDatabase {
 }
 
 /** The statement with each row reshaped by `shape` (the binding cannot shape it itself). */
+/** Statements that change rows: `run` reports a rowid, which for the entries table is a 64-bit hash. */
+const WRITE = /^\s*(?:INSERT|REPLACE|UPDATE|DELETE)\b/i;
+
+/**
+ * A statement that changes rows. node:sqlite's `run` returns the last inserted rowid, and where the
+ * rowid is a 64-bit hash beyond 2^53 it throws (Node 26) unless integers are read as bigints; the
+ * count of changed rows goes back as a number. (Columns these statements return are text.)
+ */
+function writing<P extends unknown[], R>(statement: StatementSync): SqliteStatement<P, R> {
+  statement.setReadBigInts(true);
+  return {
+    run: (...params) => ({ changes: Number(statement.run(...params).changes) }),
+    get: (...params) => statement.get(...params) as R | undefined,
+    all: (...params) => statement.all(...params) as R[],
+  };
+}
+
 function mapped<P extends unknown[], R>(statement: StatementSync, shape: (row: Row) => unknown): SqliteStatement<P, R> {
   return {
     run: (...params) => statement.run(...params) as { changes: number },
