@@ -83,7 +83,8 @@ const impure: readonly Case[] = [
   { body: 'return d.toString();', at: 'd.toString()' },
   { body: 'return counter + x;', at: 'counter' },
   { body: 'return { counter };', at: 'counter' },
-  { body: 'counter += x; return x;', at: 'counter' },
+  { body: 'return counter++;', at: 'counter' },
+  { body: 'const y = (counter += x); return y;', at: 'counter' },
   { body: 'return legacy;', at: 'legacy' },
   { body: 'return importedCounter;', at: 'importedCounter' },
   // The comment silences its own line only, not the next one.
@@ -105,6 +106,10 @@ const pure: readonly Case[] = [
   { body: 'return limit + fixed + x;' },
   { body: 'const t: typeof counter = x; return t;' },
   { body: 'counter = x; return x;' },
+  // A count kept as a side effect, its value unused: skipped on a hit like any side effect.
+  { body: 'counter += x; return x;' },
+  { body: 'counter++; return x;' },
+  { body: 'for (let i = 0; i < x; counter++) i++; return x;' },
   { body: "return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC' }).format(d);" },
   { body: "return d.toLocaleString('en-GB', { timeZone: s });" },
   { body: "return new Intl.NumberFormat('de').format(x);" },

@@ -160,12 +160,30 @@ function resolve(ts: TS, checker: ts.TypeChecker, symbol: ts.Symbol | undefined)
   return checker.getAliasedSymbol(symbol);
 }
 
-/** `counter = 1` writes without reading; `counter += 1` and `counter++` read. */
+/**
+ * `counter = 1` writes without reading. `counter += 1` and `counter++` read, but when their value
+ * is discarded (a statement of its own, a for-loop's update) the read only feeds the write: a
+ * side effect skipped on a hit, like any other, which does not shape the result.
+ */
 function isWriteOnly(ts: TS, node: ts.Identifier): boolean {
   const parent = node.parent;
-  return (
-    ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
-  );
+  if (ts.isBinaryExpression(parent) && parent.left === node) {
+    const op = parent.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsToken) return true;
+    const compound = op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment;
+    return compound && isDiscarded(ts, parent);
+  }
+  if (ts.isPostfixUnaryExpression(parent) || ts.isPrefixUnaryExpression(parent)) {
+    const op = parent.operator;
+    const update = op === ts.SyntaxKind.PlusPlusToken || op === ts.SyntaxKind.MinusMinusToken;
+    return update && isDiscarded(ts, parent);
+  }
+  return false;
+}
+
+function isDiscarded(ts: TS, expression: ts.Expression): boolean {
+  const parent = expression.parent;
+  return ts.isExpressionStatement(parent) || (ts.isForStatement(parent) && parent.incrementor === expression);
 }
 
 /** A `let` or `var` declared at the top level of a source module (here or imported). */
