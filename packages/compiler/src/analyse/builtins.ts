@@ -36,6 +36,19 @@ const KNOWN = new Set([
   'AbortSignal',
   'Function',
   'Symbol',
+  'URL',
+  'URLSearchParams',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
+  'Number',
+  'String',
+  'Boolean',
 ]);
 
 /** The name of a standard-library type (`Date`, `Map`, ...), or undefined for other types. */

@@ -30,7 +30,8 @@ function isPlainObject(ctx: AnalysisContext, type: ts.Type): boolean {
     builtinName(ctx, type) === undefined &&
     type.getCallSignatures().length === 0 &&
     ctx.checker.getIndexInfosOfType(type).length === 0 &&
-    cacheKeyMethod(type) === undefined
+    cacheKeyMethod(type) === undefined &&
+    ((type.getSymbol()?.flags ?? 0) & ctx.ts.SymbolFlags.Class) === 0
   );
 }
 
@@ -74,12 +75,15 @@ const ORDER: readonly string[] = [
   'date',
   'map',
   'set',
+  'function',
 ];
 
+/** The order of a union's kind tests: classes (`instanceof`) before plain objects (`typeof`). */
 function rank(kind: string): number {
   const i = ORDER.indexOf(kind);
   if (i !== -1) return i;
-  return kind.startsWith('typedArray:') ? ORDER.length : ORDER.length + 1;
+  if (kind.startsWith('typedArray:') || kind.startsWith('builtin:')) return ORDER.length;
+  return kind.startsWith('class:') ? ORDER.length + 1 : ORDER.length + 2;
 }
 
 /** Nodes for values that may sit in one position → one node, merging members of the same kind. */
@@ -106,14 +110,26 @@ function same(a: KeyNode, b: KeyNode): boolean {
 
 function mergeSameKind(kind: RuntimeKind, group: KeyNode[]): KeyNode {
   if (group.some((node) => node.kind === 'ref')) return { kind: 'reflect' };
-  if (kind === 'array') return { kind: 'array', element: mergeKeys(group.flatMap(elementsOf)) };
+  const inner = group.map(unwrap);
+  const first = group[0] as KeyNode;
+  const rewrap = (node: KeyNode): KeyNode => (first.kind === 'exact' ? { ...first, inner: node } : node);
+  if (kind === 'array') return rewrap({ kind: 'array', element: mergeKeys(inner.flatMap(elementsOf)) });
   if (kind === 'map') {
-    const maps = group as Extract<KeyNode, { kind: 'map' }>[];
-    return { kind: 'map', key: mergeKeys(maps.map((m) => m.key)), value: mergeKeys(maps.map((m) => m.value)) };
+    const maps = inner as Extract<KeyNode, { kind: 'map' }>[];
+    return rewrap({ kind: 'map', key: mergeKeys(maps.map((m) => m.key)), value: mergeKeys(maps.map((m) => m.value)) });
   }
-  if (kind === 'set') return { kind: 'set', element: mergeKeys(group.map((s) => (s as { element: KeyNode }).element)) };
+  if (kind === 'set') {
+    return rewrap({ kind: 'set', element: mergeKeys(inner.map((s) => (s as { element: KeyNode }).element)) });
+  }
   if (kind === 'object') return mergeObjects(group);
-  return group[0] as KeyNode;
+  // Two different nodes for one class or built-in (e.g. generic instances): no safe merge.
+  if (kind.startsWith('class:')) return { kind: 'reflect' };
+  return first;
+}
+
+/** The node inside an `exact` prototype check. */
+function unwrap(node: KeyNode): KeyNode {
+  return node.kind === 'exact' ? node.inner : node;
 }
 
 function elementsOf(node: KeyNode): KeyNode[] {
@@ -125,6 +141,12 @@ function elementsOf(node: KeyNode): KeyNode[] {
 /** Object types without a discriminant: one object over every member's properties. */
 function mergeObjects(group: KeyNode[]): KeyNode {
   const objects = group.flatMap((node) => (node.kind === 'discriminated' ? node.cases.map((c) => c.node) : [node]));
+  // The runtime keys values of classes it cannot reach by name with their class: so do all.
+  const instance = objects.find((node) => node.kind === 'instance');
+  if (instance !== undefined) return instance;
+  if (objects.some((node) => node.kind !== 'object' && node.kind !== 'record' && node.kind !== 'ref')) {
+    return { kind: 'reflect' };
+  }
   if (objects.some((node) => node.kind === 'record' || node.kind === 'ref')) {
     const values = objects.flatMap((node) =>
       node.kind === 'record' ? [node.value] : node.kind === 'object' ? node.properties.map((p) => p.node) : [],

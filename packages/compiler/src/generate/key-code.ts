@@ -49,6 +49,10 @@ export class KeyCode {
         return this.hash(node.key, h, customKey(v));
       case 'reflect':
         return `${prelude.hashString}(${h}, ${RUNTIME}.reflectKey(${v}))`;
+      case 'identity':
+        return `${prelude.hashNumber}(${h}, ${identity(v)})`;
+      case 'instance':
+        return `${prelude.hashString}(${h}, ${instanceText(node.local, v)})`;
       default:
         return `${this.helper(node).hash}(${h}, ${v})`;
     }
@@ -69,6 +73,10 @@ export class KeyCode {
         return this.snapshot(node.key, customKey(v));
       case 'reflect':
         return `${RUNTIME}.reflectKey(${v})`;
+      case 'identity':
+        return identity(v);
+      case 'instance':
+        return instanceText(node.local, v);
       case 'union':
         if (isPrimitiveUnion(node)) return v;
         return `${this.helper(node).snapshot}(${v})`;
@@ -93,6 +101,10 @@ export class KeyCode {
         return this.equals(node.key, s, customKey(v));
       case 'reflect':
         return `${s} === ${RUNTIME}.reflectKey(${v})`;
+      case 'identity':
+        return `${s} === ${identity(v)}`;
+      case 'instance':
+        return `${s} === ${instanceText(node.local, v)}`;
       case 'union':
         if (isPrimitiveUnion(node)) {
           return node.members.some((m) => m.kind === 'number') ? `${prelude.sameNumber}(${s}, ${v})` : `${s} === ${v}`;
@@ -123,6 +135,10 @@ export class KeyCode {
         return `"K" + ${this.text(node.key, customKey(v))}`;
       case 'reflect':
         return `${RUNTIME}.reflectKey(${v})`;
+      case 'identity':
+        return `"F" + ${identity(v)}`;
+      case 'instance':
+        return `"@" + ${instanceText(node.local, v)}`;
       default:
         return `${this.helper(node).text}(${v})`;
     }
@@ -149,7 +165,7 @@ export class KeyCode {
     const body = node.kind === 'ref' ? this.refs.get(node.name) : node;
     if (body === undefined) throw new Error(`no helper named ${(node as { name: string }).name}`);
     const index = this.chunks.push('') - 1;
-    this.chunks[index] = compositeHelper(this, body, names, base);
+    this.chunks[index] = compositeHelper(this, body, names, base, node.kind === 'ref');
     return names;
   }
 
@@ -165,6 +181,16 @@ export class KeyCode {
     this.used.add(name);
     return name;
   }
+}
+
+/** The runtime's per-process identity of a function (or symbol): `storage=memory` only. */
+function identity(v: string): string {
+  return `${RUNTIME}.identity(${v})`;
+}
+
+/** The runtime's text of a class instance: its class, then its state. */
+export function instanceText(local: boolean, v: string): string {
+  return `${RUNTIME}.instanceText(${v}, ${local})`;
 }
 
 function customKey(v: string): string {
