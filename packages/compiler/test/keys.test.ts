@@ -217,6 +217,15 @@ export class Repo {
     expect(hidden[1]?.message).toMatch(/`this`.*Repo keeps state in #secret/);
     expect(hidden[1]?.hint).toMatch(/ignore=this/);
   });
+
+  it('#private fields of a class inside an intersection are refused too', async () => {
+    const { diagnostics } = await build(`
+export class Counter { #count = 0; label = 'c'; }
+/** @cached storage=memory */
+export function read(c: Counter & { owner: string }): string { return c.label; }
+`);
+    expect(diagnostics.map((d) => d.code)).toEqual(['CACHET_E_HIDDEN_STATE']);
+  });
 });
 
 describe('functions inside arguments', () => {

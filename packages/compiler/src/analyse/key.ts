@@ -337,7 +337,12 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path, isClass:
   for (const property of ctx.checker.getPropertiesOfType(type)) {
     if (!isDataProperty(ctx, property, isClass)) continue;
     const escaped = property.escapedName as string;
-    if (escaped.startsWith('__#')) continue; // methods only: fields were refused by classKey
+    if (escaped.startsWith('__#')) {
+      // A #private field met outside classKey (a class in an intersection): still hidden state.
+      const owner = property.declarations?.[0]?.parent;
+      const ownerName = owner !== undefined && ctx.ts.isClassLike(owner) ? owner.name?.text : undefined;
+      throw hiddenState(ctx, path, ownerName ?? 'its class', property.getName());
+    }
     const declaredType = ctx.checker.getTypeOfSymbol(property);
     const optional = (property.flags & ctx.ts.SymbolFlags.Optional) !== 0;
     if (escaped.startsWith('__@')) {
