@@ -12,7 +12,7 @@ import { builtinName } from './builtins.js';
 import { codecOf } from './codec.js';
 import type { AnalysisContext } from './context.js';
 import { keyOf } from './key.js';
-import { mergeKeys } from './union.js';
+import { mergeKeys } from './merge.js';
 
 export interface PlanProps {
   readonly ctx: AnalysisContext;

@@ -15,7 +15,8 @@ import {
   reflective,
   unkeyable,
 } from './context.js';
-import { mergeKeys, unionOf } from './union.js';
+import { mergeKeys } from './merge.js';
+import { unionOf } from './union.js';
 
 const PRIMITIVE: Record<string, KeyNode> = {
   string: { kind: 'string' },
@@ -45,7 +46,7 @@ export function keyOf(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode 
     throw unkeyable(ctx, path, 'a symbol', 'has no value a persistent key can hold; use storage=memory');
   }
   if (flags & F.NonPrimitive) return reflective(ctx, path, 'typed object');
-  if (type.isUnion()) return recursive(ctx, type, () => unionOf(ctx, type, path));
+  if (type.isUnion()) return recursive(ctx, type, () => unionOf(ctx, type, path, keyOf));
   if (type.isIntersection()) {
     // Brands (`string & { __brand: 'Id' }`, `Date & { __brand: 'Ts' }`) are keyed as the
     // primitive or built-in they brand; the phantom members are never read.
