@@ -313,3 +313,53 @@ export function any<T>(value: T): string { calls++; return String(value); }
     ]);
   });
 });
+
+describe('shapes mixing the new kinds', () => {
+  it('unions with subclasses, optional class members, generic classes and readonly arrays', async () => {
+    const { mod, diagnostics } = await build(
+      `
+export let calls = 0;
+export class Box<T> { constructor(public value: T) {} }
+export class Node { constructor(public value: number, public next: Node | null) {} }
+/** @cached storage=memory */
+export function when(d: Date | string, owner?: { box?: Box<number> }): string { calls++; return String(d) + (owner?.box?.value ?? ''); }
+/** @cached storage=memory */
+export function total(xs: readonly number[], pair: [Date, number?]): number { calls++; return xs.length + pair[0].getTime(); }
+/** @cached storage=sqlite */
+export function walk(n: Node | null): number { calls++; let t = 0; for (let x = n; x !== null; x = x.next) t += x.value; return t; }
+`,
+      ['__cachet$walk$text as walkText'],
+    );
+    expect(diagnostics).toEqual([]);
+    class Later extends Date {
+      zone = 'x';
+    }
+    expect(
+      misses(
+        mod,
+        mod.when,
+        [new Date(1)],
+        [new Later(1)],
+        ['1'],
+        [new Later(1)],
+        [new Date(1), { box: new mod.Box(1) }],
+        [new Date(1), { box: new mod.Box(2) }],
+        [new Date(1), { box: new mod.Box(1) }],
+      ),
+    ).toEqual([true, true, true, false, true, true, false]);
+    expect(
+      misses(
+        mod,
+        mod.total,
+        [[1], [new Date(1)]],
+        [[1], [new Date(1), 2]],
+        [[1], [new Date(1)]],
+        [[1], [new Later(1)]],
+      ),
+    ).toEqual([true, true, false, true]);
+    const chain = (...xs: number[]) => xs.reduceRight((next: unknown, v) => new mod.Node(v, next), null);
+    expect(mod.walkText([chain(1, 2)])).toBe(mod.walkText([chain(1, 2)]));
+    expect(mod.walkText([chain(1, 2)])).not.toBe(mod.walkText([chain(1, 3)]));
+    expect(mod.walkText([chain(1, 2)])).not.toBe(mod.walkText([{ value: 1, next: { value: 2, next: null } }]));
+  });
+});
