@@ -3,7 +3,7 @@
  * ones never loop or overflow.
  */
 import { expect, it } from 'vitest';
-import { build, misses } from './keys-harness.js';
+import { BUILD_TIMEOUT, build, misses } from './keys-harness.js';
 
 const source = `
 export let calls = 0;
@@ -34,22 +34,30 @@ function callOrUncacheable(fn: () => unknown): unknown {
   }
 }
 
-it('values up to the depth limit are keyed; 100 000 deep runs uncached without overflowing', async () => {
-  const { mod, diagnostics } = await build(source, ['__cachet$sum$text as sumText']);
-  expect(diagnostics).toEqual([]);
-  expect(misses(mod, mod.sum, [list(900)], [list(900, 1)], [list(900)])).toEqual([true, true, false]);
-  const deep = list(100_000);
-  const result = callOrUncacheable(() => mod.sum(deep));
-  // With the runtime's uncacheable signal, the call runs uncached and returns its value.
-  if (result !== 'uncacheable') expect(result).toBe(99_999);
-  callOrUncacheable(() => mod.sumText([deep]));
-  // The depth counter is back at zero: a shallow value is keyed as before.
-  expect(misses(mod, mod.sum, [list(3)], [list(3)])).toEqual([true, false]);
-});
+it(
+  'values up to the depth limit are keyed; 100 000 deep runs uncached without overflowing',
+  async () => {
+    const { mod, diagnostics } = await build(source, ['__cachet$sum$text as sumText']);
+    expect(diagnostics).toEqual([]);
+    expect(misses(mod, mod.sum, [list(900)], [list(900, 1)], [list(900)])).toEqual([true, true, false]);
+    const deep = list(100_000);
+    const result = callOrUncacheable(() => mod.sum(deep));
+    // With the runtime's uncacheable signal, the call runs uncached and returns its value.
+    if (result !== 'uncacheable') expect(result).toBe(99_999);
+    callOrUncacheable(() => mod.sumText([deep]));
+    // The depth counter is back at zero: a shallow value is keyed as before.
+    expect(misses(mod, mod.sum, [list(3)], [list(3)])).toEqual([true, false]);
+  },
+  BUILD_TIMEOUT,
+);
 
-it('a cyclic value never overflows the stack', async () => {
-  const { mod } = await build(source, ['__cachet$sum$hash as sumHash']);
-  const cyclic: { value: number; next: unknown } = { value: 1, next: null };
-  cyclic.next = cyclic;
-  callOrUncacheable(() => mod.sumHash([cyclic], undefined));
-});
+it(
+  'a cyclic value never overflows the stack',
+  async () => {
+    const { mod } = await build(source, ['__cachet$sum$hash as sumHash']);
+    const cyclic: { value: number; next: unknown } = { value: 1, next: null };
+    cyclic.next = cyclic;
+    callOrUncacheable(() => mod.sumHash([cyclic], undefined));
+  },
+  BUILD_TIMEOUT,
+);

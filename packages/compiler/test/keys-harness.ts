@@ -6,7 +6,7 @@
  * compiler/runtime interface (uncacheable, proto, instanceText, identity) only where the runtime
  * build at hand does not have them yet; the runtime's own members win once it does.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -17,8 +17,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 let built = 0;
 /** The last program: the next one reuses its library files (building them is most of the time). */
 let previous: ts.Program | undefined;
-/** The fixtures' options: the DOM library has URL and AbortSignal, and checks faster than Node's types. */
-const options: ts.CompilerOptions = { ...compilerOptions, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] };
+/**
+ * The fixtures' options: the standard library alone (checked much faster than with Node's
+ * types), and the DOM library for fixtures that use URL or AbortSignal.
+ */
+const options = (dom: boolean): ts.CompilerOptions => ({
+  ...compilerOptions,
+  types: [],
+  lib: dom ? ['lib.es2022.d.ts', 'lib.dom.d.ts'] : ['lib.es2022.d.ts'],
+});
+/** Per-test time for tests that build fixtures: each build checks a program (seconds on a busy machine). */
+export const BUILD_TIMEOUT = 300_000;
 
 const NAMESPACE = `export * from '@cachet/runtime/internal';
 import * as real from '@cachet/runtime/internal';
@@ -73,17 +82,14 @@ export interface Built {
 }
 
 /** Compiles `source` (one file) and imports its output; `mod` is undefined when it has errors. */
-export async function build(source: string, exports: readonly string[] = []): Promise<Built> {
-  return buildFile(source, exports);
-}
-
-async function buildFile(source: string, exports: readonly string[]): Promise<Built> {
-  const dir = join(here, '.tmp/keys', `case${++built}`);
-  mkdirSync(dir, { recursive: true });
+export async function build(source: string, exports: readonly string[] = [], dom = false): Promise<Built> {
+  // Test files run in parallel workers: each build gets a directory of its own.
+  mkdirSync(join(here, '.tmp/keys'), { recursive: true });
+  const dir = mkdtempSync(join(here, '.tmp/keys', `case${++built}-`));
   const file = join(dir, 'fixture.ts');
   writeFileSync(file, source);
   writeNamespace(dir);
-  const program = ts.createProgram([file], options, undefined, previous);
+  const program = ts.createProgram([file], options(dom), undefined, previous);
   previous = program;
   const compiler = createCompiler({ ts, options: { runtimeModule: RUNTIME_MODULE } });
   const result = compiler.transform({ program, fileName: file.replace(/\\/g, '/') });

@@ -4,7 +4,7 @@
  * a `[cacheKey]()` method), applies each to the source, rebuilds and checks the calls.
  */
 import { describe, expect, it } from 'vitest';
-import { type Built, build } from './keys-harness.js';
+import { BUILD_TIMEOUT, type Built, build } from './keys-harness.js';
 
 interface Case {
   readonly name: string;
@@ -150,7 +150,7 @@ function remedies(hint: string, c: Case): { remedy: string; apply: (source: stri
   return found;
 }
 
-describe('every refusal hint, applied as written', () => {
+describe('every refusal hint, applied as written', { timeout: BUILD_TIMEOUT }, () => {
   it.each(cases)('$name', async (c) => {
     const refused = await build(c.source);
     const errors = refused.diagnostics.filter((d) => d.category === 'error');

@@ -3,9 +3,9 @@
  * compiler, runs the output with node and checks which calls hit (shared key) and which miss.
  */
 import { describe, expect, it } from 'vitest';
-import { build, misses } from './keys-harness.js';
+import { BUILD_TIMEOUT, build, misses } from './keys-harness.js';
 
-describe('class identity', () => {
+describe('class identity', { timeout: BUILD_TIMEOUT }, () => {
   it('Cat and Dog with equal fields never share a key; equal instances do', async () => {
     const { mod, diagnostics } = await build(`
 export let calls = 0;
@@ -53,7 +53,7 @@ export class Square { constructor(public side: number) {} }
   });
 });
 
-describe('built-ins by internal value', () => {
+describe('built-ins by internal value', { timeout: BUILD_TIMEOUT }, () => {
   it('a Date subclass at the same instant in another zone gets another key', async () => {
     const { mod, diagnostics } = await build(`
 export let calls = 0;
@@ -84,7 +84,8 @@ export function format(d: Date): string { calls++; return String(d); }
   });
 
   it('Map subclasses, RegExp, URL, URLSearchParams, ArrayBuffer and Error', async () => {
-    const { mod, diagnostics } = await build(`
+    const { mod, diagnostics } = await build(
+      `
 export let calls = 0;
 /** @cached storage=memory */
 export function m(x: Map<string, number>): number { calls++; return x.size; }
@@ -96,7 +97,10 @@ export function u(x: URL, q: URLSearchParams): string { calls++; return x.href +
 export function b(x: ArrayBuffer): number { calls++; return x.byteLength; }
 /** @cached storage=memory */
 export function e(x: Error): string { calls++; return x.message; }
-`);
+`,
+      [],
+      true,
+    );
     expect(diagnostics).toEqual([]);
     class Tagged extends Map<string, number> {
       tag = 'x';
@@ -160,7 +164,7 @@ export function top(s: Stack): number { calls++; return s[s.length - 1] ?? -1; }
   });
 });
 
-describe('records and symbol keys', () => {
+describe('records and symbol keys', { timeout: BUILD_TIMEOUT }, () => {
   it('records read own enumerable keys only', async () => {
     const { mod, diagnostics } = await build(`
 export let calls = 0;
@@ -196,7 +200,7 @@ export function f(t: Tagged): number { return t[tag]; }
   });
 });
 
-describe('hidden state', () => {
+describe('hidden state', { timeout: BUILD_TIMEOUT }, () => {
   it('#private fields on a parameter or on this are a build error naming class and field', async () => {
     const { diagnostics } = await build(`
 export class Counter { #count = 0; label = 'c'; bump() { return ++this.#count; } }
@@ -228,7 +232,7 @@ export function read(c: Counter & { owner: string }): string { return c.label; }
   });
 });
 
-describe('functions inside arguments', () => {
+describe('functions inside arguments', { timeout: BUILD_TIMEOUT }, () => {
   it('are keyed by identity with storage=memory', async () => {
     const { mod, diagnostics } = await build(`
 export let calls = 0;
@@ -264,7 +268,7 @@ export function format(d: Date, options: { locale: Locale; weekStartsOn?: number
   });
 });
 
-describe('ignore= paths', () => {
+describe('ignore= paths', { timeout: BUILD_TIMEOUT }, () => {
   it('leave out one field and never its siblings; AbortSignal parameters stay out', async () => {
     const { mod, diagnostics } = await build(
       `
@@ -274,6 +278,7 @@ export interface Options { weekStartsOn?: number; locale: { code: string; format
 export function week(d: number, options: Options, signal?: AbortSignal): number { calls++; return d + (options.weekStartsOn ?? 0); }
 `,
       ['__cachet$week$text as weekText'],
+      true,
     );
     expect(diagnostics).toEqual([]);
     const key = (options: unknown) => mod.weekText([1, options, new AbortController().signal]);
@@ -293,7 +298,7 @@ export function f(options: { locale: string }): string { return options.locale; 
   });
 });
 
-describe('generics', () => {
+describe('generics', { timeout: BUILD_TIMEOUT }, () => {
   it('a constrained type parameter is keyed through its constraint', async () => {
     const { mod, diagnostics } = await build(`
 export let calls = 0;
@@ -314,7 +319,7 @@ export function any<T>(value: T): string { calls++; return String(value); }
   });
 });
 
-describe('shapes mixing the new kinds', () => {
+describe('shapes mixing the new kinds', { timeout: BUILD_TIMEOUT }, () => {
   it('unions with subclasses, optional class members, generic classes and readonly arrays', async () => {
     const { mod, diagnostics } = await build(
       `

@@ -263,13 +263,17 @@ function customKey(ctx: AnalysisContext, method: ts.Symbol, path: Path): KeyNode
  */
 function classKey(ctx: AnalysisContext, type: ts.Type, symbol: ts.Symbol, path: Path): KeyNode {
   const className = symbol.getName();
-  const hidden = ctx.checker
-    .getPropertiesOfType(type)
-    .find(
-      (p) =>
-        (p.escapedName as string).startsWith('__#') &&
-        !(p.declarations ?? []).some((d) => d.kind === ctx.ts.SyntaxKind.MethodDeclaration),
-    );
+  const hidden = ctx.checker.getPropertiesOfType(type).find(
+    (p) =>
+      (p.escapedName as string).startsWith('__#') &&
+      // Private methods and accessors are behaviour; the fields they read are checked themselves.
+      !(p.declarations ?? []).some(
+        (d) =>
+          d.kind === ctx.ts.SyntaxKind.MethodDeclaration ||
+          d.kind === ctx.ts.SyntaxKind.GetAccessor ||
+          d.kind === ctx.ts.SyntaxKind.SetAccessor,
+      ),
+  );
   if (hidden !== undefined) throw hiddenState(ctx, path, className, hidden.getName());
   const reachable = reachableClass(ctx, symbol);
   const base = builtinBase(ctx, type);
@@ -338,12 +342,13 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path, isClass:
   for (const property of ctx.checker.getPropertiesOfType(type)) {
     if (!isDataProperty(ctx, property, isClass)) continue;
     const escaped = property.escapedName as string;
-    if (escaped.startsWith('__#')) {
+    if (escaped.startsWith('__#') && !isAccessor(ctx, property)) {
       // A #private field met outside classKey (a class in an intersection): still hidden state.
       const owner = property.declarations?.[0]?.parent;
       const ownerName = owner !== undefined && ctx.ts.isClassLike(owner) ? owner.name?.text : undefined;
       throw hiddenState(ctx, path, ownerName ?? 'its class', property.getName());
     }
+    if (escaped.startsWith('__#')) continue;
     const declaredType = ctx.checker.getTypeOfSymbol(property);
     const optional = (property.flags & ctx.ts.SymbolFlags.Optional) !== 0;
     if (escaped.startsWith('__@')) {
@@ -435,6 +440,11 @@ function symbolText(ctx: AnalysisContext, property: ts.Symbol): string {
   const declaration = property.declarations?.[0];
   const name = declaration === undefined ? undefined : ctx.ts.getNameOfDeclaration(declaration);
   return name !== undefined && ctx.ts.isComputedPropertyName(name) ? name.expression.getText() : property.getName();
+}
+
+function isAccessor(ctx: AnalysisContext, property: ts.Symbol): boolean {
+  const SK = ctx.ts.SyntaxKind;
+  return (property.declarations ?? []).some((d) => d.kind === SK.GetAccessor || d.kind === SK.SetAccessor);
 }
 
 function isDataProperty(ctx: AnalysisContext, property: ts.Symbol, isClass: boolean): boolean {
