@@ -75,7 +75,7 @@ export type RuntimeKind =
   | 'opaque';
 
 /** Built-ins keyed by one string of their internal value. */
-export type BuiltinValue = 'RegExp' | 'URL' | 'URLSearchParams' | 'ArrayBuffer';
+export type BuiltinValue = 'RegExp' | 'URL' | 'URLSearchParams' | 'ArrayBuffer' | 'Number' | 'String' | 'Boolean';
 
 export interface PropertyKey {
   readonly name: string;

@@ -164,6 +164,30 @@ export function top(s: Stack): number { calls++; return s[s.length - 1] ?? -1; }
   });
 });
 
+describe('boxed primitives', { timeout: BUILD_TIMEOUT }, () => {
+  it('are keyed by value, apart from the primitive', async () => {
+    const { mod, diagnostics } = await build(`
+export let calls = 0;
+/** @cached storage=memory */
+export function n(x: Number, flag: Boolean | null): string { calls++; return typeof x + String(x) + String(flag); }
+`);
+    expect(diagnostics).toEqual([]);
+    expect(
+      misses(
+        mod,
+        mod.n,
+        [5, true],
+        [new Number(5), true],
+        [5, true],
+        [new Number(5), true],
+        [new Number(6), true],
+        [5, new Boolean(true)],
+        [5, null],
+      ),
+    ).toEqual([true, true, false, false, true, true, true]);
+  });
+});
+
 describe('records and symbol keys', { timeout: BUILD_TIMEOUT }, () => {
   it('records read own enumerable keys only', async () => {
     const { mod, diagnostics } = await build(`

@@ -3,7 +3,7 @@
  * key. Reads the checker; produces a plan that no longer refers to it.
  */
 import type ts from 'typescript';
-import type { KeyNode, PropertyKey, RuntimeKind } from '../plan.js';
+import type { BuiltinValue, KeyNode, PropertyKey, RuntimeKind } from '../plan.js';
 import { builtinName, cacheKeyMethod, TYPED_ARRAYS, typeArguments } from './builtins.js';
 import {
   type AnalysisContext,
@@ -195,6 +195,17 @@ const ERRORS = new Set([
   'AggregateError',
 ]);
 
+/** Built-ins keyed by one string of their internal value (boxed primitives: primitives too). */
+const BUILTIN_VALUES = new Set<string>([
+  'RegExp',
+  'URL',
+  'URLSearchParams',
+  'ArrayBuffer',
+  'Number',
+  'String',
+  'Boolean',
+]);
+
 function builtinKey(ctx: AnalysisContext, type: ts.Type, name: string, path: Path): KeyNode {
   const args = typeArguments(ctx, type);
   const arg = (i: number, suffix: string): KeyNode => {
@@ -210,18 +221,10 @@ function builtinKey(ctx: AnalysisContext, type: ts.Type, name: string, path: Pat
   if (TYPED_ARRAYS.has(name)) return exactBuiltin(ctx, name, { kind: 'typedArray', constructor: name });
   // A Buffer is a Uint8Array subclass without state of its own.
   if (name === 'Buffer') return { kind: 'typedArray', constructor: 'Uint8Array' };
-  if (name === 'RegExp' || name === 'URL' || name === 'URLSearchParams' || name === 'ArrayBuffer') {
-    return exactBuiltin(ctx, name, { kind: 'builtin', name });
-  }
+  if (BUILTIN_VALUES.has(name)) return exactBuiltin(ctx, name, { kind: 'builtin', name: name as BuiltinValue });
   if (ERRORS.has(name)) return { kind: 'instance', local: ctx.local };
   if (name === 'Function') return functionKey(ctx, path);
-  if (
-    name === 'SharedArrayBuffer' ||
-    name === 'DataView' ||
-    name === 'Number' ||
-    name === 'String' ||
-    name === 'Boolean'
-  ) {
+  if (name === 'SharedArrayBuffer' || name === 'DataView') {
     return reflective(ctx, path, `a ${name}`);
   }
   const why: Record<string, string> = {

@@ -33,6 +33,11 @@ const BUILTIN_VALUE: Record<Node<'builtin'>['name'], string> = {
   // Entries in order, each name and value percent-encoded.
   URLSearchParams: 'v.toString()',
   ArrayBuffer: 'Array.prototype.join.call(new Uint8Array(v), ",")',
+  // `Number`, `String`, `Boolean` types hold primitives and boxed values (whose prototype is the
+  // same): the type of value tells them apart.
+  Number: 'typeof v + ":" + String(v)',
+  String: 'typeof v + ":" + String(v)',
+  Boolean: 'typeof v + ":" + String(v)',
 };
 
 /** A built-in keyed by one string of its internal value. */

@@ -18,11 +18,19 @@ const PREDICATES: Record<string, (v: string) => string> = {
   function: (v) => `typeof ${v} === "function"`,
 };
 
+const BOXED: Record<string, string> = { Number: 'number', String: 'string', Boolean: 'boolean' };
+
 function predicate(member: KeyNode, v: string): string {
   const kind = runtimeKind(member);
   if (kind.startsWith('typedArray:')) return `${v} instanceof ${kind.slice('typedArray:'.length)}`;
   if (kind.startsWith('class:')) return `${v} instanceof ${kind.slice('class:'.length)}`;
-  if (kind.startsWith('builtin:')) return `${v} instanceof ${kind.slice('builtin:'.length)}`;
+  if (kind.startsWith('builtin:')) {
+    const name = kind.slice('builtin:'.length);
+    const primitive = BOXED[name];
+    return primitive === undefined
+      ? `${v} instanceof ${name}`
+      : `typeof ${v} === "${primitive}" || ${v} instanceof ${name}`;
+  }
   const test = PREDICATES[kind];
   if (test === undefined) throw new Error(`no runtime test for ${kind}`);
   return test(v);
