@@ -35,7 +35,8 @@ export type KeyNode =
   | { readonly kind: 'reflect' }
   /**
    * A value whose prototype must be exactly the built-in's (`builtin`: `Date`, `Map`, ...) or the
-   * class's (`className`, a class reachable by that name from the file's top level) to be keyed
+   * class's (`className`, a class reachable by that name from the file's top level, declared or
+   * imported) to be keyed
    * by `inner`; any other value (a subclass) is keyed by the runtime's `instanceText(v, local)`.
    * A class puts its identity into the key and is told apart in unions with `instanceof`.
    */
@@ -43,6 +44,8 @@ export type KeyNode =
       readonly kind: 'exact';
       readonly builtin?: string;
       readonly className?: string;
+      /** An imported class: generated code imports it under `className` from the same module. */
+      readonly from?: { readonly module: string; readonly name: string };
       readonly local: boolean;
       readonly inner: KeyNode;
     }

@@ -82,14 +82,30 @@ export interface Built {
 }
 
 /** Compiles `source` (one file) and imports its output; `mod` is undefined when it has errors. */
-export async function build(source: string, exports: readonly string[] = [], dom = false): Promise<Built> {
+export async function build(
+  source: string,
+  exports: readonly string[] = [],
+  dom = false,
+  /** Other modules beside the fixture, by file name (`cat.ts`), imported as `./cat.js`. */
+  others: Readonly<Record<string, string>> = {},
+): Promise<Built> {
   // Test files run in parallel workers: each build gets a directory of its own.
   mkdirSync(join(here, '.tmp/keys'), { recursive: true });
   const dir = mkdtempSync(join(here, '.tmp/keys', `case${++built}-`));
   const file = join(dir, 'fixture.ts');
   writeFileSync(file, source);
   writeNamespace(dir);
-  const program = ts.createProgram([file], options(dom), undefined, previous);
+  const roots = [file];
+  for (const [name, text] of Object.entries(others)) {
+    const other = join(dir, name);
+    writeFileSync(other, text);
+    roots.push(other);
+    const js = ts.transpileModule(text, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    });
+    writeFileSync(other.replace(/\.ts$/, '.js'), js.outputText);
+  }
+  const program = ts.createProgram(roots, options(dom), undefined, previous);
   previous = program;
   const compiler = createCompiler({ ts, options: { runtimeModule: RUNTIME_MODULE } });
   const result = compiler.transform({ program, fileName: file.replace(/\\/g, '/') });

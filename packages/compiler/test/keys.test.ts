@@ -53,6 +53,32 @@ export class Square { constructor(public side: number) {} }
   });
 });
 
+describe('imported classes', { timeout: BUILD_TIMEOUT }, () => {
+  it('are checked against the imported class, with class identity in the key', async () => {
+    const { mod, code, diagnostics } = await build(
+      `
+export let calls = 0;
+import { Cat, Dog as Hound } from './pets.js';
+export { Cat, Hound };
+/** @cached storage=sqlite */
+export function greet(pet: Cat | Hound): string { calls++; return pet.name; }
+`,
+      ['__cachet$greet$text as greetText'],
+      false,
+      {
+        'pets.ts':
+          'export class Cat { constructor(public name: string) {} }\nexport class Dog { constructor(public name: string) {} }\n',
+      },
+    );
+    expect(diagnostics).toEqual([]);
+    expect(code).toContain('import { Dog as __cachet$class$Hound } from "./pets.js";');
+    const text = (pet: unknown) => mod.greetText([pet]);
+    expect(text(new mod.Cat('a'))).toBe(text(new mod.Cat('a')));
+    expect(text(new mod.Cat('a'))).not.toBe(text(new mod.Hound('a')));
+    expect(text(new mod.Cat('a'))).toMatch(/^C"__cachet\$class\$Cat":/);
+  });
+});
+
 describe('built-ins by internal value', { timeout: BUILD_TIMEOUT }, () => {
   it('a Date subclass at the same instant in another zone gets another key', async () => {
     const { mod, diagnostics } = await build(`

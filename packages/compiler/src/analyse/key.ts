@@ -125,8 +125,8 @@ function kindOfType(ctx: AnalysisContext, type: ts.Type): RuntimeKind {
   if (builtin === 'Set' || builtin === 'ReadonlySet') return 'set';
   const symbol = type.getSymbol();
   if (symbol !== undefined && symbol.flags & ctx.ts.SymbolFlags.Class && cacheKeyMethod(type) === undefined) {
-    const name = reachableClass(ctx, symbol);
-    if (name !== undefined) return `class:${name}`;
+    const reachable = reachableClass(ctx, symbol);
+    if (reachable !== undefined) return `class:${reachable.name}`;
   }
   return 'object';
 }
@@ -294,7 +294,13 @@ function classKey(ctx: AnalysisContext, type: ts.Type, symbol: ts.Symbol, path: 
     inner = propertiesKey(ctx, type, path, true);
     if (reachable === undefined) return { kind: 'instance', local: ctx.local };
   }
-  return { kind: 'exact', className: reachable, local: ctx.local, inner };
+  return {
+    kind: 'exact',
+    className: reachable.name,
+    ...(reachable.from === undefined ? {} : { from: reachable.from }),
+    local: ctx.local,
+    inner,
+  };
 }
 
 /** The built-in (or array) a class extends, directly or through other classes. */
@@ -325,17 +331,52 @@ function isFromLibrary(ctx: AnalysisContext, property: ts.Symbol): boolean {
   );
 }
 
+/** How generated code reaches a class: a name, and the import that binds it when imported. */
+interface ReachableClass {
+  readonly name: string;
+  readonly from?: { readonly module: string; readonly name: string };
+}
+
 /**
  * The name generated code (at the end of the compiled file) reaches a class by: a top-level
- * class declaration of this file, before the cached function or around it. Undefined otherwise.
+ * class declaration of this file, before the cached function or around it; or a class this file
+ * imports as a value, which generated code imports again under a name of its own. Undefined for
+ * classes reached only through types (their instances are keyed by the runtime's instanceText).
  */
-export function reachableClass(ctx: AnalysisContext, symbol: ts.Symbol): string | undefined {
+export function reachableClass(ctx: AnalysisContext, symbol: ts.Symbol): ReachableClass | undefined {
   const site = ctx.site;
   if (site === undefined) return undefined;
   const declaration = symbol.declarations?.find(ctx.ts.isClassDeclaration);
-  if (declaration?.name === undefined || declaration.parent !== site.sourceFile) return undefined;
-  const around = declaration.pos <= site.node.pos && site.node.end <= declaration.end;
-  return declaration.end <= site.node.pos || around ? declaration.name.text : undefined;
+  if (declaration?.name === undefined) return undefined;
+  if (declaration.parent === site.sourceFile) {
+    const around = declaration.pos <= site.node.pos && site.node.end <= declaration.end;
+    return declaration.end <= site.node.pos || around ? { name: declaration.name.text } : undefined;
+  }
+  return importedClass(ctx, site.sourceFile, symbol);
+}
+
+function importedClass(ctx: AnalysisContext, file: ts.SourceFile, symbol: ts.Symbol): ReachableClass | undefined {
+  const { ts } = ctx;
+  for (const statement of file.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const clause = statement.importClause;
+    if (clause === undefined || clause.isTypeOnly) continue;
+    const module = statement.moduleSpecifier.text;
+    const bindings: { local: ts.Identifier; imported: string }[] = [];
+    if (clause.name !== undefined) bindings.push({ local: clause.name, imported: 'default' });
+    if (clause.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) {
+        if (element.isTypeOnly) continue;
+        bindings.push({ local: element.name, imported: (element.propertyName ?? element.name).text });
+      }
+    }
+    for (const { local, imported } of bindings) {
+      const alias = ctx.checker.getSymbolAtLocation(local);
+      if (alias === undefined || ctx.checker.getAliasedSymbol(alias) !== symbol) continue;
+      return { name: `__cachet$class$${local.text}`, from: { module, name: imported } };
+    }
+  }
+  return undefined;
 }
 
 /** Declared data properties (methods are behaviour, not data); a class needs at least one. */

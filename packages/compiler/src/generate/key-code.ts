@@ -29,6 +29,8 @@ export class KeyCode implements KeyOps {
   private readonly used = new Set<string>();
   private readonly chunks: string[] = [];
   private counter = 0;
+  /** Imported classes generated code checks prototypes against: local name → import. */
+  private readonly imports = new Map<string, { readonly module: string; readonly name: string }>();
 
   constructor(private readonly refs: ReadonlyMap<string, KeyNode>) {}
 
@@ -64,7 +66,11 @@ export class KeyCode implements KeyOps {
 
   /** The helper functions generated so far, in order of first use. */
   code(): string {
-    return this.chunks.join('\n');
+    // Imports are hoisted: here, at the end of the module, they bind before any call runs.
+    const imports = [...this.imports].map(
+      ([local, { module, name }]) => `import { ${name} as ${local} } from ${JSON.stringify(module)};\n`,
+    );
+    return [...(imports.length === 0 ? [] : [imports.join('')]), ...this.chunks].join('\n');
   }
 
   /** The helper functions for a composite node, generated on first use. */
@@ -82,6 +88,9 @@ export class KeyCode implements KeyOps {
     this.names.set(key, names);
     const body = node.kind === 'ref' ? this.refs.get(node.name) : node;
     if (body === undefined) throw new Error(`no helper named ${(node as { name: string }).name}`);
+    if (body.kind === 'exact' && body.className !== undefined && body.from !== undefined) {
+      this.imports.set(body.className, body.from);
+    }
     const index = this.chunks.push('') - 1;
     const bodies = this.bodiesOf(body, base);
     this.chunks[index] = helperCode(node.kind === 'ref' ? depthLimitedBodies(bodies) : bodies, names);
