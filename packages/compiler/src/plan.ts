@@ -32,7 +32,7 @@ export type KeyNode =
   /** A class with `[cacheKey]()`: the key is the method's result, of type `key`. */
   | { readonly kind: 'custom'; readonly key: KeyNode }
   /** `any`, `unknown`, type parameters: the runtime's reflective encoder. */
-  | { readonly kind: 'reflect' }
+  | { readonly kind: 'reflect'; readonly local?: true }
   /**
    * A value whose prototype must be exactly the built-in's (`builtin`: `Date`, `Map`, ...) or the
    * class's (`className`, a class reachable by that name from the file's top level, declared or

@@ -83,7 +83,8 @@ export function reflective(ctx: AnalysisContext, path: Path, what: string): KeyN
       ctx.span,
     ),
   );
-  return { kind: 'reflect' };
+  // storage=memory: the runtime may key functions and symbols inside the value by identity.
+  return ctx.local ? { kind: 'reflect', local: true } : { kind: 'reflect' };
 }
 
 /** Where in a parameter a type sits, for messages: `parameter opts (at .items[])`. */

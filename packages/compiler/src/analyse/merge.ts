@@ -41,7 +41,8 @@ export function mergeKeys(nodes: readonly KeyNode[]): KeyNode {
   const members = [...groups.entries()]
     .sort(([a], [b]) => rank(a) - rank(b))
     .map(([kind, group]) => (group.length === 1 ? (group[0] as KeyNode) : mergeSameKind(kind, group)));
-  if (members.some((member) => member.kind === 'reflect')) return { kind: 'reflect' };
+  const reflect = members.find((member) => member.kind === 'reflect');
+  if (reflect !== undefined) return reflect;
   return members.length === 1 ? (members[0] as KeyNode) : { kind: 'union', members };
 }
 

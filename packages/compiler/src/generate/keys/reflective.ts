@@ -6,8 +6,9 @@
 import { prelude, RUNTIME } from '../names.js';
 import type { Node } from './kind.js';
 
-export function reflectKey(v: string): string {
-  return `${RUNTIME}.reflectKey(${v})`;
+/** The runtime's reflective key; `local` (storage=memory) lets it key functions by identity. */
+export function reflectKey(v: string, local = false): string {
+  return local ? `${RUNTIME}.reflectKey(${v}, true)` : `${RUNTIME}.reflectKey(${v})`;
 }
 
 /** The runtime's text of a class instance: its class, then its state. */
@@ -24,7 +25,7 @@ export type RuntimeNode = Node<'reflect' | 'instance' | 'identity'>;
 
 /** The runtime's text (or identity number) of a value keyed by the runtime. */
 function keyOf(node: RuntimeNode, v: string): string {
-  if (node.kind === 'reflect') return reflectKey(v);
+  if (node.kind === 'reflect') return reflectKey(v, node.local === true);
   return node.kind === 'instance' ? instanceText(node.local, v) : identity(v);
 }
 
