@@ -77,6 +77,28 @@ export function greet(pet: Cat | Hound): string { calls++; return pet.name; }
     expect(text(new mod.Cat('a'))).not.toBe(text(new mod.Hound('a')));
     expect(text(new mod.Cat('a'))).toMatch(/^C"__cachet\$class\$Cat":/);
   });
+
+  it('reached through a type-only export, or declared ambient, are keyed by the runtime', async () => {
+    const { code, diagnostics } = await build(
+      `
+import { Cat } from './reexport.js';
+declare class Ghost { name: string }
+/** @cached storage=memory */
+export function greet(pet: Cat, ghost: Ghost): string { return pet.name + ghost.name; }
+`,
+      [],
+      false,
+      {
+        'pets.ts': 'export class Cat { constructor(public name: string) {} }\n',
+        'reexport.ts': "export type { Cat } from './pets.js';\n",
+      },
+    );
+    expect(diagnostics).toEqual([]);
+    expect(code).not.toContain('import { Cat as');
+    expect(code).not.toContain('Ghost.prototype');
+    expect(code).toContain('__cachet.instanceText(a[0], true)');
+    expect(code).toContain('__cachet.instanceText(a[1], true)');
+  });
 });
 
 describe('built-ins by internal value', { timeout: BUILD_TIMEOUT }, () => {

@@ -348,6 +348,9 @@ export function reachableClass(ctx: AnalysisContext, symbol: ts.Symbol): Reachab
   if (site === undefined) return undefined;
   const declaration = symbol.declarations?.find(ctx.ts.isClassDeclaration);
   if (declaration?.name === undefined) return undefined;
+  // An ambient class (`declare class`) in a source file has no value at run time.
+  const ambient = (ctx.ts.getCombinedModifierFlags(declaration) & ctx.ts.ModifierFlags.Ambient) !== 0;
+  if (ambient && !declaration.getSourceFile().isDeclarationFile) return undefined;
   if (declaration.parent === site.sourceFile) {
     const around = declaration.pos <= site.node.pos && site.node.end <= declaration.end;
     return declaration.end <= site.node.pos || around ? { name: declaration.name.text } : undefined;
@@ -372,11 +375,23 @@ function importedClass(ctx: AnalysisContext, file: ts.SourceFile, symbol: ts.Sym
     }
     for (const { local, imported } of bindings) {
       const alias = ctx.checker.getSymbolAtLocation(local);
-      if (alias === undefined || ctx.checker.getAliasedSymbol(alias) !== symbol) continue;
+      if (alias === undefined || ctx.checker.getAliasedSymbol(alias) !== symbol || typeOnlyOnTheWay(ctx, alias)) {
+        continue;
+      }
       return { name: `__cachet$class$${local.text}`, from: { module, name: imported } };
     }
   }
   return undefined;
+}
+
+/** Whether an import reaches its class through a type-only export (`export type { Cat }`). */
+function typeOnlyOnTheWay(ctx: AnalysisContext, alias: ts.Symbol): boolean {
+  for (let at: ts.Symbol | undefined = alias, hops = 0; at !== undefined && hops < 32; hops++) {
+    if (!(at.flags & ctx.ts.SymbolFlags.Alias)) return false;
+    if ((at.declarations ?? []).some((d) => ctx.ts.isTypeOnlyImportOrExportDeclaration(d))) return true;
+    at = ctx.checker.getImmediateAliasedSymbol(at);
+  }
+  return false;
 }
 
 /** Declared data properties (methods are behaviour, not data); a class needs at least one. */
