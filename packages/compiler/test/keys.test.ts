@@ -345,7 +345,7 @@ describe('ignore= paths', { timeout: BUILD_TIMEOUT }, () => {
     const { mod, diagnostics } = await build(
       `
 export let calls = 0;
-export interface Options { weekStartsOn?: number; locale: { code: string; format: () => string } }
+export interface Options { weekStartsOn?: number; locale: { code: string; format: () => string }; signal?: AbortSignal }
 /** @cached storage=sqlite ignore=options.locale.format */
 export function week(d: number, options: Options, signal?: AbortSignal): number { calls++; return d + (options.weekStartsOn ?? 0); }
 `,
@@ -356,6 +356,7 @@ export function week(d: number, options: Options, signal?: AbortSignal): number 
     const key = (options: unknown) => mod.weekText([1, options, new AbortController().signal]);
     const locale = (code: string) => ({ code, format: () => code });
     expect(key({ locale: locale('fr') })).toBe(key({ locale: { ...locale('fr'), format: () => 'other' } }));
+    expect(key({ locale: locale('fr') })).toBe(key({ locale: locale('fr'), signal: new AbortController().signal }));
     expect(key({ locale: locale('fr') })).not.toBe(key({ locale: locale('de') }));
     expect(key({ locale: locale('fr'), weekStartsOn: 1 })).not.toBe(key({ locale: locale('fr') }));
   });

@@ -77,3 +77,11 @@ export function typeArguments(ctx: AnalysisContext, type: ts.Type): readonly ts.
 export function cacheKeyMethod(type: ts.Type): ts.Symbol | undefined {
   return type.getProperties().find((property) => /^__@cacheKey@\d+$/.test(property.escapedName as string));
 }
+
+/** `AbortSignal` (or `AbortSignal | undefined`): not data; left out of keys without asking. */
+export function isAbortSignal(ctx: AnalysisContext, type: ts.Type): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  const F = ctx.ts.TypeFlags;
+  const defined = members.filter((m) => (m.flags & (F.Undefined | F.Null)) === 0);
+  return defined.length > 0 && defined.every((m) => builtinName(ctx, m) === 'AbortSignal');
+}

@@ -8,7 +8,7 @@ import { CachetCompileError, type Span } from '../diagnostics.js';
 import type { Target } from '../find.js';
 import { sourceVersion } from '../identity.js';
 import type { CachedFunctionPlan, KeyNode, ParamKey } from '../plan.js';
-import { builtinName } from './builtins.js';
+import { isAbortSignal } from './builtins.js';
 import { codecOf } from './codec.js';
 import type { AnalysisContext } from './context.js';
 import { keyOf } from './key.js';
@@ -119,13 +119,6 @@ function rootOf(path: string): string {
 
 function isParamName(path: string): boolean {
   return rootOf(path) === path;
-}
-
-function isAbortSignal(ctx: AnalysisContext, type: ts.Type): boolean {
-  const members = type.isUnion() ? type.types : [type];
-  const F = ctx.ts.TypeFlags;
-  const defined = members.filter((m) => (m.flags & (F.Undefined | F.Null)) === 0);
-  return defined.length > 0 && defined.every((m) => builtinName(ctx, m) === 'AbortSignal');
 }
 
 function checkIgnore(

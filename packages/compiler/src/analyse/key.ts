@@ -4,7 +4,7 @@
  */
 import type ts from 'typescript';
 import type { BuiltinValue, KeyNode, PropertyKey, RuntimeKind } from '../plan.js';
-import { builtinName, cacheKeyMethod, TYPED_ARRAYS, typeArguments } from './builtins.js';
+import { builtinName, cacheKeyMethod, isAbortSignal, TYPED_ARRAYS, typeArguments } from './builtins.js';
 import {
   type AnalysisContext,
   child,
@@ -420,7 +420,7 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path, isClass:
     }
     const name = property.getName();
     const at = child(path, `.${name}`);
-    if (consumeIgnore(ctx, at)) continue;
+    if (consumeIgnore(ctx, at) || isAbortSignal(ctx, declaredType)) continue;
     properties.push({ name, optional, node: keyOf(ctx, declaredType, at) });
   }
   const name = type.aliasSymbol?.getName() ?? symbol?.getName();
