@@ -18,6 +18,7 @@ export const codes = {
   CACHET_E_UNKEYABLE: { number: 990012, category: 'error' },
   CACHET_E_UNPERSISTABLE: { number: 990013, category: 'error' },
   CACHET_E_DUPLICATE_ID: { number: 990014, category: 'error' },
+  CACHET_E_HIDDEN_STATE: { number: 990015, category: 'error' },
   CACHET_W_REFLECTIVE: { number: 990101, category: 'warning' },
   CACHET_W_SWR_SYNC: { number: 990102, category: 'warning' },
   CACHET_W_IMPURE: { number: 990103, category: 'warning' },

@@ -32,7 +32,29 @@ export type KeyNode =
   /** A class with `[cacheKey]()`: the key is the method's result, of type `key`. */
   | { readonly kind: 'custom'; readonly key: KeyNode }
   /** `any`, `unknown`, type parameters: the runtime's reflective encoder. */
-  | { readonly kind: 'reflect' }
+  | { readonly kind: 'reflect'; readonly local?: true }
+  /**
+   * A value whose prototype must be exactly the built-in's (`builtin`: `Date`, `Map`, ...) or the
+   * class's (`className`, a class reachable by that name from the file's top level, declared or
+   * imported) to be keyed
+   * by `inner`; any other value (a subclass) is keyed by the runtime's `instanceText(v, local)`.
+   * A class puts its identity into the key and is told apart in unions with `instanceof`.
+   */
+  | {
+      readonly kind: 'exact';
+      readonly builtin?: string;
+      readonly className?: string;
+      /** An imported class: generated code imports it under `className` from the same module. */
+      readonly from?: { readonly module: string; readonly name: string };
+      readonly local: boolean;
+      readonly inner: KeyNode;
+    }
+  /** A built-in keyed by one canonical string of its internal value (RegExp, URL, ...). */
+  | { readonly kind: 'builtin'; readonly name: BuiltinValue }
+  /** A class instance keyed by the runtime's `instanceText` (class not reachable, Error, ...). */
+  | { readonly kind: 'instance'; readonly local: boolean }
+  /** A function, keyed by identity (`storage=memory` only). */
+  | { readonly kind: 'identity' }
   /** A named helper, for recursive types. */
   | { readonly kind: 'ref'; readonly name: string; readonly of: RuntimeKind };
 
@@ -50,10 +72,18 @@ export type RuntimeKind =
   | 'set'
   | `typedArray:${string}`
   | 'object'
+  | 'function'
+  | `class:${string}`
+  | `builtin:${string}`
   | 'opaque';
+
+/** Built-ins keyed by one string of their internal value. */
+export type BuiltinValue = 'RegExp' | 'URL' | 'URLSearchParams' | 'ArrayBuffer' | 'Number' | 'String' | 'Boolean';
 
 export interface PropertyKey {
   readonly name: string;
+  /** A symbol-keyed member: the expression reaching the symbol (`Symbol.toStringTag`, `tag`). */
+  readonly symbol?: string;
   /** Declared with `?`: a missing property differs from one set to `undefined`. */
   readonly optional: boolean;
   readonly node: KeyNode;
@@ -80,6 +110,14 @@ export function runtimeKind(node: KeyNode): RuntimeKind | 'union' {
       return 'opaque';
     case 'ref':
       return node.of;
+    case 'exact':
+      return node.className === undefined ? runtimeKind(node.inner) : `class:${node.className}`;
+    case 'builtin':
+      return `builtin:${node.name}`;
+    case 'instance':
+      return 'object';
+    case 'identity':
+      return 'function';
     default:
       return node.kind;
   }

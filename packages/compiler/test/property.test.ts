@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCompiler } from '../src/index.js';
 import { compilerOptions } from './helpers.js';
+import { RUNTIME_MODULE, writeNamespace } from './keys-harness.js';
 import { reorderedCopy, structurallyEqual } from './structural.js';
 
 /** One function per type form; each takes one parameter `x` of that type. */
@@ -111,7 +112,11 @@ beforeAll(async () => {
   const file = join(dir, 'forms.ts');
   writeFileSync(file, source);
   const program = ts.createProgram([file], compilerOptions);
-  const result = createCompiler({ ts }).transform({ program, fileName: file.replace(/\\/g, '/') });
+  writeNamespace(dir);
+  const result = createCompiler({ ts, options: { runtimeModule: RUNTIME_MODULE } }).transform({
+    program,
+    fileName: file.replace(/\\/g, '/'),
+  });
   if (result === undefined) throw new Error('nothing compiled');
   expect(result.diagnostics).toEqual([]);
   const exports = Object.keys(forms)

@@ -36,6 +36,19 @@ const KNOWN = new Set([
   'AbortSignal',
   'Function',
   'Symbol',
+  'URL',
+  'URLSearchParams',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
+  'Number',
+  'String',
+  'Boolean',
 ]);
 
 /** The name of a standard-library type (`Date`, `Map`, ...), or undefined for other types. */
@@ -63,4 +76,12 @@ export function typeArguments(ctx: AnalysisContext, type: ts.Type): readonly ts.
 /** The property keyed by the runtime's `cacheKey` symbol, if the type declares one. */
 export function cacheKeyMethod(type: ts.Type): ts.Symbol | undefined {
   return type.getProperties().find((property) => /^__@cacheKey@\d+$/.test(property.escapedName as string));
+}
+
+/** `AbortSignal` (or `AbortSignal | undefined`): not data; left out of keys without asking. */
+export function isAbortSignal(ctx: AnalysisContext, type: ts.Type): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  const F = ctx.ts.TypeFlags;
+  const defined = members.filter((m) => (m.flags & (F.Undefined | F.Null)) === 0);
+  return defined.length > 0 && defined.every((m) => builtinName(ctx, m) === 'AbortSignal');
 }

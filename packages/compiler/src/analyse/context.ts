@@ -20,6 +20,19 @@ export interface AnalysisContext {
   readonly warnings: CachetCompileError[];
   /** Where findings about the current parameter point. */
   span: Span;
+  /** The function being planned: its file, and where generated code may reach names from. */
+  site: Site | undefined;
+  /** `storage=memory`: functions and unreachable classes may be keyed by process-local identity. */
+  local: boolean;
+  /** `ignore=` paths of the current function (`options.locale`), and those that matched a field. */
+  ignored: ReadonlySet<string>;
+  readonly ignoredUsed: Set<string>;
+}
+
+export interface Site {
+  readonly sourceFile: ts.SourceFile;
+  /** The cached function's declaration (generated code runs after the file's top level). */
+  readonly node: ts.Node;
 }
 
 export function createContext(props: {
@@ -35,6 +48,10 @@ export function createContext(props: {
     dependencies: new Set(),
     warnings: [],
     span: { start: 0, end: 0 },
+    site: undefined,
+    local: false,
+    ignored: new Set(),
+    ignoredUsed: new Set(),
   };
 }
 
@@ -46,7 +63,7 @@ export function unkeyable(
   why: string,
   instance = false,
 ): CachetCompileError {
-  const leaveOut = `leave it out of the key with ignore=${path.param}`;
+  const leaveOut = `leave it out of the key with ignore=${pathText(path)}`;
   const hint = instance ? `${leaveOut}, or give the class a [cacheKey]() method` : leaveOut;
   return new CachetCompileError(
     'CACHET_E_UNKEYABLE',
@@ -66,13 +83,39 @@ export function reflective(ctx: AnalysisContext, path: Path, what: string): KeyN
       ctx.span,
     ),
   );
-  return { kind: 'reflect' };
+  // storage=memory: the runtime may key functions and symbols inside the value by identity.
+  return ctx.local ? { kind: 'reflect', local: true } : { kind: 'reflect' };
 }
 
 /** Where in a parameter a type sits, for messages: `parameter opts (at .items[])`. */
 export interface Path {
   readonly param: string;
   readonly at: string;
+}
+
+/** The path as `ignore=` takes it: `options.locale.formatLong`, `items[].id`. */
+export function pathText(path: Path): string {
+  return path.param + path.at;
+}
+
+/** A function inside an argument with persistent storage: an error at its path. */
+export function functionUnkeyable(ctx: AnalysisContext, path: Path): CachetCompileError {
+  return new CachetCompileError(
+    'CACHET_E_UNKEYABLE',
+    `${describe(path)} cannot be part of a persistent cache key: a function has no value to store or compare across processes`,
+    `leave it out of the key with ignore=${pathText(path)}, or key functions by identity with storage=memory`,
+    ctx.span,
+  );
+}
+
+/** A class whose state no type shows (`#private` fields): an error naming class and field. */
+export function hiddenState(ctx: AnalysisContext, path: Path, className: string, field: string): CachetCompileError {
+  return new CachetCompileError(
+    'CACHET_E_HIDDEN_STATE',
+    `${describe(path)} cannot be part of a cache key: ${className} keeps state in ${field}, which a key cannot read`,
+    `give ${className} a [cacheKey]() method returning its state (import { cacheKey } from '@cachet/runtime'), or leave it out of the key with ignore=${pathText(path)}`,
+    ctx.span,
+  );
 }
 
 export function describe(path: Path): string {

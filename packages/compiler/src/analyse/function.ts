@@ -8,11 +8,11 @@ import { CachetCompileError, type Span } from '../diagnostics.js';
 import type { Target } from '../find.js';
 import { sourceVersion } from '../identity.js';
 import type { CachedFunctionPlan, KeyNode, ParamKey } from '../plan.js';
-import { builtinName } from './builtins.js';
+import { isAbortSignal } from './builtins.js';
 import { codecOf } from './codec.js';
 import type { AnalysisContext } from './context.js';
 import { keyOf } from './key.js';
-import { mergeKeys } from './union.js';
+import { mergeKeys } from './merge.js';
 
 export interface PlanProps {
   readonly ctx: AnalysisContext;
@@ -30,6 +30,14 @@ export function planFunction({ ctx, target, annotation, path }: PlanProps): Cach
   const params = node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
   checkIgnore(ts, annotation, params, target);
   const ignored = new Set(annotation.ignore.map((i) => i.name));
+  const local = annotation.storage === 'memory';
+  const paths = annotation.ignore.filter((i) => !isParamName(i.name));
+  // Recursive helpers are shared by the functions of a file unless storage or ignore paths differ.
+  if (local !== ctx.local || paths.length > 0 || ctx.ignored.size > 0) ctx.named.clear();
+  ctx.local = local;
+  ctx.site = { sourceFile: node.getSourceFile(), node };
+  ctx.ignored = new Set(paths.map((i) => i.name));
+  ctx.ignoredUsed.clear();
   const keyed: ParamKey[] = [];
   params.forEach((param, index) => {
     const name = ts.isIdentifier(param.name) ? param.name.text : `#${index + 1}`;
@@ -42,6 +50,15 @@ export function planFunction({ ctx, target, annotation, path }: PlanProps): Cach
   if (target.kind === 'method' && !target.isStatic && !ignored.has('this')) {
     ctx.span = tagSpan;
     self = keyOf(ctx, checker.getTypeAtLocation(target.classNode), { param: 'this', at: '' });
+  }
+  const unused = paths.find((i) => !ctx.ignoredUsed.has(i.name));
+  if (unused !== undefined) {
+    throw new CachetCompileError(
+      'CACHET_E_IGNORE_UNKNOWN',
+      `ignore names "${unused.name}", which is not a keyed field of ${target.name}'s parameters`,
+      'write the path as the build reports it: a parameter name, then .field for each property (items[].id for array elements)',
+      unused.span,
+    );
   }
   const signature = checker.getSignatureFromDeclaration(node);
   const returned = signature === undefined ? undefined : checker.getReturnTypeOfSignature(signature);
@@ -95,11 +112,13 @@ function paramKey(ctx: AnalysisContext, param: ts.ParameterDeclaration, name: st
   return param.initializer === undefined ? node : mergeKeys([node, { kind: 'undefined' }]);
 }
 
-function isAbortSignal(ctx: AnalysisContext, type: ts.Type): boolean {
-  const members = type.isUnion() ? type.types : [type];
-  const F = ctx.ts.TypeFlags;
-  const defined = members.filter((m) => (m.flags & (F.Undefined | F.Null)) === 0);
-  return defined.length > 0 && defined.every((m) => builtinName(ctx, m) === 'AbortSignal');
+/** `options.locale` → `options`; `items[].id` → `items`. */
+function rootOf(path: string): string {
+  return path.split(/[.[<]/)[0] as string;
+}
+
+function isParamName(path: string): boolean {
+  return rootOf(path) === path;
 }
 
 function checkIgnore(
@@ -110,7 +129,8 @@ function checkIgnore(
 ): void {
   const names = params.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
   for (const entry of annotation.ignore) {
-    if (entry.name === 'this' || names.includes(entry.name)) continue;
+    const root = rootOf(entry.name);
+    if (root === 'this' || names.includes(root)) continue;
     throw new CachetCompileError(
       'CACHET_E_IGNORE_UNKNOWN',
       `ignore names "${entry.name}", which is not a parameter of ${target.name}`,

@@ -3,10 +3,20 @@
  * key. Reads the checker; produces a plan that no longer refers to it.
  */
 import type ts from 'typescript';
-import type { KeyNode, PropertyKey, RuntimeKind } from '../plan.js';
-import { builtinName, cacheKeyMethod, TYPED_ARRAYS, typeArguments } from './builtins.js';
-import { type AnalysisContext, child, type Path, reflective, unkeyable } from './context.js';
-import { mergeKeys, unionOf } from './union.js';
+import type { BuiltinValue, KeyNode, PropertyKey, RuntimeKind } from '../plan.js';
+import { builtinName, cacheKeyMethod, isAbortSignal, TYPED_ARRAYS, typeArguments } from './builtins.js';
+import {
+  type AnalysisContext,
+  child,
+  functionUnkeyable,
+  hiddenState,
+  type Path,
+  pathText,
+  reflective,
+  unkeyable,
+} from './context.js';
+import { mergeKeys } from './merge.js';
+import { unionOf } from './union.js';
 
 const PRIMITIVE: Record<string, KeyNode> = {
   string: { kind: 'string' },
@@ -23,21 +33,48 @@ export function keyOf(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode 
   const flags = type.flags;
   if (flags & F.Any) return reflective(ctx, path, 'typed any');
   if (flags & F.Unknown) return reflective(ctx, path, 'typed unknown');
-  if (flags & (F.TypeParameter | F.IndexedAccess | F.Conditional | F.Substitution | F.Index)) {
-    return reflective(ctx, path, `typed by the type parameter ${ctx.checker.typeToString(type)}`);
+  if (flags & (F.TypeParameter | F.IndexedAccess | F.Conditional | F.Substitution)) {
+    const constraint = constraintOf(ctx, type);
+    if (constraint !== undefined) return keyOf(ctx, constraint, path);
+    return reflective(ctx, path, `typed by the unconstrained type parameter ${ctx.checker.typeToString(type)}`);
   }
+  if (flags & F.Index) return reflective(ctx, path, `typed ${ctx.checker.typeToString(type)}`);
   const primitive = primitiveKind(ctx, type);
   if (primitive !== undefined) return PRIMITIVE[primitive] as KeyNode;
-  if (flags & F.ESSymbolLike) throw unkeyable(ctx, path, 'a symbol', 'has no value to compare');
+  if (flags & F.ESSymbolLike) {
+    if (ctx.local) return { kind: 'identity' };
+    throw unkeyable(ctx, path, 'a symbol', 'has no value a persistent key can hold; use storage=memory');
+  }
   if (flags & F.NonPrimitive) return reflective(ctx, path, 'typed object');
-  if (type.isUnion()) return recursive(ctx, type, () => unionOf(ctx, type, path));
+  if (type.isUnion()) return recursive(ctx, type, () => unionOf(ctx, type, path, keyOf));
   if (type.isIntersection()) {
-    // Branded primitives (`string & { __brand: 'Id' }`) are keyed as the primitive.
-    const brand = type.types.find((member) => primitiveKind(ctx, member) !== undefined);
-    if (brand !== undefined) return keyOf(ctx, brand, path);
+    // Brands (`string & { __brand: 'Id' }`, `Date & { __brand: 'Ts' }`) are keyed as the
+    // primitive or built-in they brand; the phantom members are never read.
+    const branded = type.types.find(
+      (member) =>
+        primitiveKind(ctx, member) !== undefined ||
+        builtinName(ctx, member) !== undefined ||
+        ctx.checker.isArrayType(member) ||
+        ctx.checker.isTupleType(member),
+    );
+    if (branded !== undefined) return keyOf(ctx, branded, path);
   }
   if (flags & (F.Object | F.Intersection)) return recursive(ctx, type, () => objectKey(ctx, type, path));
   return reflective(ctx, path, `typed ${ctx.checker.typeToString(type)}`);
+}
+
+/** A type parameter's (or indexed access's) constraint, when it says anything about the value. */
+function constraintOf(ctx: AnalysisContext, type: ts.Type): ts.Type | undefined {
+  const constraint = ctx.checker.getBaseConstraintOfType(type);
+  if (constraint === undefined || constraint === type) return undefined;
+  const F = ctx.ts.TypeFlags;
+  if (constraint.flags & (F.Any | F.Unknown | F.TypeParameter)) return undefined;
+  const empty =
+    constraint.flags & F.Object &&
+    constraint.getProperties().length === 0 &&
+    constraint.getCallSignatures().length === 0 &&
+    ctx.checker.getIndexInfosOfType(constraint).length === 0;
+  return empty ? undefined : constraint;
 }
 
 function primitiveKind(ctx: AnalysisContext, type: ts.Type): string | undefined {
@@ -86,6 +123,11 @@ function kindOfType(ctx: AnalysisContext, type: ts.Type): RuntimeKind {
   const builtin = builtinName(ctx, type);
   if (builtin === 'Map' || builtin === 'ReadonlyMap') return 'map';
   if (builtin === 'Set' || builtin === 'ReadonlySet') return 'set';
+  const symbol = type.getSymbol();
+  if (symbol !== undefined && symbol.flags & ctx.ts.SymbolFlags.Class && cacheKeyMethod(type) === undefined) {
+    const reachable = reachableClass(ctx, symbol);
+    if (reachable !== undefined) return `class:${reachable.name}`;
+  }
   return 'object';
 }
 
@@ -102,28 +144,39 @@ function objectKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode {
   recordDependency(ctx, type);
   const builtin = builtinName(ctx, type);
   if (builtin !== undefined) return builtinKey(ctx, type, builtin, path);
-  if (ctx.checker.isTupleType(type)) return tupleKey(ctx, type as ts.TypeReference, path);
+  if (ctx.checker.isTupleType(type)) return exactBuiltin(ctx, 'Array', tupleKey(ctx, type as ts.TypeReference, path));
   if (ctx.checker.isArrayType(type)) {
     const element = typeArguments(ctx, type)[0];
-    return {
+    return exactBuiltin(ctx, 'Array', {
       kind: 'array',
       element: element === undefined ? { kind: 'reflect' } : keyOf(ctx, element, child(path, '[]')),
-    };
+    });
   }
-  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
-    throw unkeyable(ctx, path, 'a function', 'cannot be compared by value');
-  }
+  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return functionKey(ctx, path);
   const custom = cacheKeyMethod(type);
   if (custom !== undefined) return customKey(ctx, custom, path);
+  const symbol = type.getSymbol();
+  if (symbol !== undefined && symbol.flags & ctx.ts.SymbolFlags.Class) return classKey(ctx, type, symbol, path);
   const indexInfos = ctx.checker.getIndexInfosOfType(type);
-  if (indexInfos.length > 0) {
-    const values = [
-      ...indexInfos.map((info) => info.type),
-      ...type.getProperties().map((p) => ctx.checker.getTypeOfSymbol(p)),
-    ];
-    return { kind: 'record', value: mergeKeys(values.map((value) => keyOf(ctx, value, child(path, '[key]')))) };
-  }
-  return propertiesKey(ctx, type, path);
+  if (indexInfos.length > 0) return recordKey(ctx, type, indexInfos, path);
+  return propertiesKey(ctx, type, path, false);
+}
+
+function recordKey(ctx: AnalysisContext, type: ts.Type, infos: readonly ts.IndexInfo[], path: Path): KeyNode {
+  const values = [
+    ...infos.map((info) => info.type),
+    ...type.getProperties().map((p) => ctx.checker.getTypeOfSymbol(p)),
+  ];
+  return { kind: 'record', value: mergeKeys(values.map((value) => keyOf(ctx, value, child(path, '[key]')))) };
+}
+
+function functionKey(ctx: AnalysisContext, path: Path): KeyNode {
+  if (ctx.local) return { kind: 'identity' };
+  throw functionUnkeyable(ctx, path);
+}
+
+function exactBuiltin(ctx: AnalysisContext, builtin: string, inner: KeyNode): KeyNode {
+  return { kind: 'exact', builtin, local: ctx.local, inner };
 }
 
 function recordDependency(ctx: AnalysisContext, type: ts.Type): void {
@@ -131,18 +184,47 @@ function recordDependency(ctx: AnalysisContext, type: ts.Type): void {
     ctx.dependencies.add(declaration.getSourceFile().fileName);
 }
 
+const ERRORS = new Set([
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
+]);
+
+/** Built-ins keyed by one string of their internal value (boxed primitives: primitives too). */
+const BUILTIN_VALUES = new Set<string>([
+  'RegExp',
+  'URL',
+  'URLSearchParams',
+  'ArrayBuffer',
+  'Number',
+  'String',
+  'Boolean',
+]);
+
 function builtinKey(ctx: AnalysisContext, type: ts.Type, name: string, path: Path): KeyNode {
   const args = typeArguments(ctx, type);
   const arg = (i: number, suffix: string): KeyNode => {
     const t = args[i];
     return t === undefined ? { kind: 'reflect' } : keyOf(ctx, t, child(path, suffix));
   };
-  if (name === 'Date') return { kind: 'date' };
-  if (name === 'Map' || name === 'ReadonlyMap') return { kind: 'map', key: arg(0, '<key>'), value: arg(1, '<value>') };
-  if (name === 'Set' || name === 'ReadonlySet') return { kind: 'set', element: arg(0, '<item>') };
-  if (TYPED_ARRAYS.has(name)) return { kind: 'typedArray', constructor: name };
+  if (name === 'Date') return exactBuiltin(ctx, 'Date', { kind: 'date' });
+  if (name === 'Map' || name === 'ReadonlyMap') {
+    return exactBuiltin(ctx, 'Map', { kind: 'map', key: arg(0, '<key>'), value: arg(1, '<value>') });
+  }
+  if (name === 'Set' || name === 'ReadonlySet')
+    return exactBuiltin(ctx, 'Set', { kind: 'set', element: arg(0, '<item>') });
+  if (TYPED_ARRAYS.has(name)) return exactBuiltin(ctx, name, { kind: 'typedArray', constructor: name });
+  // A Buffer is a Uint8Array subclass without state of its own.
   if (name === 'Buffer') return { kind: 'typedArray', constructor: 'Uint8Array' };
-  if (name === 'ArrayBuffer' || name === 'SharedArrayBuffer' || name === 'DataView' || name === 'RegExp') {
+  if (BUILTIN_VALUES.has(name)) return exactBuiltin(ctx, name, { kind: 'builtin', name: name as BuiltinValue });
+  if (ERRORS.has(name)) return { kind: 'instance', local: ctx.local };
+  if (name === 'Function') return functionKey(ctx, path);
+  if (name === 'SharedArrayBuffer' || name === 'DataView') {
     return reflective(ctx, path, `a ${name}`);
   }
   const why: Record<string, string> = {
@@ -177,17 +259,169 @@ function customKey(ctx: AnalysisContext, method: ts.Symbol, path: Path): KeyNode
   };
 }
 
+/**
+ * A class instance: class identity, then its state. Hidden state (`#private` fields) is an
+ * error; a class extending a built-in (`class Stack extends Array<number>`) is keyed as the
+ * built-in; a class generated code cannot reach by name is keyed by the runtime's instanceText.
+ */
+function classKey(ctx: AnalysisContext, type: ts.Type, symbol: ts.Symbol, path: Path): KeyNode {
+  const className = symbol.getName();
+  const hidden = ctx.checker.getPropertiesOfType(type).find(
+    (p) =>
+      (p.escapedName as string).startsWith('__#') &&
+      // Private methods and accessors are behaviour; the fields they read are checked themselves.
+      !(p.declarations ?? []).some(
+        (d) =>
+          d.kind === ctx.ts.SyntaxKind.MethodDeclaration ||
+          d.kind === ctx.ts.SyntaxKind.GetAccessor ||
+          d.kind === ctx.ts.SyntaxKind.SetAccessor,
+      ),
+  );
+  if (hidden !== undefined) throw hiddenState(ctx, path, className, hidden.getName());
+  const reachable = reachableClass(ctx, symbol);
+  const base = builtinBase(ctx, type);
+  let inner: KeyNode;
+  if (base !== undefined) {
+    const own = ctx.checker
+      .getPropertiesOfType(type)
+      .some(
+        (p) => isDataProperty(ctx, p, true) && !(p.escapedName as string).startsWith('__') && !isFromLibrary(ctx, p),
+      );
+    if (own || reachable === undefined) return { kind: 'instance', local: ctx.local };
+    const node = keyOf(ctx, base, path);
+    inner = node.kind === 'exact' ? node.inner : node;
+  } else {
+    inner = propertiesKey(ctx, type, path, true);
+    if (reachable === undefined) return { kind: 'instance', local: ctx.local };
+  }
+  return {
+    kind: 'exact',
+    className: reachable.name,
+    ...(reachable.from === undefined ? {} : { from: reachable.from }),
+    local: ctx.local,
+    inner,
+  };
+}
+
+/** The built-in (or array) a class extends, directly or through other classes. */
+function builtinBase(ctx: AnalysisContext, type: ts.Type): ts.Type | undefined {
+  const seen = new Set<ts.Type>();
+  const visit = (t: ts.Type): ts.Type | undefined => {
+    if (seen.has(t)) return undefined;
+    seen.add(t);
+    const target = (t as ts.TypeReference).target ?? t;
+    if (
+      !(target.flags & ctx.ts.TypeFlags.Object) ||
+      !((target as ts.ObjectType).objectFlags & ctx.ts.ObjectFlags.ClassOrInterface)
+    )
+      return undefined;
+    for (const b of ctx.checker.getBaseTypes(target as ts.InterfaceType)) {
+      if (ctx.checker.isArrayType(b) || builtinName(ctx, b) !== undefined) return b;
+      const deeper = visit(b);
+      if (deeper !== undefined) return deeper;
+    }
+    return undefined;
+  };
+  return visit(type);
+}
+
+function isFromLibrary(ctx: AnalysisContext, property: ts.Symbol): boolean {
+  return (property.declarations ?? []).every(
+    (d) => ctx.program?.isSourceFileDefaultLibrary(d.getSourceFile()) ?? false,
+  );
+}
+
+/** How generated code reaches a class: a name, and the import that binds it when imported. */
+interface ReachableClass {
+  readonly name: string;
+  readonly from?: { readonly module: string; readonly name: string };
+}
+
+/**
+ * The name generated code (at the end of the compiled file) reaches a class by: a top-level
+ * class declaration of this file, before the cached function or around it; or a class this file
+ * imports as a value, which generated code imports again under a name of its own. Undefined for
+ * classes reached only through types (their instances are keyed by the runtime's instanceText).
+ */
+export function reachableClass(ctx: AnalysisContext, symbol: ts.Symbol): ReachableClass | undefined {
+  const site = ctx.site;
+  if (site === undefined) return undefined;
+  const declaration = symbol.declarations?.find(ctx.ts.isClassDeclaration);
+  if (declaration?.name === undefined) return undefined;
+  // An ambient class (`declare class`) in a source file has no value at run time.
+  const ambient = (ctx.ts.getCombinedModifierFlags(declaration) & ctx.ts.ModifierFlags.Ambient) !== 0;
+  if (ambient && !declaration.getSourceFile().isDeclarationFile) return undefined;
+  if (declaration.parent === site.sourceFile) {
+    const around = declaration.pos <= site.node.pos && site.node.end <= declaration.end;
+    return declaration.end <= site.node.pos || around ? { name: declaration.name.text } : undefined;
+  }
+  return importedClass(ctx, site.sourceFile, symbol);
+}
+
+function importedClass(ctx: AnalysisContext, file: ts.SourceFile, symbol: ts.Symbol): ReachableClass | undefined {
+  const { ts } = ctx;
+  for (const statement of file.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const clause = statement.importClause;
+    if (clause === undefined || clause.isTypeOnly) continue;
+    const module = statement.moduleSpecifier.text;
+    const bindings: { local: ts.Identifier; imported: string }[] = [];
+    if (clause.name !== undefined) bindings.push({ local: clause.name, imported: 'default' });
+    if (clause.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) {
+        if (element.isTypeOnly) continue;
+        bindings.push({ local: element.name, imported: (element.propertyName ?? element.name).text });
+      }
+    }
+    for (const { local, imported } of bindings) {
+      const alias = ctx.checker.getSymbolAtLocation(local);
+      if (alias === undefined || ctx.checker.getAliasedSymbol(alias) !== symbol || typeOnlyOnTheWay(ctx, alias)) {
+        continue;
+      }
+      return { name: `__cachet$class$${local.text}`, from: { module, name: imported } };
+    }
+  }
+  return undefined;
+}
+
+/** Whether an import reaches its class through a type-only export (`export type { Cat }`). */
+function typeOnlyOnTheWay(ctx: AnalysisContext, alias: ts.Symbol): boolean {
+  for (let at: ts.Symbol | undefined = alias, hops = 0; at !== undefined && hops < 32; hops++) {
+    if (!(at.flags & ctx.ts.SymbolFlags.Alias)) return false;
+    if ((at.declarations ?? []).some((d) => ctx.ts.isTypeOnlyImportOrExportDeclaration(d))) return true;
+    at = ctx.checker.getImmediateAliasedSymbol(at);
+  }
+  return false;
+}
+
 /** Declared data properties (methods are behaviour, not data); a class needs at least one. */
-function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode {
+function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path, isClass: boolean): KeyNode {
   const symbol = type.getSymbol();
-  const isClass = symbol !== undefined && (symbol.flags & ctx.ts.SymbolFlags.Class) !== 0;
   const properties: PropertyKey[] = [];
   for (const property of ctx.checker.getPropertiesOfType(type)) {
     if (!isDataProperty(ctx, property, isClass)) continue;
-    const name = property.getName();
+    const escaped = property.escapedName as string;
+    if (escaped.startsWith('__#') && !isAccessor(ctx, property)) {
+      // A #private field met outside classKey (a class in an intersection): still hidden state.
+      const owner = property.declarations?.[0]?.parent;
+      const ownerName = owner !== undefined && ctx.ts.isClassLike(owner) ? owner.name?.text : undefined;
+      throw hiddenState(ctx, path, ownerName ?? 'its class', property.getName());
+    }
+    if (escaped.startsWith('__#')) continue;
+    const declaredType = ctx.checker.getTypeOfSymbol(property);
     const optional = (property.flags & ctx.ts.SymbolFlags.Optional) !== 0;
-    const node = keyOf(ctx, ctx.checker.getTypeOfSymbol(property), child(path, `.${name}`));
-    properties.push({ name, optional, node });
+    if (escaped.startsWith('__@')) {
+      const at = child(path, `[${symbolText(ctx, property)}]`);
+      if (consumeIgnore(ctx, at)) continue;
+      const keyed = symbolProperty(ctx, property, declaredType, at);
+      if (keyed === undefined) continue;
+      properties.push({ name: keyed, symbol: keyed, optional, node: keyOf(ctx, declaredType, at) });
+      continue;
+    }
+    const name = property.getName();
+    const at = child(path, `.${name}`);
+    if (consumeIgnore(ctx, at) || isAbortSignal(ctx, declaredType)) continue;
+    properties.push({ name, optional, node: keyOf(ctx, declaredType, at) });
   }
   const name = type.aliasSymbol?.getName() ?? symbol?.getName();
   if (properties.length > 0) {
@@ -201,7 +435,7 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode
     throw unkeyable(
       ctx,
       path,
-      `an instance of ${symbol.getName()}`,
+      `an instance of ${symbol?.getName()}`,
       'has neither data properties nor a [cacheKey]() method',
       true,
     );
@@ -209,9 +443,70 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode
   return reflective(ctx, path, `typed ${ctx.checker.typeToString(type)}, which declares no properties`);
 }
 
+/** Whether `ignore=` names this path; marks the entry as used. */
+function consumeIgnore(ctx: AnalysisContext, path: Path): boolean {
+  const text = pathText(path);
+  if (!ctx.ignored.has(text)) return false;
+  ctx.ignoredUsed.add(text);
+  return true;
+}
+
+/**
+ * A symbol-keyed member → the expression generated code reads it with (`Symbol.toStringTag`,
+ * or a top-level `const` of this file), or undefined for well-known-symbol methods (behaviour,
+ * not data). A symbol generated code cannot reach is an error.
+ */
+function symbolProperty(ctx: AnalysisContext, property: ts.Symbol, type: ts.Type, path: Path): string | undefined {
+  const declaration = property.declarations?.[0];
+  const name = declaration === undefined ? undefined : ctx.ts.getNameOfDeclaration(declaration);
+  const expression = name !== undefined && ctx.ts.isComputedPropertyName(name) ? name.expression : undefined;
+  if (
+    expression !== undefined &&
+    ctx.ts.isPropertyAccessExpression(expression) &&
+    ctx.ts.isIdentifier(expression.expression) &&
+    expression.expression.text === 'Symbol'
+  ) {
+    if (type.getCallSignatures().length > 0) return undefined;
+    return `Symbol.${expression.name.text}`;
+  }
+  if (expression !== undefined && ctx.ts.isIdentifier(expression) && ctx.site !== undefined) {
+    const symbol = ctx.checker.getSymbolAtLocation(expression);
+    const variable = symbol?.valueDeclaration;
+    if (
+      variable !== undefined &&
+      ctx.ts.isVariableDeclaration(variable) &&
+      ctx.ts.isVariableDeclarationList(variable.parent) &&
+      (variable.parent.flags & ctx.ts.NodeFlags.Const) !== 0 &&
+      variable.initializer !== undefined &&
+      variable.parent.parent.parent === ctx.site.sourceFile &&
+      variable.end <= ctx.site.node.pos &&
+      ctx.ts.isIdentifier(variable.name)
+    ) {
+      return variable.name.text;
+    }
+  }
+  const shown = symbolText(ctx, property);
+  throw unkeyable(
+    ctx,
+    path,
+    `a member keyed by the symbol ${shown}`,
+    'is keyed by a symbol that generated code cannot reach; declare it as a top-level const of this file, before the function',
+  );
+}
+
+/** How a symbol-keyed member is written in its declaration: `Symbol.toStringTag`, `tag`. */
+function symbolText(ctx: AnalysisContext, property: ts.Symbol): string {
+  const declaration = property.declarations?.[0];
+  const name = declaration === undefined ? undefined : ctx.ts.getNameOfDeclaration(declaration);
+  return name !== undefined && ctx.ts.isComputedPropertyName(name) ? name.expression.getText() : property.getName();
+}
+
+function isAccessor(ctx: AnalysisContext, property: ts.Symbol): boolean {
+  const SK = ctx.ts.SyntaxKind;
+  return (property.declarations ?? []).some((d) => d.kind === SK.GetAccessor || d.kind === SK.SetAccessor);
+}
+
 function isDataProperty(ctx: AnalysisContext, property: ts.Symbol, isClass: boolean): boolean {
-  const name = property.escapedName as string;
-  if (name.startsWith('__@') || name.startsWith('__#')) return false; // symbol keys, #private fields
   const declarations = property.declarations ?? [];
   const SK = ctx.ts.SyntaxKind;
   if (declarations.some((d) => d.kind === SK.MethodDeclaration || d.kind === SK.MethodSignature)) return false;

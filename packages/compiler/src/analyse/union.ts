@@ -4,13 +4,16 @@
  * properties, or a switch on a discriminant property when they have one.
  */
 import type ts from 'typescript';
-import { type KeyNode, type PropertyKey, type RuntimeKind, runtimeKind } from '../plan.js';
+import type { KeyNode } from '../plan.js';
 import { builtinName, cacheKeyMethod } from './builtins.js';
 import type { AnalysisContext, Path } from './context.js';
-import { keyOf } from './key.js';
+import { mergeKeys } from './merge.js';
+
+/** How a type's values enter the key (`keyOf`, passed in so that this module does not import it). */
+export type KeyOf = (ctx: AnalysisContext, type: ts.Type, path: Path) => KeyNode;
 
 /** A union type → one node (a single kind) or a `union` node with one member per kind. */
-export function unionOf(ctx: AnalysisContext, type: ts.UnionType, path: Path): KeyNode {
+export function unionOf(ctx: AnalysisContext, type: ts.UnionType, path: Path, keyOf: KeyOf): KeyNode {
   const objects = type.types.filter((member) => isPlainObject(ctx, member));
   const discriminant = objects.length >= 2 ? findDiscriminant(ctx, objects) : undefined;
   if (discriminant === undefined) return mergeKeys(type.types.map((member) => keyOf(ctx, member, path)));
@@ -30,7 +33,8 @@ function isPlainObject(ctx: AnalysisContext, type: ts.Type): boolean {
     builtinName(ctx, type) === undefined &&
     type.getCallSignatures().length === 0 &&
     ctx.checker.getIndexInfosOfType(type).length === 0 &&
-    cacheKeyMethod(type) === undefined
+    cacheKeyMethod(type) === undefined &&
+    ((type.getSymbol()?.flags ?? 0) & ctx.ts.SymbolFlags.Class) === 0
   );
 }
 
@@ -61,92 +65,4 @@ function literalValues(ctx: AnalysisContext, type: ts.Type): (string | number | 
     else return undefined;
   }
   return values;
-}
-
-const ORDER: readonly string[] = [
-  'string',
-  'number',
-  'boolean',
-  'bigint',
-  'null',
-  'undefined',
-  'array',
-  'date',
-  'map',
-  'set',
-];
-
-function rank(kind: string): number {
-  const i = ORDER.indexOf(kind);
-  if (i !== -1) return i;
-  return kind.startsWith('typedArray:') ? ORDER.length : ORDER.length + 1;
-}
-
-/** Nodes for values that may sit in one position → one node, merging members of the same kind. */
-export function mergeKeys(nodes: readonly KeyNode[]): KeyNode {
-  const flat = nodes.flatMap((node) => (node.kind === 'union' ? node.members : [node]));
-  const groups = new Map<RuntimeKind, KeyNode[]>();
-  for (const node of flat) {
-    const kind = runtimeKind(node) as RuntimeKind;
-    if (kind === 'opaque') return { kind: 'reflect' };
-    const group = groups.get(kind) ?? [];
-    if (!group.some((other) => same(other, node))) group.push(node);
-    groups.set(kind, group);
-  }
-  const members = [...groups.entries()]
-    .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([kind, group]) => (group.length === 1 ? (group[0] as KeyNode) : mergeSameKind(kind, group)));
-  if (members.some((member) => member.kind === 'reflect')) return { kind: 'reflect' };
-  return members.length === 1 ? (members[0] as KeyNode) : { kind: 'union', members };
-}
-
-function same(a: KeyNode, b: KeyNode): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function mergeSameKind(kind: RuntimeKind, group: KeyNode[]): KeyNode {
-  if (group.some((node) => node.kind === 'ref')) return { kind: 'reflect' };
-  if (kind === 'array') return { kind: 'array', element: mergeKeys(group.flatMap(elementsOf)) };
-  if (kind === 'map') {
-    const maps = group as Extract<KeyNode, { kind: 'map' }>[];
-    return { kind: 'map', key: mergeKeys(maps.map((m) => m.key)), value: mergeKeys(maps.map((m) => m.value)) };
-  }
-  if (kind === 'set') return { kind: 'set', element: mergeKeys(group.map((s) => (s as { element: KeyNode }).element)) };
-  if (kind === 'object') return mergeObjects(group);
-  return group[0] as KeyNode;
-}
-
-function elementsOf(node: KeyNode): KeyNode[] {
-  if (node.kind === 'array') return [node.element];
-  if (node.kind === 'tuple') return [...node.elements, ...(node.rest === undefined ? [] : [node.rest])];
-  return [node];
-}
-
-/** Object types without a discriminant: one object over every member's properties. */
-function mergeObjects(group: KeyNode[]): KeyNode {
-  const objects = group.flatMap((node) => (node.kind === 'discriminated' ? node.cases.map((c) => c.node) : [node]));
-  if (objects.some((node) => node.kind === 'record' || node.kind === 'ref')) {
-    const values = objects.flatMap((node) =>
-      node.kind === 'record' ? [node.value] : node.kind === 'object' ? node.properties.map((p) => p.node) : [],
-    );
-    return objects.some((node) => node.kind === 'ref')
-      ? { kind: 'reflect' }
-      : { kind: 'record', value: mergeKeys(values) };
-  }
-  const byName = new Map<string, { nodes: KeyNode[]; optional: boolean; count: number }>();
-  for (const node of objects as Extract<KeyNode, { kind: 'object' }>[]) {
-    for (const property of node.properties) {
-      const entry = byName.get(property.name) ?? { nodes: [], optional: false, count: 0 };
-      entry.nodes.push(property.node);
-      entry.optional ||= property.optional;
-      entry.count++;
-      byName.set(property.name, entry);
-    }
-  }
-  const properties: PropertyKey[] = [...byName.entries()].map(([name, entry]) => ({
-    name,
-    optional: entry.optional || entry.count < objects.length,
-    node: mergeKeys(entry.count < objects.length ? [...entry.nodes, { kind: 'undefined' }] : entry.nodes),
-  }));
-  return { kind: 'object', properties };
 }

@@ -1,17 +1,19 @@
 /**
- * Step 4a: code for keys. Each `KeyNode` gets four operations, as inline expressions for
- * primitives and as calls to named helper functions for composites:
- *
- * - hash(h, v): mixes v into the running hash h (allocation-free);
- * - snapshot(v): a private deep copy of the keyed data (kept by the memory tier);
- * - equals(s, v): whether v equals, as a key, the value snapshot s was made from (allocation-free);
- * - text(v): the stable, injective key text for persistent tiers.
+ * Step 4a: code for keys — the one dispatch from a `KeyNode` to the module of its kind. Each node
+ * gets four operations (see `KeyOps`): inline expressions for primitives and values the runtime
+ * keys, calls to named helper functions (generated once per file) for composites.
  *
  * Every inline expression uses each operand once, so operands can be any expression.
  */
 import type { KeyNode } from '../plan.js';
-import { compositeHelper } from './composite-code.js';
-import { prelude, RUNTIME } from './names.js';
+import * as classes from './keys/class.js';
+import * as collections from './keys/collection.js';
+import { type Bodies, indent, isPrimitiveUnion, type KeyOps } from './keys/kind.js';
+import * as objects from './keys/object.js';
+import * as primitives from './keys/primitive.js';
+import { depthLimited } from './keys/recursive.js';
+import * as runtime from './keys/reflective.js';
+import * as unions from './keys/union.js';
 
 /** The four operations of a helper, as generated function names. */
 export interface HelperNames {
@@ -22,115 +24,53 @@ export interface HelperNames {
 }
 
 /** Generates key code for the functions of one file, sharing helpers between them. */
-export class KeyCode {
+export class KeyCode implements KeyOps {
   private readonly names = new Map<string, HelperNames>();
   private readonly used = new Set<string>();
   private readonly chunks: string[] = [];
   private counter = 0;
+  /** Imported classes generated code checks prototypes against: local name → import. */
+  private readonly imports = new Map<string, { readonly module: string; readonly name: string }>();
 
   constructor(private readonly refs: ReadonlyMap<string, KeyNode>) {}
 
   hash(node: KeyNode, h: string, v: string): string {
-    switch (node.kind) {
-      case 'string':
-        return `${prelude.hashString}(${h}, ${v})`;
-      case 'number':
-        return `${prelude.hashNumber}(${h}, ${v})`;
-      case 'bigint':
-        return `${prelude.hashNumber}(${h}, Number(${v}))`;
-      case 'boolean':
-        return `${prelude.mix}(${h}, ${v} ? 1 : 2)`;
-      case 'null':
-      case 'undefined':
-        return `${prelude.mix}(${h}, 3)`;
-      case 'date':
-        return `${prelude.hashNumber}(${h}, ${v}.getTime())`;
-      case 'custom':
-        return this.hash(node.key, h, customKey(v));
-      case 'reflect':
-        return `${prelude.hashString}(${h}, ${RUNTIME}.reflectKey(${v}))`;
-      default:
-        return `${this.helper(node).hash}(${h}, ${v})`;
-    }
+    if (primitives.isInline(node)) return primitives.hash(node, h, v);
+    if (isRuntime(node)) return runtime.hash(node, h, v);
+    if (node.kind === 'custom') return this.hash(node.key, h, classes.customKey(v));
+    return `${this.helper(node).hash}(${h}, ${v})`;
   }
 
   snapshot(node: KeyNode, v: string): string {
-    switch (node.kind) {
-      case 'string':
-      case 'number':
-      case 'bigint':
-      case 'boolean':
-      case 'null':
-      case 'undefined':
-        return v;
-      case 'date':
-        return `new Date(${v}.getTime())`;
-      case 'custom':
-        return this.snapshot(node.key, customKey(v));
-      case 'reflect':
-        return `${RUNTIME}.reflectKey(${v})`;
-      case 'union':
-        if (isPrimitiveUnion(node)) return v;
-        return `${this.helper(node).snapshot}(${v})`;
-      default:
-        return `${this.helper(node).snapshot}(${v})`;
-    }
+    if (primitives.isInline(node)) return primitives.snapshot(node, v);
+    if (isRuntime(node)) return runtime.snapshot(node, v);
+    if (node.kind === 'custom') return this.snapshot(node.key, classes.customKey(v));
+    if (isPrimitiveUnion(node)) return v;
+    return `${this.helper(node).snapshot}(${v})`;
   }
 
   equals(node: KeyNode, s: string, v: string): string {
-    switch (node.kind) {
-      case 'string':
-      case 'bigint':
-      case 'boolean':
-      case 'null':
-      case 'undefined':
-        return `${s} === ${v}`;
-      case 'number':
-        return `${prelude.sameNumber}(${s}, ${v})`;
-      case 'date':
-        return `${prelude.sameNumber}(${s}.getTime(), ${v}.getTime())`;
-      case 'custom':
-        return this.equals(node.key, s, customKey(v));
-      case 'reflect':
-        return `${s} === ${RUNTIME}.reflectKey(${v})`;
-      case 'union':
-        if (isPrimitiveUnion(node)) {
-          return node.members.some((m) => m.kind === 'number') ? `${prelude.sameNumber}(${s}, ${v})` : `${s} === ${v}`;
-        }
-        return `${this.helper(node).equals}(${s}, ${v})`;
-      default:
-        return `${this.helper(node).equals}(${s}, ${v})`;
-    }
+    if (primitives.isInline(node)) return primitives.equals(node, s, v);
+    if (isRuntime(node)) return runtime.equals(node, s, v);
+    if (node.kind === 'custom') return this.equals(node.key, s, classes.customKey(v));
+    if (node.kind === 'union' && isPrimitiveUnion(node)) return primitives.unionEquals(node, s, v);
+    return `${this.helper(node).equals}(${s}, ${v})`;
   }
 
   text(node: KeyNode, v: string): string {
-    switch (node.kind) {
-      case 'string':
-        return `JSON.stringify(${v})`;
-      case 'number':
-        return `String(${v})`;
-      case 'bigint':
-        return `String(${v}) + "n"`;
-      case 'boolean':
-        return `(${v} ? "true" : "false")`;
-      case 'null':
-        return '"null"';
-      case 'undefined':
-        return '"undefined"';
-      case 'date':
-        return `"D" + ${v}.getTime()`;
-      case 'custom':
-        return `"K" + ${this.text(node.key, customKey(v))}`;
-      case 'reflect':
-        return `${RUNTIME}.reflectKey(${v})`;
-      default:
-        return `${this.helper(node).text}(${v})`;
-    }
+    if (primitives.isInline(node)) return primitives.text(node, v);
+    if (isRuntime(node)) return runtime.text(node, v);
+    if (node.kind === 'custom') return `"K" + ${this.text(node.key, classes.customKey(v))}`;
+    return `${this.helper(node).text}(${v})`;
   }
 
   /** The helper functions generated so far, in order of first use. */
   code(): string {
-    return this.chunks.join('\n');
+    // Imports are hoisted: here, at the end of the module, they bind before any call runs.
+    const imports = [...this.imports].map(
+      ([local, { module, name }]) => `import { ${name} as ${local} } from ${JSON.stringify(module)};\n`,
+    );
+    return [...(imports.length === 0 ? [] : [imports.join('')]), ...this.chunks].join('\n');
   }
 
   /** The helper functions for a composite node, generated on first use. */
@@ -148,9 +88,49 @@ export class KeyCode {
     this.names.set(key, names);
     const body = node.kind === 'ref' ? this.refs.get(node.name) : node;
     if (body === undefined) throw new Error(`no helper named ${(node as { name: string }).name}`);
+    if (body.kind === 'exact' && body.className !== undefined && body.from !== undefined) {
+      this.imports.set(body.className, body.from);
+    }
     const index = this.chunks.push('') - 1;
-    this.chunks[index] = compositeHelper(this, body, names, base);
+    const bodies = this.bodiesOf(body, base);
+    this.chunks[index] = helperCode(node.kind === 'ref' ? depthLimitedBodies(bodies) : bodies, names);
     return names;
+  }
+
+  /** The helper bodies of a composite node, from the module of its kind. */
+  private bodiesOf(node: KeyNode, base: string): Bodies {
+    switch (node.kind) {
+      case 'object':
+        return objects.objectBodies(this, node);
+      case 'discriminated':
+        return objects.discriminatedBodies(this, node);
+      case 'record':
+        return objects.recordBodies(this, node);
+      case 'union':
+        return unions.unionBodies(this, node, base);
+      case 'array':
+        return collections.arrayBodies(this, node);
+      case 'tuple':
+        return collections.tupleBodies(this, node);
+      case 'map':
+        return collections.mapBodies(this, node);
+      case 'set':
+        return collections.setBodies(this, node);
+      case 'typedArray':
+        return collections.typedArrayBodies(node);
+      case 'exact':
+        return classes.exactBodies(this, node);
+      case 'builtin':
+        return classes.builtinBodies(node);
+      default:
+        // Nodes with inline forms reached through a ref (a recursive alias of one): wrap them.
+        return {
+          hash: `return ${this.hash(node, 'h', 'v')};`,
+          snapshot: `return ${this.snapshot(node, 'v')};`,
+          equals: `return ${this.equals(node, 's', 'v')};`,
+          text: `return ${this.text(node, 'v')};`,
+        };
+    }
   }
 
   private baseName(node: KeyNode): string {
@@ -167,17 +147,29 @@ export class KeyCode {
   }
 }
 
-function customKey(v: string): string {
-  return `${v}[${RUNTIME}.cacheKey]()`;
+function isRuntime(node: KeyNode): node is runtime.RuntimeNode {
+  return node.kind === 'reflect' || node.kind === 'instance' || node.kind === 'identity';
 }
 
-const PRIMITIVES = new Set(['string', 'number', 'boolean', 'bigint', 'null', 'undefined']);
-
-/** A union of primitives: `===` (or same-number) tells its values apart, and they need no copy. */
-export function isPrimitiveUnion(node: KeyNode): boolean {
-  return node.kind === 'union' && node.members.every((m) => PRIMITIVES.has(m.kind));
+function depthLimitedBodies(bodies: Bodies): Bodies {
+  return {
+    ...bodies,
+    hash: depthLimited(bodies.hash),
+    snapshot: depthLimited(bodies.snapshot),
+    equals: depthLimited(bodies.equals),
+    text: depthLimited(bodies.text),
+  };
 }
 
-export function isPrimitive(node: KeyNode): boolean {
-  return PRIMITIVES.has(node.kind) || isPrimitiveUnion(node);
+/** The four functions (hash, snapshot, equals, text) of one composite node. */
+function helperCode(bodies: Bodies, names: HelperNames): string {
+  const fn = (name: string, params: string, body: string): string =>
+    `function ${name}(${params}) {\n${indent(body)}\n}\n`;
+  return (
+    (bodies.extra ?? '') +
+    fn(names.hash, 'h, v', bodies.hash) +
+    fn(names.snapshot, 'v', bodies.snapshot) +
+    fn(names.equals, 's, v', bodies.equals) +
+    fn(names.text, 'v', bodies.text)
+  );
 }

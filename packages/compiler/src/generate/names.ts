@@ -8,7 +8,18 @@ export const prelude = {
   hashString: '__cachet$hashString',
   hashNumber: '__cachet$hashNumber',
   sameNumber: '__cachet$sameNumber',
+  /** The snapshot of a value that failed its prototype check: the runtime's instanceText. */
+  Other: '__cachet$Other',
+  /** How deep the helpers of recursive types are nested right now. */
+  depth: '__cachet$depth',
+  tooDeep: '__cachet$tooDeep',
 } as const;
+
+/**
+ * Values of recursive types nested deeper than this (or cyclic) run uncached: generated encoders
+ * recurse, and this stays well inside the default stack.
+ */
+export const MAX_DEPTH = 1000;
 
 /** The bindings of one cached function, from its local name (`loadUser`, `UserRepo$find`). */
 export function functionNames(localName: string) {

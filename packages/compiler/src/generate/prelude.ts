@@ -1,8 +1,11 @@
-/** Hash helpers shared by every encoder of a file: allocation-free, 32-bit FNV-1a style mixing. */
-import { prelude } from './names.js';
+/**
+ * Hash helpers shared by every encoder of a file: allocation-free, 32-bit FNV-1a style mixing; the
+ * snapshot of a value keyed by the runtime's `instanceText` (`Other`); the depth of recursive types.
+ */
+import { MAX_DEPTH, prelude, RUNTIME } from './names.js';
 
 export function preludeCode(): string {
-  const { mix, hashString, hashNumber, sameNumber } = prelude;
+  const { mix, hashString, hashNumber, sameNumber, Other, depth, tooDeep } = prelude;
   return `function ${mix}(h, x) {
   return Math.imul(h ^ x, 16777619);
 }
@@ -16,6 +19,15 @@ function ${hashNumber}(h, n) {
 }
 function ${sameNumber}(a, b) {
   return a === b || (a !== a && b !== b);
+}
+class ${Other} {
+  constructor(t) {
+    this.t = t;
+  }
+}
+let ${depth} = 0;
+function ${tooDeep}() {
+  ${RUNTIME}.uncacheable(${JSON.stringify(`a value of a recursive type nested more than ${MAX_DEPTH} levels deep (or cyclic) cannot be keyed; the call runs uncached`)});
 }
 `;
 }

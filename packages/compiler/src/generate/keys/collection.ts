@@ -1,9 +1,68 @@
-/** Step 4a, continued: helper bodies of collections — Map and Set (unordered), typed arrays. */
-import type { Bodies, Node } from './composite-code.js';
-import { isPrimitive, type KeyCode } from './key-code.js';
-import { prelude } from './names.js';
+/** Key code for collections: arrays and tuples (ordered), Map and Set (unordered), typed arrays. */
+import { prelude } from '../names.js';
+import { type Bodies, isPrimitive, type KeyOps, type Node } from './kind.js';
 
-export function mapBodies(code: KeyCode, node: Node<'map'>): Bodies {
+export function arrayBodies(code: KeyOps, node: Node<'array'>): Bodies {
+  const e = node.element;
+  return {
+    hash: [
+      `h = ${prelude.mix}(h, v.length);`,
+      `for (let i = 0; i < v.length; i++) h = ${code.hash(e, 'h', 'v[i]')};`,
+      'return h;',
+    ].join('\n'),
+    snapshot: [
+      'const s = new Array(v.length);',
+      `for (let i = 0; i < v.length; i++) s[i] = ${code.snapshot(e, 'v[i]')};`,
+      'return s;',
+    ].join('\n'),
+    equals: [
+      'if (s.length !== v.length) return false;',
+      `for (let i = 0; i < v.length; i++) if (!(${code.equals(e, 's[i]', 'v[i]')})) return false;`,
+      'return true;',
+    ].join('\n'),
+    text: [
+      'let t = "[";',
+      `for (let i = 0; i < v.length; i++) t += (i === 0 ? "" : ",") + ${code.text(e, 'v[i]')};`,
+      'return t + "]";',
+    ].join('\n'),
+  };
+}
+
+export function tupleBodies(code: KeyOps, node: Node<'tuple'>): Bodies {
+  const n = node.elements.length;
+  const at = (i: number): string => `v[${i}]`;
+  const rest = node.rest;
+  return {
+    hash: [
+      `h = ${prelude.mix}(h, v.length);`,
+      ...node.elements.map((e, i) => `h = ${code.hash(e, 'h', at(i))};`),
+      ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) h = ${code.hash(rest, 'h', 'v[i]')};`]),
+      'return h;',
+    ].join('\n'),
+    snapshot: [
+      `const s = [${node.elements.map((e, i) => code.snapshot(e, at(i))).join(', ')}];`,
+      `s.length = v.length;`,
+      ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) s[i] = ${code.snapshot(rest, 'v[i]')};`]),
+      'return s;',
+    ].join('\n'),
+    equals: [
+      'if (s.length !== v.length) return false;',
+      ...node.elements.map((e, i) => `if (!(${code.equals(e, `s[${i}]`, at(i))})) return false;`),
+      ...(rest === undefined
+        ? []
+        : [`for (let i = ${n}; i < v.length; i++) if (!(${code.equals(rest, 's[i]', 'v[i]')})) return false;`]),
+      'return true;',
+    ].join('\n'),
+    text: [
+      'let t = "[" + v.length;',
+      ...node.elements.map((e, i) => `t += "," + ${code.text(e, at(i))};`),
+      ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) t += "," + ${code.text(rest, 'v[i]')};`]),
+      'return t + "]";',
+    ].join('\n'),
+  };
+}
+
+export function mapBodies(code: KeyOps, node: Node<'map'>): Bodies {
   const { key, value } = node;
   const matchEntries = isPrimitive(key)
     ? [`for (const k of s.keys()) if (!v.has(k) || !(${code.equals(value, 's.get(k)', 'v.get(k)')})) return false;`]
@@ -34,7 +93,7 @@ export function mapBodies(code: KeyCode, node: Node<'map'>): Bodies {
   };
 }
 
-export function setBodies(code: KeyCode, node: Node<'set'>): Bodies {
+export function setBodies(code: KeyOps, node: Node<'set'>): Bodies {
   const e = node.element;
   const matchItems = isPrimitive(e)
     ? ['for (const x of s) if (!v.has(x)) return false;']
