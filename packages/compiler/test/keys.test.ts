@@ -441,3 +441,30 @@ export function walk(n: Node | null): number { calls++; let t = 0; for (let x = 
     expect(mod.walkText([chain(1, 2)])).not.toBe(mod.walkText([{ value: 1, next: { value: 2, next: null } }]));
   });
 });
+
+describe('arguments not of their declared type', { timeout: BUILD_TIMEOUT }, () => {
+  it('run the call uncached: no crash in the encoder, no key shared with a value of the type', async () => {
+    const { mod, diagnostics } = await build(`
+export let calls = 0;
+/** @cached storage=memory */
+export function label(q: { name: string; tags: Record<string, string> }, on: boolean, n: number): string {
+  calls++;
+  return JSON.stringify([q, on, n]);
+}
+`);
+    expect(diagnostics).toEqual([]);
+    const ok = { name: 'a', tags: { x: 'y' } };
+    // Values JavaScript (or \`any\`) may pass: a Buffer-like object where a string is declared,
+    // null for an object, "yes" for a boolean, "1" for a number.
+    const odd: unknown[][] = [
+      [{ name: 'a', tags: { x: new Uint8Array([1]) } }, true, 1],
+      [null, true, 1],
+      [ok, 'yes', 1],
+      [ok, true, '1'],
+    ];
+    for (const args of odd) {
+      expect(misses(mod, mod.label, args, args)).toEqual([true, true]); // ran both times, threw nothing
+    }
+    expect(misses(mod, mod.label, [ok, true, 1], [ok, true, 1])).toEqual([true, false]);
+  });
+});

@@ -14,6 +14,7 @@ import * as primitives from './keys/primitive.js';
 import { depthLimited } from './keys/recursive.js';
 import * as runtime from './keys/reflective.js';
 import * as unions from './keys/union.js';
+import { prelude } from './names.js';
 
 /** The four operations of a helper, as generated function names. */
 export interface HelperNames {
@@ -92,7 +93,7 @@ export class KeyCode implements KeyOps {
       this.imports.set(body.className, body.from);
     }
     const index = this.chunks.push('') - 1;
-    const bodies = this.bodiesOf(body, base);
+    const bodies = withObjectCheck(body, this.bodiesOf(body, base));
     this.chunks[index] = helperCode(node.kind === 'ref' ? depthLimitedBodies(bodies) : bodies, names);
     return names;
   }
@@ -149,6 +150,26 @@ export class KeyCode implements KeyOps {
 
 function isRuntime(node: KeyNode): node is runtime.RuntimeNode {
   return node.kind === 'reflect' || node.kind === 'instance' || node.kind === 'identity';
+}
+
+/** Kinds whose helpers read properties of an object: their hash first checks it is one. */
+const BOXABLE = new Set(['Number', 'String', 'Boolean']);
+const OBJECT_KINDS = new Set(['object', 'discriminated', 'record', 'array', 'tuple', 'map', 'set', 'typedArray', 'exact']);
+
+/**
+ * A value of an object type that is not an object (null, a primitive: passed from JavaScript or
+ * through `any`) makes the call run uncached instead of crashing in a property read. Hashing runs
+ * first on every call, so the other operations only see checked values.
+ */
+function withObjectCheck(node: KeyNode, bodies: Bodies): Bodies {
+  // `Number`, `String` and `Boolean` types hold primitives as well as boxed values.
+  const boxable = (name: string | undefined): boolean => name !== undefined && BOXABLE.has(name);
+  const checked =
+    (OBJECT_KINDS.has(node.kind) && !(node.kind === 'exact' && boxable(node.builtin))) ||
+    (node.kind === 'builtin' && !boxable(node.name));
+  if (!checked) return bodies;
+  const check = `if (v === null || (typeof v !== "object" && typeof v !== "function")) ${prelude.notItsType}();`;
+  return { ...bodies, hash: `${check}\n${bodies.hash}` };
 }
 
 function depthLimitedBodies(bodies: Bodies): Bodies {

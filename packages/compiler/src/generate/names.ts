@@ -13,6 +13,11 @@ export const prelude = {
   /** How deep the helpers of recursive types are nested right now. */
   depth: '__cachet$depth',
   tooDeep: '__cachet$tooDeep',
+  /** Throws the runtime's uncacheable signal: a value that is not of its declared type. */
+  notItsType: '__cachet$notItsType',
+  hashBigint: '__cachet$hashBigint',
+  hashBoolean: '__cachet$hashBoolean',
+  hashNullish: '__cachet$hashNullish',
 } as const;
 
 /**

@@ -20,12 +20,13 @@ export function hash(node: PrimitiveNode, h: string, v: string): string {
     case 'number':
       return `${prelude.hashNumber}(${h}, ${v})`;
     case 'bigint':
-      return `${prelude.hashNumber}(${h}, Number(${v}))`;
+      return `${prelude.hashBigint}(${h}, ${v})`;
     case 'boolean':
-      return `${prelude.mix}(${h}, ${v} ? 1 : 2)`;
+      return `${prelude.hashBoolean}(${h}, ${v})`;
     case 'null':
+      return `${prelude.hashNullish}(${h}, ${v}, null)`;
     case 'undefined':
-      return `${prelude.mix}(${h}, 3)`;
+      return `${prelude.hashNullish}(${h}, ${v}, undefined)`;
     case 'date':
       return `${prelude.hashNumber}(${h}, ${v}.getTime())`;
   }
