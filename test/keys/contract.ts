@@ -21,7 +21,8 @@ export type Model =
   | { readonly k: 'class'; readonly proto: () => object; readonly props: readonly Prop[] }
   /** A class with `[cacheKey]()`: the class, then that result (reflectively). */
   | { readonly k: 'cacheKey'; readonly key: symbol }
-  | { readonly k: 'array'; readonly of: Model; readonly proto?: () => object }
+  /** An array, or a class extending Array: its elements, then the class's declared properties. */
+  | { readonly k: 'array'; readonly of: Model; readonly proto?: () => object; readonly props?: readonly Prop[] }
   | { readonly k: 'tuple'; readonly of: readonly Model[] }
   | { readonly k: 'record'; readonly of: Model }
   | { readonly k: 'set'; readonly of: Model }
@@ -217,7 +218,9 @@ class Cx {
           const t = type.k === 'array' ? type.of : (type.of[i] ?? ANY);
           if (i in a !== i in b || !this.eq(t, a[i], b[i])) return false;
         }
-        return proto === declared || this.ownFields(a, b);
+        const props = type.k === 'array' ? (type.props ?? []) : [];
+        if (!this.props(props, a, b)) return false;
+        return proto === declared || this.ownFields(a, b, props);
       }
       case 'record':
         return this.record(type.of, a, b);

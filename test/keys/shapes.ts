@@ -279,7 +279,8 @@ export class Puppy extends Animal { constructor(name: string, public owner: stri
     name: 'Array subclass (Stack)',
     decls: 'export class Stack extends Array<number> { top = 0; }',
     params: 'x: Stack',
-    model: (m) => [{ k: 'array', of: N, proto: () => m.Stack.prototype }],
+    // A class's declared fields are its state: `top` is in the key, beside the elements.
+    model: (m) => [{ k: 'array', of: N, proto: () => m.Stack.prototype, props: [{ key: 'top', type: N }] }],
     args: (m) =>
       one(
         fc.tuple(fc.array(small, { maxLength: 3 }), fc.integer({ min: 0, max: 1 })).map(([items, top]) => {

@@ -94,7 +94,7 @@ export class KeyCode implements KeyOps {
     }
     const index = this.chunks.push('') - 1;
     const bodies = withObjectCheck(body, this.bodiesOf(body, base));
-    this.chunks[index] = helperCode(node.kind === 'ref' ? depthLimitedBodies(bodies) : bodies, names);
+    this.chunks[index] = helperCode(node.kind === 'ref' ? depthLimited(bodies) : bodies, names);
     return names;
   }
 
@@ -154,7 +154,17 @@ function isRuntime(node: KeyNode): node is runtime.RuntimeNode {
 
 /** Kinds whose helpers read properties of an object: their hash first checks it is one. */
 const BOXABLE = new Set(['Number', 'String', 'Boolean']);
-const OBJECT_KINDS = new Set(['object', 'discriminated', 'record', 'array', 'tuple', 'map', 'set', 'typedArray', 'exact']);
+const OBJECT_KINDS = new Set([
+  'object',
+  'discriminated',
+  'record',
+  'array',
+  'tuple',
+  'map',
+  'set',
+  'typedArray',
+  'exact',
+]);
 
 /**
  * A value of an object type that is not an object (null, a primitive: passed from JavaScript or
@@ -170,16 +180,6 @@ function withObjectCheck(node: KeyNode, bodies: Bodies): Bodies {
   if (!checked) return bodies;
   const check = `if (v === null || (typeof v !== "object" && typeof v !== "function")) ${prelude.notItsType}();`;
   return { ...bodies, hash: `${check}\n${bodies.hash}` };
-}
-
-function depthLimitedBodies(bodies: Bodies): Bodies {
-  return {
-    ...bodies,
-    hash: depthLimited(bodies.hash),
-    snapshot: depthLimited(bodies.snapshot),
-    equals: depthLimited(bodies.equals),
-    text: depthLimited(bodies.text),
-  };
 }
 
 /** The four functions (hash, snapshot, equals, text) of one composite node. */

@@ -12,7 +12,6 @@ export const prelude = {
   Other: '__cachet$Other',
   /** How deep the helpers of recursive types are nested right now. */
   depth: '__cachet$depth',
-  tooDeep: '__cachet$tooDeep',
   /** Throws the runtime's uncacheable signal: a value that is not of its declared type. */
   notItsType: '__cachet$notItsType',
   hashBigint: '__cachet$hashBigint',
@@ -21,8 +20,9 @@ export const prelude = {
 } as const;
 
 /**
- * Values of recursive types nested deeper than this (or cyclic) run uncached: generated encoders
- * recurse, and this stays well inside the default stack.
+ * Below this depth, values of recursive types are keyed by generated helpers, which recurse (this
+ * stays well inside the default stack); deeper (or cyclic) parts by the runtime's reflective
+ * encoder, which does not.
  */
 export const MAX_DEPTH = 1000;
 

@@ -6,10 +6,10 @@
  * type (passed from JavaScript, or through `any`) makes the call run uncached, never crash and never
  * share the key text of a value of the declared type (`"1"` for `1`, `"yes"` for `true`).
  */
-import { MAX_DEPTH, prelude, RUNTIME } from './names.js';
+import { prelude, RUNTIME } from './names.js';
 
 export function preludeCode(): string {
-  const { mix, hashString, hashNumber, sameNumber, Other, depth, tooDeep } = prelude;
+  const { mix, hashString, hashNumber, sameNumber, Other, depth } = prelude;
   const { notItsType, hashBigint, hashBoolean, hashNullish } = prelude;
   return `function ${mix}(h, x) {
   return Math.imul(h ^ x, 16777619);
@@ -48,8 +48,5 @@ class ${Other} {
   }
 }
 let ${depth} = 0;
-function ${tooDeep}() {
-  ${RUNTIME}.uncacheable(${JSON.stringify(`a value of a recursive type nested more than ${MAX_DEPTH} levels deep (or cyclic) cannot be keyed; the call runs uncached`)});
-}
 `;
 }
