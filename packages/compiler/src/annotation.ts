@@ -3,6 +3,7 @@
  * form `@cached 10m 2 sqlite` (ttl, version, storage; any prefix). Every mistake becomes a
  * `CachetCompileError` with the span of the offending token.
  */
+import { durationProblem, readDuration } from '@cachet/runtime/duration';
 import { CachetCompileError, formatMessage, type Span } from './diagnostics.js';
 import type { Tag } from './tag.js';
 
@@ -19,7 +20,6 @@ export interface Annotation {
 export const BUILTIN_STORAGES = ['memory', 'sqlite', 'fs', 'tiered'] as const;
 const OPTIONS = ['ttl', 'version', 'storage', 'swr', 'ignore', 'id'] as const;
 const POSITIONAL = ['ttl', 'version', 'storage'] as const;
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d)|forever)$/;
 const IDENTIFIER = /^[A-Za-z_][\w-]*$/;
 
 type OptionName = (typeof OPTIONS)[number];
@@ -117,14 +117,17 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 function check(name: OptionName, token: Token): CachetCompileError | undefined {
   const value = token.text;
   if (value === '') return emptyValue(name, token.span);
-  if ((name === 'ttl' || name === 'swr') && !DURATION.test(value)) {
+  // The runtime's own grammar: every duration a build accepts is valid at run time.
+  const problem = name === 'ttl' || name === 'swr' ? durationProblem(value) : undefined;
+  if (problem !== undefined) {
     const storageHint = (BUILTIN_STORAGES as readonly string[]).includes(value)
       ? ` (for storage, write storage=${value})`
       : '';
+    const what = readDuration(value) === undefined ? 'is not a duration' : 'is not positive';
     return new CachetCompileError(
       'CACHET_E_BAD_DURATION',
-      `${name} "${value}" is not a duration`,
-      `use a number and a unit: 250ms, 30s, 10m, 12h, 7d, or forever${storageHint}`,
+      `${name} "${value}" ${what}`,
+      `${problem}${storageHint}`,
       token.span,
     );
   }
@@ -189,7 +192,7 @@ function distance(a: string, b: string): number {
 
 /** Build-wide defaults for what an annotation leaves out (the bundler plugin's `defaults` option). */
 export interface AnnotationDefaults {
-  /** A duration: `250ms`, `30s`, `10m`, `12h`, `7d`, or `forever`. */
+  /** A duration: `250ms`, `30s`, `10m`, `1h30m`, `7d`, or `forever`. */
   readonly ttl?: string;
   /** `memory`, `sqlite`, `fs`, `tiered`, or a store name registered at run time. */
   readonly storage?: string;
