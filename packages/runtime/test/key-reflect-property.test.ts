@@ -98,8 +98,8 @@ function matches<T>(a: T[], b: T[], same: (x: T, y: T) => boolean): boolean {
 function equal(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return sameNumber(a, b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
-  // A null-prototype record is keyed like a plain one.
-  const kind = (v: object) => (Object.getPrototypeOf(v) as object | null) ?? Object.prototype;
+  // A null-prototype record is not a plain object: it behaves otherwise (`toString`, `in`).
+  const kind = (v: object) => Object.getPrototypeOf(v) as object | null;
   if (kind(a) !== kind(b)) return false;
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => equal(x, (b as unknown[])[i]));
   if (a instanceof Date) return sameNumber(a.getTime(), (b as Date).getTime());
@@ -157,7 +157,7 @@ function copy(value: unknown, state: { change: number }): unknown {
     for (const [key, v] of fields(value).reverse()) (out as unknown as Record<PropertyKey, unknown>)[key] = c(v);
     return out;
   }
-  const out: Record<PropertyKey, unknown> = {};
+  const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<PropertyKey, unknown>;
   for (const [key, v] of fields(value).reverse()) out[key] = c(v);
   if (changed) out.z = 1;
   return out;

@@ -16,6 +16,15 @@ function refusal(value: unknown, local = false): string | undefined {
   }
 }
 
+describe('reflective keys of plain objects', () => {
+  it('tell an object without a prototype from a plain one with the same fields', () => {
+    const bare = Object.assign(Object.create(null) as object, { a: 0, b: -1 });
+    expect(same({ a: 0, b: -1 }, bare)).toBe(false);
+    expect(same({}, Object.create(null))).toBe(false);
+    expect(same(bare, Object.assign(Object.create(null) as object, { b: -1, a: 0 }))).toBe(true);
+  });
+});
+
 describe('reflective keys of built-ins, by internal value', () => {
   it('Date by time, invalid dates alike', () => {
     expect(same(new Date(5), new Date(5))).toBe(true);

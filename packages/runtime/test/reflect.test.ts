@@ -127,7 +127,7 @@ describe('reflective key encoder', () => {
         fc.constant(undefined),
         fc.bigInt(),
         fc.array(tie('node'), { maxLength: 3 }),
-        fc.dictionary(fc.string({ maxLength: 3 }), tie('node'), { maxKeys: 3 }),
+        fc.dictionary(fc.string({ maxLength: 3 }), tie('node'), { maxKeys: 3, noNullPrototype: true }),
       ),
     })).node;
     fc.assert(

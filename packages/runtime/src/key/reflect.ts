@@ -33,7 +33,8 @@ import { step } from './where.js';
  * the process (storage=memory): functions, symbols and classes are then keyed by identity.
  *
  * Text: `u` undefined, `n` null, `t`/`f`, `d` number, `s"…"` string, `b` bigint, `y"…"`
- * Symbol.for, `Y7`/`F7` a symbol/function by identity, `[…]` array, `{"k":…,@y"s":…}` object,
+ * Symbol.for, `Y7`/`F7` a symbol/function by identity, `[…]` array, `{"k":…,@y"s":…}` object
+ * (`O{…}` without a prototype),
  * `D` Date, `M{k=>v,…}` Map, `S{…}` Set, `T<type>:<hex>` bytes, `R"src/flags"` RegExp, `U"…"`
  * URL, `P"…"` URLSearchParams, `E(name,message,cause,errors){fields}` Error, `N(…)` boxed
  * primitive, `K<class>(…)` a `[cacheKey]()` result, `C<class>(built-in|-){fields}` a subclass of
@@ -195,7 +196,13 @@ class Encoder {
       this.push(VALUE, custom.call(value));
       return;
     }
-    if (prototype === Object.prototype || prototype === null) {
+    if (prototype === Object.prototype) {
+      this.fields(value, false);
+      return;
+    }
+    if (prototype === null) {
+      // A dictionary without a prototype behaves otherwise (`toString`, `"constructor" in o`).
+      this.out += 'O';
       this.fields(value, false);
       return;
     }
