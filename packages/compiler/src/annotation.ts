@@ -15,6 +15,8 @@ export interface Annotation {
   readonly id?: string;
   /** Parameter names (or `this`) left out of the key, with where each was written. */
   readonly ignore: readonly { readonly name: string; readonly span: Span }[];
+  /** Where `storage=` was written, when it was (for diagnostics about the store it names). */
+  readonly storageSpan?: Span;
 }
 
 export const BUILTIN_STORAGES = ['memory', 'sqlite', 'fs', 'tiered'] as const;
@@ -106,6 +108,7 @@ export function parseAnnotation(tag: Tag): { annotation: Annotation; errors: Cac
     ...optional('swr', value('swr')),
     ...optional('id', value('id')),
     ignore,
+    ...(values.has('storage') ? { storageSpan: values.get('storage')?.span } : {}),
   };
   return { annotation, errors };
 }

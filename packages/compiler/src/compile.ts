@@ -8,7 +8,7 @@ import type ts from 'typescript';
 import { createContext } from './analyse/context.js';
 import { planFunction } from './analyse/function.js';
 import { impureReads } from './analyse/purity.js';
-import { parseAnnotation, withDefaults } from './annotation.js';
+import { type Annotation, BUILTIN_STORAGES, parseAnnotation, withDefaults } from './annotation.js';
 import { CachetCompileError, type CachetDiagnostic, codes } from './diagnostics.js';
 import { findTargets, type Target } from './find.js';
 import { type FunctionCode, functionCode, type WrapperShape } from './generate/function.js';
@@ -63,6 +63,9 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
   for (const target of found.targets) {
     const { annotation: written, errors: optionErrors } = parseAnnotation(target.tag);
     const annotation = withDefaults(written, options.defaults);
+    const store = storeCheck(written, options.stores);
+    if (store?.code === 'CACHET_W_UNDECLARED_STORE') ctx.warnings.push(store);
+    else if (store !== undefined) optionErrors.push(store);
     errors.push(...optionErrors);
     if (optionErrors.length > 0) continue;
     try {
@@ -90,6 +93,34 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
     diagnostics,
     dependencies: [...ctx.dependencies].filter((file) => file !== sourceFile.fileName),
   };
+}
+
+/**
+ * A `storage=` naming a store that is not built in: an error when the build declares its stores
+ * and this is not one of them, a warning when it declares none (only the running application
+ * knows them; a typo would otherwise surface at the first call).
+ */
+function storeCheck(annotation: Annotation, stores: readonly string[] | undefined): CachetCompileError | undefined {
+  const name = annotation.storage;
+  const span = annotation.storageSpan;
+  if (name === undefined || span === undefined || (BUILTIN_STORAGES as readonly string[]).includes(name))
+    return undefined;
+  if (stores === undefined) {
+    return new CachetCompileError(
+      'CACHET_W_UNDECLARED_STORE',
+      `storage "${name}" is not a built-in storage; the build cannot tell whether the application registers it`,
+      `declare the application's stores with the plugin option stores: ["${name}", ...] (a typo is then a build error), or use memory, sqlite, fs or tiered`,
+      span,
+    );
+  }
+  if (stores.includes(name)) return undefined;
+  const known = [...BUILTIN_STORAGES, ...stores];
+  return new CachetCompileError(
+    'CACHET_E_UNKNOWN_STORE',
+    `storage "${name}" is neither a built-in storage nor one of the declared stores`,
+    `use one of ${known.join(', ')}, or add "${name}" to the stores option`,
+    span,
+  );
 }
 
 function duplicateId(id: string, target: Target): CachetCompileError {

@@ -39,6 +39,13 @@ export interface CachetOptions {
    * @default 'warn'
    */
   readonly warnings?: WarningPolicy;
+  /**
+   * The store names the application registers with `configure({ stores })`. With it, a
+   * `storage=` naming any other store is a build error at its line; without it, such a name is a
+   * warning (`CACHET_W_UNDECLARED_STORE`), since only the running application knows its stores.
+   * @default undefined (store names are not checked)
+   */
+  readonly stores?: readonly string[];
 }
 
 export interface ResolvedOptions {
@@ -47,6 +54,8 @@ export interface ResolvedOptions {
   readonly defaults: AnnotationDefaults;
   /** The level of each warning code. */
   readonly warnings: Readonly<Record<WarningCode, WarningLevel>>;
+  /** Declared store names, or undefined when not declared. */
+  readonly stores: readonly string[] | undefined;
 }
 
 const LEVELS: readonly WarningLevel[] = ['warn', 'error', 'off'];
@@ -61,7 +70,15 @@ export function resolveOptions(options: CachetOptions = {}): ResolvedOptions {
     runtimeModule: options.runtimeModule ?? '@cachet/runtime/internal',
     defaults: checkDefaults(options.defaults ?? {}),
     warnings: resolveWarnings(options.warnings ?? 'warn'),
+    stores: resolveStores(options.stores),
   };
+}
+
+function resolveStores(stores: readonly string[] | undefined): readonly string[] | undefined {
+  if (stores === undefined) return undefined;
+  if (!Array.isArray(stores) || stores.some((s) => typeof s !== 'string' || s === ''))
+    throw new Error(`cachet: stores must be a list of store names, got ${JSON.stringify(stores)}`);
+  return [...stores].sort();
 }
 
 function resolveWarnings(policy: WarningPolicy): Record<WarningCode, WarningLevel> {

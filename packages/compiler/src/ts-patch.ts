@@ -53,8 +53,8 @@ export default function cachetTransformer(
 
 /** The compiler's options from the plugin entry; ts-patch's own keys (`after`, `type`, ...) are not ours. */
 function pickOptions(entry: Record<string, unknown>): CachetOptions {
-  const { verify, runtimeModule, defaults, warnings } = entry as CachetOptions;
-  return { verify, runtimeModule, defaults, warnings };
+  const { verify, runtimeModule, defaults, warnings, stores } = entry as CachetOptions;
+  return { verify, runtimeModule, defaults, warnings, stores };
 }
 
 /** A warning as tsc prints a diagnostic (`file(line,column): warning TS...`), the file relative to the working directory. */

@@ -51,6 +51,13 @@ export interface Options {
    */
   readonly warnings?: WarningPolicy;
   /**
+   * The store names the application registers with `configure({ stores })`: a `storage=` naming
+   * another store is then a build error at its line. Without it, any store name that is not built
+   * in is a warning (`CACHET_W_UNDECLARED_STORE`).
+   * @default undefined
+   */
+  readonly stores?: readonly string[];
+  /**
    * Shorthand for `warnings: 'error'` (when `warnings` is not given).
    * @default false
    */
@@ -85,11 +92,12 @@ export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]/, /\.
 
 export function resolveOptions(options: Options = {}, cwd: string = process.cwd()): OptionsResolved {
   const warnings = options.warnings ?? (options.strict === true ? 'error' : 'warn');
-  const checked = resolveCompilerOptions({ defaults: options.defaults ?? {}, warnings });
+  const checked = resolveCompilerOptions({ defaults: options.defaults ?? {}, warnings, stores: options.stores });
   const compiler: CachetOptions = {
     verify: options.verify === true,
     defaults: checked.defaults,
     warnings: checked.warnings,
+    ...(checked.stores === undefined ? {} : { stores: checked.stores }),
   };
   const resolved = {
     include: options.include ?? [...DEFAULT_INCLUDE],
