@@ -1,10 +1,12 @@
 /**
- * The system programs some tests drive: a `redis-server` and a Chromium. On a machine without one,
+ * The system programs some tests drive, a `redis-server` and a Chromium, and the benchmark's
+ * peer libraries (a separate install). On a machine without one,
  * the tests that need it are left out of the run, with one line saying what was left out and how
  * to install it. Under CI (`CI=true`) nothing is left out: a missing program fails its tests.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Service {
   /** The program, as the tests start it. */
@@ -76,7 +78,17 @@ export const chromium: Service = {
   install: 'apt-get install chromium (or set CHROMIUM_PATH to a Chromium or Chrome)',
 };
 
-export const services: readonly Service[] = [redis, chromium];
+/** The benchmark's peer libraries: their own install (scripts/bench), not part of the root one. */
+const benchInstall = fileURLToPath(new URL('../../scripts/bench/node_modules/.package-lock.json', import.meta.url));
+export const benchPeers: Service = {
+  program: 'benchmark peer libraries',
+  path: existsSync(benchInstall) ? benchInstall : undefined,
+  files: ['test/bench/**/*.test.ts'],
+  what: 'the benchmark smoke test (test/bench)',
+  install: 'npm run bench:install (compiles sqlite3 for @keyv/sqlite: minutes)',
+};
+
+export const services: readonly Service[] = [redis, chromium, benchPeers];
 
 /** The services this run has to do without: none under CI. */
 export function missing(): Service[] {
@@ -90,5 +102,5 @@ export function runs(service: Service): boolean {
 
 /** The one line that says what a missing service leaves out. */
 export function skipLine(service: Service): string {
-  return `skipped ${service.what}: no ${service.program} found; install it with: ${service.install}`;
+  return `skipped ${service.what}: no ${service.program} found; install with: ${service.install}`;
 }
