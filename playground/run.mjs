@@ -85,5 +85,5 @@ function summary(rows) {
   for (const row of table)
     console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('   ')}`);
   const first = relative(process.cwd(), rows[0].dir) || '.';
-  console.log(`\nLook inside: npx cachet stats --dir ${first}   (or: npx cachet serve --dir ${first})`);
+  console.log(`\nLook inside: npm run cachet -- stats --dir ${first}   (or: npm run cachet -- serve --dir ${first})`);
 }

@@ -80,7 +80,12 @@ export async function runScripts(only) {
 }
 
 function versions() {
-  const read = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  // The peers live in scripts/bench/node_modules (their own install), the rest at the root.
+  const read = (name) => {
+    const local = join(root, 'scripts/bench/node_modules', name, 'package.json');
+    const file = existsSync(local) ? local : join(root, 'node_modules', name, 'package.json');
+    return JSON.parse(readFileSync(file, 'utf8')).version;
+  };
   const names = [
     'memoizee',
     'moize',

@@ -10,6 +10,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
+import { chromium as chromiumService, runs } from '../support/services.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = join(here, 'fixture');
@@ -68,7 +69,7 @@ it('bundles the browser runtime: no SQLite, no node: imports', () => {
   expect(code).not.toMatch(/better-sqlite3|from\s*["']node:/);
 });
 
-it('runs cached functions in headless Chromium', async () => {
+it.runIf(runs(chromiumService))('runs cached functions in headless Chromium', async () => {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'cachet-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {

@@ -12,29 +12,16 @@ import type { EntryInfo } from '@cachet/cli';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
-import { bin, cachetJson, populatedCache, removeTemps } from './helpers.js';
+import { bin, cachetJson, copyCache, populatedCache, removeTemps } from './helpers.js';
 
 const screenshotDir = fileURLToPath(new URL('../../.tmp/', import.meta.url));
 
-let dir: string;
-let server: ChildProcess;
-let url: string;
+let base: string;
 let browser: Browser;
+const servers: ChildProcess[] = [];
 
 beforeAll(async () => {
-  dir = await populatedCache();
-  server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"url": "([^"]+)"/.exec(out);
-      if (match) resolve(match[1] as string);
-    });
-    server.once('exit', (code) => reject(new Error(`cachet serve exited ${code}: ${out}`)));
-  });
+  base = await populatedCache();
   browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS],
@@ -43,9 +30,37 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  for (const server of servers.splice(0)) server.kill('SIGTERM');
   removeTemps();
 });
+
+interface Served {
+  /** The cache directory it serves. */
+  readonly dir: string;
+  readonly url: string;
+}
+
+/**
+ * `cachet serve` on a copy of the populated cache: each test starts from the same data whatever
+ * ran before it, so the tests pass alone, in any order.
+ */
+async function serve(): Promise<Served> {
+  const dir = copyCache(base);
+  const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  servers.push(server);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"url": "([^"]+)"/.exec(out);
+      if (match) resolve(match[1] as string);
+    });
+    server.once('exit', (code) => reject(new Error(`cachet serve exited ${code}: ${out}`)));
+  });
+  return { dir, url };
+}
 
 interface Answer {
   readonly status: number;
@@ -53,7 +68,13 @@ interface Answer {
 }
 
 /** A raw HTTP request to the server, with whatever Host and headers a hostile page could send. */
-function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
@@ -66,12 +87,12 @@ function raw(method: string, path: string, headers: Record<string, string>, body
   });
 }
 
-async function entriesOf(fn: string): Promise<number> {
+async function entriesOf(dir: string, fn: string): Promise<number> {
   const { entries } = await cachetJson<{ entries: EntryInfo[] }>(['list', fn, '--dir', dir]);
   return entries.length;
 }
 
-async function openDashboard(): Promise<Page> {
+async function openDashboard(url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -111,7 +132,8 @@ function pixelsNear(page: Page, png: Buffer, rgb: [number, number, number]): Pro
 
 describe('cachet serve in Chromium', () => {
   it('renders functions, sizes, hit rates over time and expiring entries', async () => {
-    const page = await openDashboard();
+    const { url } = await serve();
+    const page = await openDashboard(url);
     const row = (fn: string) => page.locator(`#functions tbody tr[data-fn="${fn}"]`);
     await expect
       .poll(() => row('users.load').locator('td').allTextContents())
@@ -141,28 +163,30 @@ describe('cachet serve in Chromium', () => {
   });
 
   it('clears a function only after confirmation', async () => {
-    const page = await openDashboard();
+    const { dir, url } = await serve();
+    const page = await openDashboard(url);
     const row = page.locator('#functions tbody tr[data-fn="geo.lookup"]');
     await row.getByRole('button', { name: 'Clear…' }).click();
     await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
     expect(await page.locator('#confirm-text').textContent()).toBe('Remove all 2 entries of geo.lookup?');
     await page.locator('#confirm-cancel').click();
     await expect.poll(() => page.locator('#status').textContent()).toBe('Nothing cleared.');
-    expect(await entriesOf('geo.lookup')).toBe(2);
+    expect(await entriesOf(dir, 'geo.lookup')).toBe(2);
 
     await row.getByRole('button', { name: 'Clear…' }).click();
     await page.locator('#confirm-ok').click();
     await expect.poll(() => page.locator('#status').textContent()).toBe('Removed 2 entries of geo.lookup.');
     await expect.poll(() => row.locator('td.entries').textContent()).toBe('0');
-    expect(await entriesOf('geo.lookup')).toBe(0);
-    expect(await entriesOf('users.load')).toBe(6);
+    expect(await entriesOf(dir, 'geo.lookup')).toBe(0);
+    expect(await entriesOf(dir, 'users.load')).toBe(6);
     await page.close();
   });
 
   it('refuses a wrong Host (DNS rebinding) and a change without the page’s token (CSRF)', async () => {
+    const { dir, url } = await serve();
     const { port } = new URL(url);
     const host = `127.0.0.1:${port}`;
-    const page = await raw('GET', '/', { Host: host });
+    const page = await raw(url, 'GET', '/', { Host: host });
     expect(page.status).toBe(200);
     const token = /name="cachet-token" content="([^"]+)"/.exec(page.body)?.[1] as string;
     expect(token).toMatch(/^[\w-]{32}$/);
@@ -170,10 +194,11 @@ describe('cachet serve in Chromium', () => {
     const clear = JSON.stringify({ fn: 'users.load' });
 
     // A rebound name reaches the loopback address, but names another host: nothing is served.
-    const rebound = await raw('GET', '/api/overview', { Host: `attacker.example:${port}` });
+    const rebound = await raw(url, 'GET', '/api/overview', { Host: `attacker.example:${port}` });
     expect(rebound).toMatchObject({ status: 403, body: expect.stringContaining('Host header') });
-    expect((await raw('GET', '/', { Host: `attacker.example:${port}` })).body).not.toContain(token);
+    expect((await raw(url, 'GET', '/', { Host: `attacker.example:${port}` })).body).not.toContain(token);
     const reboundClear = await raw(
+      url,
       'POST',
       '/api/clear',
       { ...json, Host: `attacker.example:${port}`, 'X-Cachet-Token': token },
@@ -182,9 +207,16 @@ describe('cachet serve in Chromium', () => {
     expect(reboundClear.status).toBe(403);
 
     // A cross-site form or fetch has no token, and cannot read the page to learn it.
-    const noToken = await raw('POST', '/api/clear', { ...json, Host: host, Origin: 'https://attacker.example' }, clear);
+    const noToken = await raw(
+      url,
+      'POST',
+      '/api/clear',
+      { ...json, Host: host, Origin: 'https://attacker.example' },
+      clear,
+    );
     expect(noToken).toMatchObject({ status: 403 });
     const wrongToken = await raw(
+      url,
       'POST',
       '/api/clear',
       { ...json, Host: host, 'X-Cachet-Token': 'x'.repeat(32) },
@@ -192,6 +224,7 @@ describe('cachet serve in Chromium', () => {
     );
     expect(wrongToken).toMatchObject({ status: 403, body: expect.stringContaining('x-cachet-token') });
     const foreignOrigin = await raw(
+      url,
       'POST',
       '/api/clear',
       { ...json, Host: host, Origin: 'https://attacker.example', 'X-Cachet-Token': token },
@@ -199,19 +232,20 @@ describe('cachet serve in Chromium', () => {
     );
     expect(foreignOrigin).toMatchObject({ status: 403 });
     const formPost = await raw(
+      url,
       'POST',
       '/api/clear',
       { Host: host, 'Content-Type': 'text/plain', 'X-Cachet-Token': token },
       clear,
     );
     expect(formPost.status).toBe(403);
-    expect((await raw('GET', '/api/clear', { Host: host })).status).toBe(405);
-    expect(await entriesOf('users.load')).toBe(6);
+    expect((await raw(url, 'GET', '/api/clear', { Host: host })).status).toBe(405);
+    expect(await entriesOf(dir, 'users.load')).toBe(6);
 
     // The page's own request, with the token and the loopback Host, is accepted.
-    const ok = await raw('POST', '/api/clear', { ...json, Host: host, 'X-Cachet-Token': token }, clear);
+    const ok = await raw(url, 'POST', '/api/clear', { ...json, Host: host, 'X-Cachet-Token': token }, clear);
     expect(ok).toMatchObject({ status: 200 });
     expect(JSON.parse(ok.body)).toEqual({ fn: 'users.load', removed: 6 });
-    expect(await entriesOf('users.load')).toBe(0);
+    expect(await entriesOf(dir, 'users.load')).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 /** Child node processes for the multi-process tests: started, read and stopped. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ export interface Child {
 
 /**
  * Starts `node fixtures/<name> ...args` with a local cache directory of its own (CACHET_DIR), as
- * a separate machine would have.
+ * a separate machine would have, removed when the child ends.
  */
 export function start(name: string, args: string[]): Child {
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -42,7 +42,10 @@ export function start(name: string, args: string[]): Child {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
   const done = new Promise<Finished>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, signal, stdout, stderr });
+    });
   });
   const nextLine = async (): Promise<string> => {
     for (;;) {

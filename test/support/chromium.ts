@@ -1,8 +1,11 @@
 /**
- * Debian's Chromium for the browser tests, launched as this closed machine needs: headless, no
- * sandbox (tests run as root), and none of the background networking it would try at start.
+ * The system's Chromium for the browser tests (found by `services.ts`: CHROMIUM_PATH or PATH),
+ * launched as a closed machine needs: headless, no sandbox (tests may run as root), and none of
+ * the background networking it would try at start.
  */
-export const CHROMIUM_PATH: string = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromium } from './services.js';
+
+export const CHROMIUM_PATH: string = chromium.path ?? 'chromium';
 
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',

@@ -8,7 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeStore, entry, entryKey } from '../../runtime/test/store-suite.js';
 import { redisStore } from '../src/index.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { type RedisServer, startRedis, subscribed } from './redis-server.js';
 
 let server: RedisServer;
 let cluster: Cluster;
@@ -54,7 +54,7 @@ describe('on a cluster', () => {
     expect(await b.acquireLease?.(hot, 10_000)).toBe(true);
     const heard: unknown[] = [];
     a.subscribe?.((one) => heard.push(one));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // subscribed
+    await subscribed(cluster, 'c:bus', 1);
     expect(await b.clear('f')).toBe(64);
     await vi.waitFor(() => expect(heard).toEqual([{ fn: 'f' }]));
     await a.close();

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Cluster, Redis } from 'ioredis';
+import { redis } from '../../../test/support/services.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -26,6 +28,7 @@ export interface RedisServerOptions {
 }
 
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
+  if (redis.path === undefined) throw new Error(`no redis-server on this machine: ${redis.install}`);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'cachet-redis-'));
   const args = [
@@ -65,7 +68,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
 /** Spawns redis-server and waits for "Ready to accept connections". */
 function launch(args: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(redis.path ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => fail(new Error(`redis-server did not start:\n${output}`)), 10_000);
     const fail = (error: Error): void => {
@@ -99,4 +102,18 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * Resolves once `count` connections are subscribed to `channel` on the server behind `client`:
+ * what a test awaits before publishing, instead of sleeping.
+ */
+export async function subscribed(client: Redis | Cluster, channel: string, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [, now] = (await client.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+    if (Number(now) >= count) return;
+    if (Date.now() > deadline) throw new Error(`${channel}: ${now} of ${count} subscribers after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

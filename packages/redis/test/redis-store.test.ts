@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { entry, entryKey } from '../../runtime/test/store-suite.js';
 import { redisStore } from '../src/index.js';
 import { names } from '../src/keys.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { type RedisServer, startRedis, subscribed } from './redis-server.js';
 
 let server: RedisServer;
 let admin: Redis;
@@ -23,9 +23,11 @@ afterAll(async () => {
 
 const open: Store[] = [];
 let run = 0;
+/** The prefix of the stores `stores()` made last. */
+let prefix = '';
 /** Stores over one fresh prefix: "processes" sharing a Redis. */
 function stores(count: number, options: Parameters<typeof redisStore>[0] = {}): Store[] {
-  const prefix = `t${++run}:`;
+  prefix = `t${++run}:`;
   const made = Array.from({ length: count }, () => redisStore({ url: server.url, prefix, ...options }));
   open.push(...made);
   return made;
@@ -159,7 +161,7 @@ describe('the herd lease', () => {
     expect(await owner.acquireLease?.(key, 10_000)).toBe(true);
     let woke = false;
     const waiting = waiter.changed?.(key, 10_000).then(() => (woke = true));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the waiter subscribes
+    await subscribed(admin, names(prefix).wake(key), 1);
     expect(woke).toBe(false);
     const start = Date.now();
     await owner.set(key, entry('value'));
@@ -193,7 +195,7 @@ describe('the invalidation bus', () => {
     const heard: { a: Invalidation[]; b: Invalidation[] } = { a: [], b: [] };
     a.subscribe?.((one) => heard.a.push(one));
     b.subscribe?.((one) => heard.b.push(one));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // both subscribed
+    await subscribed(admin, names(prefix).bus, 2);
     const key = entryKey('f', 'd1');
     await b.delete(key);
     await b.clear('f');
