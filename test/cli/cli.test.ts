@@ -39,7 +39,7 @@ describe('cachet stats', () => {
     expect(byFn(functions, 'legacy.fetch')).toMatchObject({ entries: 3, hits: 0, misses: 0, hitRate: null });
     const { code, stdout } = await cachet(['stats', '--dir', cache]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^users\.load\s+6\s+744 B\s+3\s+0\s+6\s+2\s+0\s+27\.3%$/m);
+    expect(stdout).toMatch(/^users\.load\s+6\s+744 B\s+3\s+0\s+6\s+2\s+0\s+27\.3%\s+45\.5%$/m);
     expect(stdout).toMatch(/^total\s+23\s/m);
   });
 
