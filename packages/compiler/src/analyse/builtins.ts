@@ -16,8 +16,21 @@ export const TYPED_ARRAYS = new Set([
   'BigUint64Array',
 ]);
 
+/** Error and its standard subclasses: keyed by the runtime (name, message, cause, own fields). */
+export const ERRORS = new Set([
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'AggregateError',
+]);
+
 const KNOWN = new Set([
   ...TYPED_ARRAYS,
+  ...ERRORS,
   'Date',
   'Map',
   'ReadonlyMap',
@@ -38,14 +51,6 @@ const KNOWN = new Set([
   'Symbol',
   'URL',
   'URLSearchParams',
-  'Error',
-  'EvalError',
-  'RangeError',
-  'ReferenceError',
-  'SyntaxError',
-  'TypeError',
-  'URIError',
-  'AggregateError',
   'Number',
   'String',
   'Boolean',

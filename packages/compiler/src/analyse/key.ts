@@ -4,7 +4,7 @@
  */
 import type ts from 'typescript';
 import type { BuiltinValue, KeyNode, PropertyKey, RuntimeKind } from '../plan.js';
-import { builtinName, cacheKeyMethod, isAbortSignal, TYPED_ARRAYS, typeArguments } from './builtins.js';
+import { builtinName, cacheKeyMethod, ERRORS, isAbortSignal, TYPED_ARRAYS, typeArguments } from './builtins.js';
 import {
   type AnalysisContext,
   child,
@@ -183,17 +183,6 @@ function recordDependency(ctx: AnalysisContext, type: ts.Type): void {
   for (const declaration of type.getSymbol()?.declarations ?? [])
     ctx.dependencies.add(declaration.getSourceFile().fileName);
 }
-
-const ERRORS = new Set([
-  'Error',
-  'EvalError',
-  'RangeError',
-  'ReferenceError',
-  'SyntaxError',
-  'TypeError',
-  'URIError',
-  'AggregateError',
-]);
 
 /** Built-ins keyed by one string of their internal value (boxed primitives: primitives too). */
 const BUILTIN_VALUES = new Set<string>([
