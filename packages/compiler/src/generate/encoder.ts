@@ -40,7 +40,7 @@ export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames): s
   const fn = (name: string, params: string, lines: string[]): string =>
     `function ${name}(${params}) {\n${lines.map((l) => `  ${l}`).join('\n')}\n}\n`;
   return [
-    fn(names.hash, 'a, self', ['let h = 0;', ...slots.flatMap((slot) => hashLines(code, slot)), 'return h;']),
+    fn(names.hash, 'a, self', hashBody(code, slots)),
     fn(names.snapshot, 'a, self', snapshotLines(code, slots)),
     fn(names.equals, 's, a, self', [...slots.flatMap((slot) => equalsLines(code, slot)), 'return true;']),
     fn(names.text, 'a, self', textLines(code, slots)),
@@ -54,6 +54,19 @@ export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames): s
  */
 function reflectedValue(slot: Slot): string {
   return slot.restFrom === undefined ? slot.value : `Array.prototype.slice.call(a, ${slot.restFrom})`;
+}
+
+/**
+ * The hash of a call. A lone number or string parameter is its own hash: the memory table (a
+ * `Map`) then finds the entry by the value itself, with no hashing in JavaScript at all.
+ */
+function hashBody(code: KeyCode, slots: Slot[]): string[] {
+  const [only] = slots;
+  if (slots.length === 1 && only !== undefined && only.restFrom === undefined) {
+    if (only.node.kind === 'number') return [`return ${prelude.ownNumber}(${only.value});`];
+    if (only.node.kind === 'string') return [`return ${prelude.ownString}(${only.value});`];
+  }
+  return ['let h = 0;', ...slots.flatMap((slot) => hashLines(code, slot)), 'return h;'];
 }
 
 function hashLines(code: KeyCode, slot: Slot): string[] {

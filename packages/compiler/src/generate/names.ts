@@ -17,6 +17,9 @@ export const prelude = {
   hashBigint: '__cachet$hashBigint',
   hashBoolean: '__cachet$hashBoolean',
   hashNullish: '__cachet$hashNullish',
+  /** A lone number or string parameter's value, checked: the memory table's key as it is. */
+  ownNumber: '__cachet$ownNumber',
+  ownString: '__cachet$ownString',
 } as const;
 
 /**

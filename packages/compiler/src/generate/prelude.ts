@@ -10,7 +10,7 @@ import { prelude, RUNTIME } from './names.js';
 
 export function preludeCode(): string {
   const { mix, hashString, hashNumber, sameNumber, Other, depth } = prelude;
-  const { notItsType, hashBigint, hashBoolean, hashNullish } = prelude;
+  const { notItsType, hashBigint, hashBoolean, hashNullish, ownNumber, ownString } = prelude;
   return `function ${mix}(h, x) {
   return Math.imul(h ^ x, 16777619);
 }
@@ -38,6 +38,14 @@ function ${hashBoolean}(h, b) {
 function ${hashNullish}(h, v, expected) {
   if (v !== expected) ${notItsType}();
   return ${mix}(h, 3);
+}
+function ${ownNumber}(n) {
+  if (typeof n !== "number") ${notItsType}();
+  return n;
+}
+function ${ownString}(s) {
+  if (typeof s !== "string") ${notItsType}();
+  return s;
 }
 function ${sameNumber}(a, b) {
   return a === b || (a !== a && b !== b);
