@@ -21,14 +21,14 @@ function copyFixture(name: string): string {
 
 describe('options', () => {
   it('are resolved once, with defaults', () => {
-    const options = resolveOptions({}, '/work');
+    const options = resolveOptions({}, '/project');
     expect(options.tsconfig).toBeUndefined();
     expect(options.compiler).toMatchObject({ verify: false, defaults: {}, warnings: { CACHET_W_REFLECTIVE: 'warn' } });
     expect(resolveOptions({ strict: true }).compiler.warnings).toMatchObject({ CACHET_W_REFLECTIVE: 'error' });
     expect(
       resolveOptions({ strict: true, warnings: { default: 'error', CACHET_W_REFLECTIVE: 'off' } }).compiler.warnings,
     ).toMatchObject({ CACHET_W_REFLECTIVE: 'off', CACHET_W_SWR_SYNC: 'error' });
-    expect(resolveOptions({ tsconfig: 'app/tsconfig.json' }, '/work').tsconfig).toBe('/work/app/tsconfig.json');
+    expect(resolveOptions({ tsconfig: 'app/tsconfig.json' }, '/project').tsconfig).toBe('/project/app/tsconfig.json');
   });
 
   it('fingerprint everything that changes the output', () => {
