@@ -104,19 +104,11 @@ add(Kind.Error, [
 ]);
 add(Kind.ArrayBuffer, ['ArrayBuffer']);
 add(Kind.DataView, ['DataView']);
-add(Kind.Typed, [
-  'Uint8Array',
-  'Int8Array',
-  'Uint16Array',
-  'Int16Array',
-  'Uint32Array',
-  'Int32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
-  'Uint8ClampedArray',
-]);
+// The typed arrays: the names of the list above that end in `Array`, but for Array itself.
+add(
+  Kind.Typed,
+  protoNames.filter((name) => name !== 'Array' && name.endsWith('Array')),
+);
 add(Kind.Url, ['URL']);
 add(Kind.UrlSearchParams, ['URLSearchParams']);
 add(Kind.Unkeyable, ['WeakMap', 'WeakSet', 'WeakRef', 'Promise', 'FinalizationRegistry', 'SharedArrayBuffer']);
