@@ -4,7 +4,7 @@ import { parseDuration } from './duration.js';
 import { CachetConfigError, isCachetError } from './errors.js';
 import { isFresh } from './expiry.js';
 import { Herd } from './herd.js';
-import { type ResolvedEncoder, resolveEncoder } from './key/encoder.js';
+import { type PositionalEquals, type PositionalHash, type ResolvedEncoder, resolveEncoder } from './key/encoder.js';
 import { entryKey } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
 import { isUncacheable } from './key/uncacheable.js';
@@ -47,8 +47,11 @@ export class CachedFunction implements RuntimeFunction {
   private readonly ownTable: Table;
   /** The runtime generation this function's settings were resolved at. */
   private resolvedAt = -1;
-  /** Equal to `resolvedAt` only when the hot path applies (see `resolve`). */
-  private generation = -1;
+  /**
+   * The memory table while the hot path applies (see `resolve`): one field read decides it. The
+   * runtime clears it when settings change (`leaveHotPath`), so the next call re-resolves.
+   */
+  private hot: Table | undefined = undefined;
   /** Memory-tier hits taken on the hot path (folded into the counters when read). */
   private memoryHits = 0;
   private now: () => number = Date.now;
@@ -58,11 +61,9 @@ export class CachedFunction implements RuntimeFunction {
   private memory: Table | undefined;
   private tiers: readonly Tier[] = [];
   private verifier: Verifier | undefined;
-  private readonly scratch1: unknown[] = [undefined];
-  private readonly scratch2: unknown[] = [undefined, undefined];
-  private readonly scratch3: unknown[] = [undefined, undefined, undefined];
-  /** True while a scratch array is in use: a re-entrant call1..3 takes a fresh array instead. */
-  private scratchBusy = false;
+  /** The encoder's positional members, for call1..call3 (compiled encoders only). */
+  private readonly hashAt: PositionalHash | undefined;
+  private readonly equalsAt: PositionalEquals | undefined;
   /** Keys never leave the process (memory-only storage): the reflective encoder keys functions by identity. */
   private localKeys = false;
 
@@ -78,6 +79,8 @@ export class CachedFunction implements RuntimeFunction {
     this.encoder = resolveEncoder(plan.encoder ?? { text: (args) => reflectArgs(args, this.localKeys) });
     this.hash = this.encoder.hash;
     this.equals = this.encoder.equals;
+    this.hashAt = plan.encoder?.hashAt;
+    this.equalsAt = plan.encoder?.hashAt === undefined ? undefined : plan.encoder.equalsAt;
     this.ownTable = new Table(rt.memory);
     this.miss = {
       id: this.id,
@@ -96,8 +99,8 @@ export class CachedFunction implements RuntimeFunction {
   invoke(self: unknown, args: ArrayLike<unknown>): unknown {
     // The hot path: nothing changed since the last resolve, no scope, no verify, a memory tier.
     // A hit costs the generated hash, a map lookup, the generated equality and one flag write.
-    const memory = this.memory;
-    if (this.generation === this.rt.generation && memory !== undefined) {
+    const memory = this.hot;
+    if (memory !== undefined) {
       let hash: unknown;
       let node: MemoryNode | undefined;
       try {
@@ -117,67 +120,45 @@ export class CachedFunction implements RuntimeFunction {
   }
 
   /**
-   * Fixed-arity entries for generated code: the same as `invoke`, without an argument array on
-   * a hit. The encoder reads a scratch array this function reuses, cleared after the lookup; a
-   * miss copies it, so the function never receives the scratch array. While the scratch array is
-   * in use (an argument's getter calling this same function), a call takes a fresh array. The
-   * function receives exactly N arguments, so compiled code uses these only for functions that
-   * never read `arguments`.
+   * Fixed-arity entries for generated code: the same as `invoke`, with the arguments passed as
+   * they are. With the encoder's positional members (`hashAt`, `equalsAt`), a hit builds no
+   * argument array and keeps no state between calls, so a re-entrant call (an argument's getter
+   * calling this same function) is just another call. The function receives exactly N arguments,
+   * so compiled code uses these only for functions that never read `arguments`.
    */
   call1(self: unknown, a: unknown): unknown {
-    if (this.scratchBusy) return this.invoke(self, [a]);
-    const scratch = this.scratch1;
-    scratch[0] = a;
-    return this.callFixed(self, scratch);
+    return this.callFixed(self, 1, a, undefined, undefined);
   }
 
   call2(self: unknown, a: unknown, b: unknown): unknown {
-    if (this.scratchBusy) return this.invoke(self, [a, b]);
-    const scratch = this.scratch2;
-    scratch[0] = a;
-    scratch[1] = b;
-    return this.callFixed(self, scratch);
+    return this.callFixed(self, 2, a, b, undefined);
   }
 
   call3(self: unknown, a: unknown, b: unknown, c: unknown): unknown {
-    if (this.scratchBusy) return this.invoke(self, [a, b, c]);
-    const scratch = this.scratch3;
-    scratch[0] = a;
-    scratch[1] = b;
-    scratch[2] = c;
-    return this.callFixed(self, scratch);
+    return this.callFixed(self, 3, a, b, c);
   }
 
-  private callFixed(self: unknown, scratch: unknown[]): unknown {
-    const memory = this.memory;
-    if (this.generation === this.rt.generation && memory !== undefined) {
-      this.scratchBusy = true;
-      let hash: unknown;
-      let node: MemoryNode | undefined;
-      try {
-        hash = this.hash(scratch, self);
-        node = memory.find(hash, this.equals, scratch, self);
-      } catch (error) {
-        return this.uncached(error, self, this.release(scratch));
-      }
-      if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
-        for (let i = 0; i < scratch.length; i++) scratch[i] = undefined;
-        this.scratchBusy = false;
-        node.visited = true;
-        this.memoryHits++;
-        return node.promise === undefined ? node.value : node.promise;
-      }
-      return this.lookup(self, this.release(scratch), hash, undefined);
+  private callFixed(self: unknown, arity: 1 | 2 | 3, a: unknown, b: unknown, c: unknown): unknown {
+    const memory = this.hot;
+    const hashAt = this.hashAt;
+    if (memory === undefined || hashAt === undefined) return this.invoke(self, argsOf(arity, a, b, c));
+    let hash: unknown;
+    let node: MemoryNode | undefined;
+    try {
+      hash = hashAt(self, a, b, c);
+      node = memory.map.get(hash);
+      const equalsAt = this.equalsAt;
+      if (equalsAt !== undefined)
+        while (node !== undefined && !equalsAt(node.snapshot, self, a, b, c)) node = node.chain;
+    } catch (error) {
+      return this.uncached(error, self, argsOf(arity, a, b, c));
     }
-    return this.invokeSlow(self, this.release(scratch));
-  }
-
-  /** The arguments in a scratch array, as a fresh array the call may keep; the scratch is cleared and free. */
-  private release(scratch: unknown[]): unknown[] {
-    const args = scratch.slice();
-    scratch.fill(undefined);
-    this.scratchBusy = false;
-    return args;
+    if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
+      node.visited = true;
+      this.memoryHits++;
+      return node.promise === undefined ? node.value : node.promise;
+    }
+    return this.lookup(self, argsOf(arity, a, b, c), hash, undefined);
   }
 
   /**
@@ -313,6 +294,10 @@ export class CachedFunction implements RuntimeFunction {
     }
   }
 
+  leaveHotPath(): void {
+    this.hot = undefined;
+  }
+
   /** Keys in flight right now (the herd); zero when idle. */
   get inFlight(): number {
     return this.herd.size;
@@ -340,7 +325,7 @@ export class CachedFunction implements RuntimeFunction {
     // Scopes, verify mode and `disabled` need the slow path; entering the first scope bumps the
     // runtime generation, so this is re-decided then.
     const hot = !this.disabled && this.verifier === undefined && !rt.scopesActive;
-    this.generation = hot ? rt.generation : -1;
+    this.hot = hot ? this.memory : undefined;
   }
 
   /**
@@ -481,6 +466,11 @@ export class CachedFunction implements RuntimeFunction {
     this.rt.warnOnce(`verify:${this.id}`, `verify: ${this.id}: ${message}`);
     if (this.rt.listening) this.rt.event({ type: 'verify-mismatch', fn: this.id, message });
   }
+}
+
+/** The argument array of a fixed-arity call, for the paths that need one. */
+function argsOf(arity: 1 | 2 | 3, a: unknown, b: unknown, c: unknown): unknown[] {
+  return arity === 1 ? [a] : arity === 2 ? [a, b] : [a, b, c];
 }
 
 /**

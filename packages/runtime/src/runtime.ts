@@ -24,6 +24,8 @@ export interface RuntimeFunction {
   /** Drops one entry (by key text) or all entries from the memory tier. */
   dropMemory(text: string | undefined): void;
   stats(): FunctionStats;
+  /** Settings changed (`configure()`, the first scope, `close()`): the next call re-resolves them. */
+  leaveHotPath(): void;
 }
 
 /**
@@ -62,7 +64,7 @@ export class Runtime implements TierHost {
     this.memory.evict();
     this.storages.clear();
     if (this.cfg.dir !== before.dir || options.sqlite !== undefined) this.reopenBuiltins();
-    this.generation++;
+    this.changed();
   }
 
   /** Built-in stores opened with an earlier `dir` or SQLite options are closed; the next use opens them anew. */
@@ -79,9 +81,15 @@ export class Runtime implements TierHost {
   get scopes(): ScopeStorage {
     if (!this.scopesActive) {
       this.scopesActive = true;
-      this.generation++; // functions leave their scope-free hot path
+      this.changed(); // functions leave their scope-free hot path
     }
     return (this.scopeStorage ??= platform().createScopeStorage());
+  }
+
+  /** A new generation of settings: every function leaves its hot path and re-resolves on its next call. */
+  private changed(): void {
+    this.generation++;
+    for (const one of this.functions) one.leaveHotPath();
   }
 
   warn(message: string, cause?: unknown): void {
@@ -149,7 +157,7 @@ export class Runtime implements TierHost {
     this.tiers.clear();
     this.opened.clear();
     this.storages.clear();
-    this.generation++;
+    this.changed();
     const results = await Promise.allSettled(stores.map(async (store) => store.close()));
     for (const result of results) if (result.status === 'rejected') this.warn('a store failed to close', result.reason);
   }

@@ -34,13 +34,38 @@ describe('the entry generated code calls', () => {
     expect(cf.stats()).toMatchObject({ hits: 3, misses: 3 });
   });
 
-  it('keeps no reference to the arguments after a call', () => {
-    const cf = define({ id: 'scratch', encoder: byValues }, (o: object) => typeof o);
-    const arg = { big: 'x'.repeat(10) };
-    cf.call1(undefined, arg);
-    cf.call1(undefined, arg);
-    const scratch = (cf as unknown as { scratch1: unknown[] }).scratch1;
-    expect(scratch).toEqual([undefined]);
+  it('with positional members (hashAt, equalsAt), call1..call3 key exactly as invoke does', () => {
+    let runs = 0;
+    const pair: KeyEncoder = {
+      ...byValues,
+      hashAt: (_self, a, b) => (a as number) * 31 + (b as number),
+      equalsAt: (s, _self, a, b) => (s as unknown[])[0] === a && (s as unknown[])[1] === b,
+    };
+    const cf = define(
+      { id: 'positional', encoder: { ...pair, hash: (args) => pair.hashAt?.(undefined, args[0], args[1], undefined) } },
+      (a: number, b: number) => a * 10 + b + runs++ * 0,
+    );
+    expect(cf.call2(undefined, 1, 2)).toBe(12);
+    expect(cf.call2(undefined, 1, 2)).toBe(12);
+    expect(cf.invoke(undefined, [1, 2])).toBe(12);
+    expect(cf.call2(undefined, 2, 1)).toBe(21);
+    expect(cf.call2(undefined, 0, 33)).toBe(33); // the same hash as (1, 2): equalsAt tells them apart
+    expect(runs).toBe(3);
+  });
+
+  it('a positional hash without equalsAt is the key itself: NaN is one key, 0 and -0 are one key', () => {
+    const seen: unknown[] = [];
+    const own: KeyEncoder = { ...byValues, hash: (args) => args[0], hashAt: (_self, a) => a };
+    const cf = define({ id: 'own-key', encoder: own }, (n: number) => {
+      seen.push(n);
+      return String(n);
+    });
+    expect(cf.call1(undefined, Number.NaN)).toBe('NaN');
+    expect(cf.call1(undefined, Number.NaN)).toBe('NaN');
+    expect(cf.call1(undefined, 0)).toBe('0');
+    expect(cf.call1(undefined, -0)).toBe('0');
+    expect(cf.call1(undefined, 1)).toBe('1');
+    expect(seen).toEqual([Number.NaN, 0, 1]);
   });
 
   it('bind lets invalidate and stats reach a compiled function before its first call', async () => {

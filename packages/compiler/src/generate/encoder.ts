@@ -9,6 +9,8 @@ import { prelude, RUNTIME } from './names.js';
 
 export interface EncoderNames {
   readonly hash: string;
+  readonly hashAt: string;
+  readonly equalsAt: string;
   readonly snapshot: string;
   readonly equals: string;
   readonly text: string;
@@ -24,10 +26,11 @@ interface Slot {
   readonly restFrom?: number;
 }
 
-function slotsOf(key: KeyPlan): Slot[] {
+/** The keyed values of a call, read from the argument list `a`, or from `a0`..`a2` when `positional`. */
+function slotsOf(key: KeyPlan, positional = false): Slot[] {
   const slots: Slot[] = key.params.map((p, i) => ({
     node: p.node,
-    value: `a[${p.index}]`,
+    value: positional ? `a${p.index}` : `a[${p.index}]`,
     stored: `s[${i}]`,
     ...(p.rest ? { restFrom: p.index } : {}),
   }));
@@ -35,17 +38,59 @@ function slotsOf(key: KeyPlan): Slot[] {
   return slots;
 }
 
-export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames): string {
+/**
+ * The encoder's functions. With `arity` (a function of one to three plain parameters, called
+ * through the runtime's `call1`..`call3`), also `hashAt` and `equalsAt`, the same hash and
+ * equality over positional arguments, so a hit builds no argument array.
+ */
+export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames, arity?: 1 | 2 | 3): string {
   const slots = slotsOf(key);
   const fn = (name: string, params: string, lines: string[]): string =>
     `function ${name}(${params}) {\n${lines.map((l) => `  ${l}`).join('\n')}\n}\n`;
-  return [
+  const parts = [
     fn(names.hash, 'a, self', hashBody(code, slots)),
     fn(names.snapshot, 'a, self', snapshotLines(code, slots)),
-    fn(names.equals, 's, a, self', [...slots.flatMap((slot) => equalsLines(code, slot)), 'return true;']),
+    fn(names.equals, 's, a, self', equalsBody(code, slots)),
     fn(names.text, 'a, self', textLines(code, slots)),
     fn(names.reflect, 'a, self', [`return ${RUNTIME}.reflectKey([${slots.map(reflectedValue).join(', ')}]);`]),
-  ].join('');
+  ];
+  if (arity !== undefined) {
+    const positional = slotsOf(key, true);
+    const args = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+    parts.push(fn(names.hashAt, `self, ${args}`, hashBody(code, positional)));
+    if (!isOwnKey(positional)) parts.push(fn(names.equalsAt, `s, self, ${args}`, equalsBody(code, positional)));
+  }
+  return parts.join('');
+}
+
+/** What the plan literal's `encoder` lists: the positional members only where they were generated. */
+export function encoderMembers(key: KeyPlan, names: EncoderNames, arity?: 1 | 2 | 3): string {
+  const members = ['hash', 'snapshot', 'equals', 'text', 'reflect'] as const;
+  const list = members.map((m) => `${m}: ${names[m]}`);
+  if (arity !== undefined) {
+    list.push(`hashAt: ${names.hashAt}`);
+    if (!isOwnKey(slotsOf(key, true))) list.push(`equalsAt: ${names.equalsAt}`);
+  }
+  return `{ ${list.join(', ')} }`;
+}
+
+/**
+ * A lone number or string parameter is its own hash: the memory table (a `Map`, which compares
+ * keys as the key contract does: NaN equals NaN, 0 equals -0) then finds the entry by the value
+ * itself, with no hashing in JavaScript and no equality check.
+ */
+function isOwnKey(slots: Slot[]): boolean {
+  const [only] = slots;
+  return (
+    slots.length === 1 &&
+    only !== undefined &&
+    only.restFrom === undefined &&
+    (only.node.kind === 'number' || only.node.kind === 'string')
+  );
+}
+
+function equalsBody(code: KeyCode, slots: Slot[]): string[] {
+  return [...slots.flatMap((slot) => equalsLines(code, slot)), 'return true;'];
 }
 
 /**
@@ -56,15 +101,11 @@ function reflectedValue(slot: Slot): string {
   return slot.restFrom === undefined ? slot.value : `Array.prototype.slice.call(a, ${slot.restFrom})`;
 }
 
-/**
- * The hash of a call. A lone number or string parameter is its own hash: the memory table (a
- * `Map`) then finds the entry by the value itself, with no hashing in JavaScript at all.
- */
+/** The hash of a call (see `isOwnKey` for a lone number or string parameter). */
 function hashBody(code: KeyCode, slots: Slot[]): string[] {
   const [only] = slots;
-  if (slots.length === 1 && only !== undefined && only.restFrom === undefined) {
-    if (only.node.kind === 'number') return [`return ${prelude.ownNumber}(${only.value});`];
-    if (only.node.kind === 'string') return [`return ${prelude.ownString}(${only.value});`];
+  if (isOwnKey(slots) && only !== undefined) {
+    return [`return ${only.node.kind === 'number' ? prelude.ownNumber : prelude.ownString}(${only.value});`];
   }
   return ['let h = 0;', ...slots.flatMap((slot) => hashLines(code, slot)), 'return h;'];
 }

@@ -4,7 +4,7 @@
  * first call.
  */
 import type { CachedFunctionPlan } from '../plan.js';
-import { encoderCode } from './encoder.js';
+import { encoderCode, encoderMembers } from './encoder.js';
 import type { KeyCode } from './key-code.js';
 import { functionNames, property, RUNTIME } from './names.js';
 
@@ -72,14 +72,19 @@ export function functionCode(props: {
   const support = [
     `var ${names.cf}${shape.form === 'method' ? `, ${names.impl}` : ''};`,
     `function ${names.get}() {`,
-    `  return (${names.cf} ??= ${RUNTIME}.define(${planLiteral(plan, names, verify)}, ${names.impl}));`,
+    `  return (${names.cf} ??= ${RUNTIME}.define(${planLiteral(plan, names, verify, shape.fixedArity)}, ${names.impl}));`,
     '}',
-    encoderCode(keys, plan.key, names),
+    encoderCode(keys, plan.key, names, shape.fixedArity),
   ].join('\n');
   return { names, wrapper, after, support };
 }
 
-function planLiteral(plan: CachedFunctionPlan, names: ReturnType<typeof functionNames>, verify: boolean): string {
+function planLiteral(
+  plan: CachedFunctionPlan,
+  names: ReturnType<typeof functionNames>,
+  verify: boolean,
+  arity: 1 | 2 | 3 | undefined,
+): string {
   const fields: string[] = [`id: ${JSON.stringify(plan.id)}`];
   if (plan.version !== undefined) fields.push(`version: ${JSON.stringify(plan.version)}`);
   if (plan.ttl !== undefined) fields.push(`ttl: ${JSON.stringify(plan.ttl)}`);
@@ -88,8 +93,6 @@ function planLiteral(plan: CachedFunctionPlan, names: ReturnType<typeof function
   fields.push(`async: ${plan.async}`);
   if (plan.codec !== undefined) fields.push(`codec: ${JSON.stringify(plan.codec)}`);
   if (verify) fields.push('verify: true');
-  fields.push(
-    `encoder: { hash: ${names.hash}, snapshot: ${names.snapshot}, equals: ${names.equals}, text: ${names.text}, reflect: ${names.reflect} }`,
-  );
+  fields.push(`encoder: ${encoderMembers(plan.key, names, arity)}`);
   return `{\n    ${fields.join(',\n    ')},\n  }`;
 }

@@ -40,6 +40,9 @@ export function functionNames(localName: string) {
     /** Creates the CachedFunction: a hoisted declaration, so calls before module evaluation work. */
     get: `${base}$get`,
     hash: `${base}$hash`,
+    /** `hash` and `equals` over positional arguments, for `call1`..`call3`. */
+    hashAt: `${base}$hashAt`,
+    equalsAt: `${base}$equalsAt`,
     snapshot: `${base}$snapshot`,
     equals: `${base}$equals`,
     text: `${base}$text`,

@@ -25,7 +25,8 @@ function ${hashString}(h, s) {
 }
 function ${hashNumber}(h, n) {
   if (typeof n !== "number") ${notItsType}();
-  return ${mix}(${mix}(${mix}(h, n | 0), (n / 4294967296) | 0), ((n % 1) * 4294967296) | 0);
+  if ((n | 0) === n) return ${mix}(h, n); // an int32 (0 and -0 alike): one step
+  return ${mix}(${mix}(${mix}(h, n | 0), (n / 4294967296) | 0), ((n - Math.trunc(n)) * 4294967296) | 0);
 }
 function ${hashBigint}(h, n) {
   if (typeof n !== "bigint") ${notItsType}();

@@ -22,7 +22,20 @@ export interface KeyEncoder {
    * `this` when it is keyed). Without it, verify compares against all arguments.
    */
   reflect?(args: ArrayLike<unknown>, self: unknown): string;
+  /**
+   * `hash` with the arguments positional (`a0`..`a2`), for functions of one to three parameters:
+   * a hit then needs no argument array. Must return what `hash` returns for `[a0, a1, a2]`.
+   */
+  hashAt?: PositionalHash;
+  /**
+   * `equals` with the arguments positional. Left out when `hashAt` returns the key itself (a lone
+   * number or string parameter): equal hashes are then equal keys.
+   */
+  equalsAt?: PositionalEquals;
 }
+
+export type PositionalHash = (self: unknown, a0: unknown, a1: unknown, a2: unknown) => unknown;
+export type PositionalEquals = (snapshot: unknown, self: unknown, a0: unknown, a1: unknown, a2: unknown) => boolean;
 
 /** An encoder in the form the hot path uses: `equals` undefined means `hash` is the key text. */
 export interface ResolvedEncoder {
