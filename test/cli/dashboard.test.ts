@@ -9,10 +9,11 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EntryInfo } from '@cachet/cli';
+import { createSqliteStore, type StatsSample, type SyncStore } from '@cachet/runtime';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
-import { bin, cachetJson, copyCache, populatedCache, removeTemps } from './helpers.js';
+import { bin, cachetJson, copyCache, populatedCache, removeTemps, tempDir } from './helpers.js';
 
 const screenshotDir = fileURLToPath(new URL('../../.tmp/', import.meta.url));
 
@@ -44,8 +45,7 @@ interface Served {
  * `cachet serve` on a copy of the populated cache: each test starts from the same data whatever
  * ran before it, so the tests pass alone, in any order.
  */
-async function serve(): Promise<Served> {
-  const dir = copyCache(base);
+async function serve(dir = copyCache(base)): Promise<Served> {
   const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -130,11 +130,106 @@ function pixelsNear(page: Page, png: Buffer, rgb: [number, number, number]): Pro
   return page.evaluate(`(${COUNT_PIXELS})(${args})`) as Promise<number>;
 }
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A cache holding only counted calls of one function: a sample every `every` ms over the last `span` ms. */
+function countedCache(span: number, every: number): string {
+  const dir = join(tempDir(), 'cache');
+  const store = createSqliteStore({ dir }) as SyncStore & { recordStats(s: readonly StatsSample[]): void };
+  const now = Date.now();
+  const samples: StatsSample[] = [];
+  for (let t = now - span; t <= now; t += every) {
+    samples.push({ fn: 'steady', at: t - (t % MINUTE), hits: 3, misses: 1, staleHits: 0, herdJoins: 0, errors: 0 });
+  }
+  store.recordStats(samples);
+  store.close();
+  return dir;
+}
+
+/** An SVG element as drawn (the test's types have no DOM). */
+interface Drawn {
+  getBBox(): { x: number; width: number };
+}
+
+/**
+ * The chart's time labels as drawn (their boxes in the SVG), checked readable: at least three,
+ * inside the chart, none overlapping the next. Returns their texts.
+ */
+async function readableTimeLabels(page: Page): Promise<string[]> {
+  const width = await page.locator('#chart').evaluate((svg) => svg.clientWidth);
+  const labels = await page.locator('#chart text.time-axis').evaluateAll((nodes) =>
+    nodes.map((node) => {
+      const box = (node as unknown as Drawn).getBBox();
+      return { text: node.textContent ?? '', left: box.x, right: box.x + box.width };
+    }),
+  );
+  expect(labels.length).toBeGreaterThanOrEqual(3);
+  labels.sort((a, b) => a.left - b.left);
+  expect(labels[0]?.left).toBeGreaterThanOrEqual(0);
+  expect(labels.at(-1)?.right).toBeLessThanOrEqual(width);
+  for (let i = 1; i < labels.length; i++) expect(labels[i]?.left).toBeGreaterThan((labels[i - 1]?.right ?? 0) + 4);
+  return labels.map((label) => label.text);
+}
+
+/** Keeps a screenshot of the chart in .tmp/ for a person to look at. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  writeFileSync(join(screenshotDir, name), await page.locator('#chart-box').screenshot());
+}
+
+/** The widest bar of the chart, over the chart's width. */
+async function widestBar(page: Page): Promise<number> {
+  return page.locator('#chart').evaluate((svg) => {
+    const widths = [...svg.querySelectorAll('rect[data-kind]')].map((bar) => (bar as unknown as Drawn).getBBox().width);
+    return Math.max(...widths) / svg.clientWidth;
+  });
+}
+
+describe('the chart adapts its buckets to the time shown', () => {
+  it('a minute of counts: one narrow bar among a quarter hour of minutes, labelled with clock times', async () => {
+    const { url } = await serve(countedCache(0, MINUTE));
+    const page = await openDashboard(url);
+    expect(await page.locator('#bucket').textContent()).toMatch(/^one bar per 1m;/);
+    expect(await page.locator('#chart rect[data-kind="hits"]').count()).toBe(1);
+    expect(await widestBar(page)).toBeLessThan(1 / 12);
+    const labels = await readableTimeLabels(page);
+    for (const label of labels) expect(label).toMatch(/\d\d:\d\d$/);
+    await screenshot(page, 'dashboard-minute.png');
+    await page.close();
+  });
+
+  it('a month of counts: half-day bars labelled with dates, and every range readable', async () => {
+    const { url } = await serve(countedCache(30 * DAY, HOUR));
+    const page = await openDashboard(url);
+    expect(await page.locator('#bucket').textContent()).toMatch(/^one bar per 12h;/);
+    const bars = await page.locator('#chart rect[data-kind="hits"]').count();
+    expect(bars).toBeGreaterThanOrEqual(58);
+    expect(bars).toBeLessThanOrEqual(61);
+    const labels = await readableTimeLabels(page);
+    for (const label of labels) expect(label).not.toMatch(/:/); // dates, not clock times
+    await screenshot(page, 'dashboard-month.png');
+    const expected = { '1h': '1m', '24h': '30m', '7d': '3h', '30d': '12h', all: '12h' };
+    for (const [range, bucket] of Object.entries(expected)) {
+      await page.selectOption('#range', range);
+      await expect.poll(() => page.locator('#bucket').textContent()).toMatch(new RegExp(`^one bar per ${bucket};`));
+      expect(await page.locator('#chart rect[data-kind="hits"]').count()).toBeLessThanOrEqual(62);
+      await readableTimeLabels(page);
+    }
+    await page.close();
+  });
+});
+
 describe('cachet serve in Chromium', () => {
   it('renders functions, sizes, hit rates over time and expiring entries', async () => {
     const { url } = await serve();
     const page = await openDashboard(url);
     const row = (fn: string) => page.locator(`#functions tbody tr[data-fn="${fn}"]`);
+    // By default the page shows everything counted (here, forty days); the last hour in minutes:
+    expect(await page.locator('#range').inputValue()).toBe('all');
+    await page.selectOption('#range', '1h');
+    await expect.poll(() => page.locator('#bucket').textContent()).toMatch(/^one bar per 1m;/);
     await expect
       .poll(() => row('users.load').locator('td').allTextContents())
       .toEqual(['users.load', '6', '744 B', '3', '3', '6', '2', '27.3%', '45.5%', '', 'Clear…']);
@@ -150,7 +245,9 @@ describe('cachet serve in Chromium', () => {
     const expiring = await page.locator('#expiring tbody tr td:first-child').allTextContents();
     expect(expiring.slice(0, 2)).toEqual(['geo.lookup', 'geo.lookup']);
     expect(expiring.filter((fn) => fn === 'users.load')).toHaveLength(6);
-    expect(await page.locator('#expiring tbody tr').first().locator('td').nth(2).textContent()).toMatch(/^in 9m \d+s$/);
+    expect(await page.locator('#expiring tbody tr').first().locator('td').nth(2).textContent()).toMatch(
+      /^in 9m( \d+s)?$/,
+    );
 
     mkdirSync(screenshotDir, { recursive: true });
     const png = await page.screenshot({ fullPage: true });

@@ -93,11 +93,9 @@ export interface Series {
   readonly byFn: Readonly<Record<string, readonly Counts[]>>;
 }
 
-/** Counts per bucket of `bucket` ms over the `range` ms before `now`. */
-export function series(store: SqliteStore, now: number, range: number, bucket: number): Series {
-  const since = Math.floor((now - range) / bucket) * bucket + bucket;
-  const at: number[] = [];
-  for (let t = since; t <= now; t += bucket) at.push(t);
+/** Counts per bucket of `bucket` ms, `count` buckets from `since` (a bucket's start). */
+export function series(store: SqliteStore, since: number, bucket: number, count: number): Series {
+  const at = Array.from({ length: count }, (_, i) => since + i * bucket);
   const index = new Map(at.map((t, i) => [t, i]));
   const total = at.map(() => ({ ...noCounts }));
   const byFn: Record<string, Counts[]> = {};

@@ -1,21 +1,18 @@
 import { withCache } from '../cache.js';
-import type { Command, Context } from '../command.js';
+import { defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { json } from '../format.js';
 
-export const clearCommand: Command = {
+export const clearCommand = defineCommand({
   name: 'clear',
   summary: 'remove every entry of a function, or every entry',
-  usage: 'cachet clear [fn] [--json]',
   description:
-    'Removes the entries of fn (every version), or of every function, with their blob files.\n' +
-    'Processes running with this cache keep what their memory tier holds until they restart.\n' +
+    'Removes the entries of fn (every version), or of every function, with their blob files. ' +
+    'Processes running with this cache keep what their memory tier holds until they restart. ' +
     'Counted calls (cachet stats) are kept.',
+  args: [{ name: 'fn', required: false }],
   options: {},
-  optionHelp: [],
-  positionals: { min: 0, max: 1 },
-  json: true,
-  run(ctx: Context): ExitCode {
+  run(ctx): ExitCode {
     const fn = ctx.positionals[0];
     const removed = withCache(ctx.io, ctx.dir, ({ store }) => store.clear(fn));
     if (ctx.json) ctx.io.stdout.write(json({ dir: ctx.dir, fn: fn ?? null, removed }));
@@ -25,4 +22,4 @@ export const clearCommand: Command = {
       );
     return EXIT.ok;
   },
-};
+});

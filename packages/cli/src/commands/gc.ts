@@ -1,22 +1,19 @@
 import { withCache } from '../cache.js';
-import type { Command, Context } from '../command.js';
+import { defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { json } from '../format.js';
 import { progressLine } from '../progress.js';
 
-export const gcCommand: Command = {
+export const gcCommand = defineCommand({
   name: 'gc',
   summary: 'remove expired entries, orphaned blob files and old counters',
-  usage: 'cachet gc [--json]',
   description:
-    'Removes entries past their ttl and stale window, blob files no entry refers to (older than an\n' +
-    'hour, so writes in flight are safe), expired herd leases and counters older than 7 days.\n' +
+    'Removes entries past their ttl and stale window, blob files no entry refers to (older than an ' +
+    'hour, so writes in flight are safe), expired herd leases and counters older than 7 days. ' +
     'Running processes do the same now and then; this does it now. Shows progress on a terminal.',
+  args: [],
   options: {},
-  optionHelp: [],
-  positionals: { min: 0, max: 0 },
-  json: true,
-  run(ctx: Context): ExitCode {
+  run(ctx): ExitCode {
     const progress = progressLine(ctx.io.stdout, !ctx.json, ctx.io.now);
     let removed: number;
     try {
@@ -28,4 +25,4 @@ export const gcCommand: Command = {
     else ctx.io.stdout.write(`removed ${removed} expired ${removed === 1 ? 'entry or file' : 'entries and files'}\n`);
     return EXIT.ok;
   },
-};
+});

@@ -1,28 +1,24 @@
 import { withCache } from '../cache.js';
-import { type Command, type Context, stringOption } from '../command.js';
+import { defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
-import { formatBytes, formatWhen, json, printable, table } from '../format.js';
-import { durationOption, limitOption } from './options.js';
+import { duration, integer } from '../flags.js';
+import { formatBytes, formatSpan, formatWhen, json, printable, table } from '../format.js';
 
-export const listCommand: Command = {
+export const listCommand = defineCommand({
   name: 'list',
   summary: 'functions in the cache, or the entries of one function',
-  usage: 'cachet list [fn] [--expiring <duration>] [--limit <n>] [--json]',
   description:
-    'Without fn: every function with entries, its versions, size and expired rows.\n' +
-    'With fn: its entries, most recently used first (key text, size, created, expiry, last use).\n' +
+    'Without fn: every function with entries, its versions, size and expired rows. ' +
+    'With fn: its entries, most recently used first (key text, size, created, expiry, last use). ' +
     'With --expiring: entries whose ttl ends within the duration (not ended yet), soonest first.',
-  options: { expiring: { type: 'string' }, limit: { type: 'string' } },
-  optionHelp: [
-    ['--expiring <duration>', 'only entries expiring within 10m, 1h, 1d, ...'],
-    ['--limit <n>', 'at most n entries (default 50)'],
-  ],
-  positionals: { min: 0, max: 1 },
-  json: true,
-  run(ctx: Context): ExitCode {
+  args: [{ name: 'fn', required: false }],
+  options: {
+    expiring: duration('only entries expiring within the duration: 10m, 1h, 1d, ...'),
+    limit: integer({ help: 'at most n entries', fallback: 50, min: 1, expected: 'a positive integer' }),
+  },
+  run(ctx): ExitCode {
     const fn = ctx.positionals[0];
-    const within = durationOption(ctx, 'expiring');
-    const limit = limitOption(ctx, 50);
+    const { expiring: within, limit } = ctx.options;
     return withCache(ctx.io, ctx.dir, ({ store }) => {
       const out = ctx.io.stdout;
       const now = ctx.io.now();
@@ -60,8 +56,7 @@ export const listCommand: Command = {
         return EXIT.ok;
       }
       if (entries.length === 0) {
-        const what =
-          within === undefined ? 'no entries' : `no entries expiring within ${stringOption(ctx, 'expiring')}`;
+        const what = within === undefined ? 'no entries' : `no entries expiring within ${formatSpan(within)}`;
         out.write(`${what}${fn === undefined ? '' : ` of ${fn}`}\n`);
         return EXIT.ok;
       }
@@ -85,4 +80,4 @@ export const listCommand: Command = {
       return EXIT.ok;
     });
   },
-};
+});

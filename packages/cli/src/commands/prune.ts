@@ -1,30 +1,25 @@
 import { withCache } from '../cache.js';
-import type { Command, Context } from '../command.js';
-import { EXIT, type ExitCode, usageError } from '../errors.js';
+import { defineCommand } from '../command.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import { duration } from '../flags.js';
 import { json } from '../format.js';
 import { progressLine } from '../progress.js';
-import { durationOption } from './options.js';
 
-export const pruneCommand: Command = {
+export const pruneCommand = defineCommand({
   name: 'prune',
   summary: 'remove entries older than a duration, or unused for one',
-  usage: 'cachet prune [fn] (--older-than <duration> | --unused-for <duration>) [--json]',
   description:
-    'Removes entries created more than --older-than ago, or not read for --unused-for (last use is\n' +
+    'Removes entries created more than --older-than ago, or not read for --unused-for (last use is ' +
     'recorded at minute grain), whatever their ttl; of fn only when given. Shows progress on a terminal.',
-  options: { 'older-than': { type: 'string' }, 'unused-for': { type: 'string' } },
-  optionHelp: [
-    ['--older-than <duration>', 'entries created longer ago than 30d, 12h, ...'],
-    ['--unused-for <duration>', 'entries not read for 30d, 12h, ...'],
-  ],
-  positionals: { min: 0, max: 1 },
-  json: true,
-  run(ctx: Context): ExitCode {
+  args: [{ name: 'fn', required: false }],
+  options: {
+    'older-than': duration('entries created longer ago than 30d, 12h, ...'),
+    'unused-for': duration('entries not read for 30d, 12h, ...'),
+  },
+  oneOf: [['older-than', 'unused-for']],
+  run(ctx): ExitCode {
     const fn = ctx.positionals[0];
-    const olderThan = durationOption(ctx, 'older-than');
-    const unusedFor = durationOption(ctx, 'unused-for');
-    if ((olderThan === undefined) === (unusedFor === undefined))
-      throw usageError('prune needs one of --older-than <duration> or --unused-for <duration>');
+    const { 'older-than': olderThan, 'unused-for': unusedFor } = ctx.options;
     const by = olderThan === undefined ? 'accessed' : 'created';
     const before = ctx.io.now() - ((olderThan ?? unusedFor) as number);
     const progress = progressLine(ctx.io.stdout, !ctx.json, ctx.io.now);
@@ -44,4 +39,4 @@ export const pruneCommand: Command = {
       );
     return EXIT.ok;
   },
-};
+});

@@ -2,34 +2,30 @@ import { inspect } from 'node:util';
 import type { SqliteStore } from '@cachet/runtime';
 import { reflectKey } from '@cachet/runtime';
 import { type EntryInfo, withCache } from '../cache.js';
-import { type Command, type Context, stringOption } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliError, EXIT, type ExitCode, usageError } from '../errors.js';
+import { integer, text } from '../flags.js';
 import { formatBytes, formatWhen, json, printable } from '../format.js';
-import { limitOption } from './options.js';
 
-export const showCommand: Command = {
+export const showCommand = defineCommand({
   name: 'show',
   summary: 'entries of a function with their values',
-  usage: 'cachet show <fn> [--args <json>] [--match <text>] [--limit <n>] [--json]',
   description:
-    'Shows entries of fn, most recently used first, with their metadata and decoded values.\n' +
-    '--args takes the argument list as a JSON array and finds the entry those arguments map to\n' +
-    'when fn is cached with cached() and no custom key (the reflective key encoding). Functions\n' +
-    'compiled from @cached encode keys from their parameter types, in another text, so --args\n' +
+    'Shows entries of fn, most recently used first, with their metadata and decoded values. ' +
+    '--args takes the argument list as a JSON array and finds the entry those arguments map to ' +
+    'when fn is cached with cached() and no custom key (the reflective key encoding). Functions ' +
+    'compiled from @cached encode keys from their parameter types, in another text, so --args ' +
     'finds nothing for them: use --match with part of the key text that `cachet list <fn>` shows.',
-  options: { args: { type: 'string' }, match: { type: 'string' }, limit: { type: 'string' } },
-  optionHelp: [
-    ['--args <json>', 'the arguments as a JSON array, e.g. \'[7, {"posts": true}]\''],
-    ['--match <text>', 'only entries whose key text contains text'],
-    ['--limit <n>', 'at most n entries (default 10)'],
-  ],
-  positionals: { min: 1, max: 1 },
-  json: true,
-  run(ctx: Context): ExitCode {
+  args: [{ name: 'fn', required: true }],
+  options: {
+    args: text('<json>', 'the arguments as a JSON array, e.g. \'[7, {"posts": true}]\''),
+    match: text('<text>', 'only entries whose key text contains text'),
+    limit: integer({ help: 'at most n entries', fallback: 10, min: 1, expected: 'a positive integer' }),
+  },
+  run(ctx): ExitCode {
     const fn = ctx.positionals[0] as string;
-    const argsText = argsOption(ctx);
-    const match = stringOption(ctx, 'match');
-    const limit = limitOption(ctx, 10);
+    const argsText = argsKey(ctx.options.args);
+    const { match, limit } = ctx.options;
     return withCache(ctx.io, ctx.dir, ({ store }) => {
       const summary = store.summary().find((f) => f.fn === fn);
       if (summary === undefined) throw noSuchFunction(store, fn);
@@ -55,11 +51,10 @@ export const showCommand: Command = {
       return EXIT.ok;
     });
   },
-};
+});
 
 /** `--args '[1, "a"]'` as the reflective key text of that argument list. */
-function argsOption(ctx: Context): string | undefined {
-  const text = stringOption(ctx, 'args');
+function argsKey(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   let args: unknown;
   try {

@@ -1,23 +1,23 @@
 import { withCache } from '../cache.js';
-import type { Command, Context } from '../command.js';
+import { defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
+import { duration } from '../flags.js';
 import { formatBytes, formatRate, json, table } from '../format.js';
 import { functionReports, totals } from '../report.js';
-import { durationOption } from './options.js';
 
-export const statsCommand: Command = {
+export const statsCommand = defineCommand({
   name: 'stats',
   summary: 'entries, sizes, hits, misses and herd joins per function',
-  usage: 'cachet stats [--since <duration>] [--json]',
   description:
-    'Entries and bytes stored per function, and the calls that processes using this cache counted\n' +
+    'Entries and bytes stored per function, and the calls that processes using this cache counted ' +
     '(reported every 10 s and at exit; kept for 7 days). Hit rate = (hits + stale hits) / calls.',
-  options: { since: { type: 'string' } },
-  optionHelp: [['--since <duration>', 'count calls of the last 1h, 24h, 7d, ... (default: all kept)']],
-  positionals: { min: 0, max: 0 },
-  json: true,
-  run(ctx: Context): ExitCode {
-    const since = sinceOption(ctx);
+  args: [],
+  options: {
+    since: { ...duration('count calls of the last 1h, 24h, 7d, ...'), defaultText: 'all kept' },
+  },
+  run(ctx): ExitCode {
+    const span = ctx.options.since;
+    const since = span === undefined ? 0 : ctx.io.now() - span;
     return withCache(ctx.io, ctx.dir, ({ store }) => {
       const functions = functionReports(store, since);
       const sum = totals(functions);
@@ -64,10 +64,4 @@ export const statsCommand: Command = {
       return EXIT.ok;
     });
   },
-};
-
-/** `--since 24h` as the earliest minute to count, or 0 for everything kept. */
-function sinceOption(ctx: Context): number {
-  const span = durationOption(ctx, 'since');
-  return span === undefined ? 0 : ctx.io.now() - span;
-}
+});

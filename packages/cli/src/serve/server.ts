@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { type Cache, openCache } from '../cache.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
-import { overview, RANGES } from './data.js';
-import { dashboardPage } from './page.js';
+import { type Assets, loadAssets } from './assets.js';
+import { overview } from './data.js';
+import { isRange, RANGES } from './timeline.js';
 
 /** Options of `startDashboard` (and `cachet serve`). */
 export interface DashboardOptions {
@@ -30,8 +31,14 @@ export const DEFAULT_PORT = 7373;
 export const TOKEN_HEADER = 'x-cachet-token';
 const MAX_BODY = 4096;
 
+/** The page may load its own script and style, fetch from this server, and nothing else. */
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src data:; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 interface State {
   readonly cache: Cache;
+  readonly assets: Assets;
   readonly io: Io;
   readonly token: Buffer;
   /** Host header values that name this server: the loopback address (or localhost) and its port. */
@@ -47,6 +54,7 @@ interface State {
  * server never grants).
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const assets = loadAssets();
   const cache = openCache(options.io, options.dir);
   const server = createServer();
   try {
@@ -58,6 +66,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const port = (server.address() as AddressInfo).port;
   const state: State = {
     cache,
+    assets,
     io: options.io,
     token: randomBytes(24),
     hosts: new Set([`127.0.0.1:${port}`, `localhost:${port}`]),
@@ -101,18 +110,14 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const route = `${req.method} ${url.pathname}`;
-  if (route === 'GET /') {
-    const nonce = randomBytes(16).toString('base64');
-    res.setHeader(
-      'Content-Security-Policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
-    );
-    send(res, 200, 'text/html; charset=utf-8', dashboardPage({ token: state.token.toString('base64url'), nonce }));
+  const asset = state.assets.get(route);
+  if (asset !== undefined) {
+    res.setHeader('Content-Security-Policy', CSP);
+    send(res, 200, asset.type, asset.body(state.token.toString('base64url')));
   } else if (route === 'GET /api/overview') {
-    const range = url.searchParams.get('range') ?? '1h';
-    if (!(range in RANGES))
-      return send(res, 400, 'text/plain', `range must be one of ${Object.keys(RANGES).join(', ')}`);
-    sendJson(res, 200, overview(state.cache, state.io.now(), range as keyof typeof RANGES));
+    const range = url.searchParams.get('range') ?? 'all';
+    if (!isRange(range)) return send(res, 400, 'text/plain', `range must be one of ${Object.keys(RANGES).join(', ')}`);
+    sendJson(res, 200, overview(state.cache, state.io.now(), range));
   } else if (route === 'POST /api/clear') {
     const refusal = refuseChange(state, req);
     if (refusal !== undefined) return send(res, 403, 'text/plain', `forbidden: ${refusal}`);
@@ -122,7 +127,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
       return send(res, 400, 'text/plain', 'fn must be a string');
     const removed = state.cache.store.clear(fn ?? undefined);
     sendJson(res, 200, { fn: fn ?? null, removed });
-  } else if (url.pathname === '/' || url.pathname.startsWith('/api/')) {
+  } else if (state.assets.has(`GET ${url.pathname}`) || url.pathname.startsWith('/api/')) {
     send(res, 405, 'text/plain', 'method not allowed');
   } else {
     send(res, 404, 'text/plain', 'not found');
