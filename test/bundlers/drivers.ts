@@ -46,9 +46,9 @@ const stripLoader = fileURLToPath(new URL('../../scripts/strip-types-loader.mjs'
 const EXTERNAL = /^@cachet\/runtime/;
 const OUT = 'main.js';
 
-/** `file:line:column message`, column 1-based, from a 0-based `loc`. */
+/** `file:line:column message` from a `loc` (Cachet's columns are 1-based on every bundler). */
 function located(message: string, loc: { file?: string | undefined; line: number; column: number } | undefined) {
-  return loc === undefined ? message : `${loc.file ?? ''}:${loc.line}:${loc.column + 1} ${message}`;
+  return loc === undefined ? message : `${loc.file ?? ''}:${loc.line}:${loc.column} ${message}`;
 }
 
 function rollupLog(log: RollupLog): string {
