@@ -51,8 +51,9 @@ function located(message: string, loc: { file?: string | undefined; line: number
   return loc === undefined ? message : `${loc.file ?? ''}:${loc.line}:${loc.column} ${message}`;
 }
 
+/** A Rollup-like log as these bundlers print it: located message, then the code frame. */
 function rollupLog(log: RollupLog): string {
-  return located(log.message, log.loc);
+  return located(log.frame === undefined ? log.message : `${log.message}\n${log.frame}`, log.loc);
 }
 
 function esbuildMessage(message: Message): string {
