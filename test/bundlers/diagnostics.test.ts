@@ -134,6 +134,17 @@ describe('diagnostics on every front end', () => {
     );
   });
 
+  it('tspc --pretty: tsc draws the frame, Cachet adds none', async () => {
+    const [first] = expected;
+    const pretty = await run(process.execPath, [...(frontEnds.tspc ?? []), '--pretty'], { cwd: dir }).catch(
+      (error: { stdout: string }) => error,
+    );
+    const output = stripVTControlCharacters(pretty.stdout);
+    expect(output).toContain(`mistakes.ts:${first?.line}:${first?.column} - error TS990002: ${first?.code}: `);
+    expect(output).not.toContain(first?.frame);
+    expect(output).toMatch(/^ +~~~$/m);
+  });
+
   it.each(expected)('$code at $line:$column: the same code, message, place and frame everywhere', (mistake) => {
     const reported = Object.fromEntries(
       names.map((name) => [name, findings(name).filter((f) => f.code === mistake.code)]),
