@@ -46,13 +46,14 @@ const stripLoader = fileURLToPath(new URL('../../scripts/strip-types-loader.mjs'
 const EXTERNAL = /^@cachet\/runtime/;
 const OUT = 'main.js';
 
-/** `file:line:column message`, column 1-based, from a 0-based `loc`. */
+/** `file:line:column message` from a `loc` (Cachet's columns are 1-based on every bundler). */
 function located(message: string, loc: { file?: string | undefined; line: number; column: number } | undefined) {
-  return loc === undefined ? message : `${loc.file ?? ''}:${loc.line}:${loc.column + 1} ${message}`;
+  return loc === undefined ? message : `${loc.file ?? ''}:${loc.line}:${loc.column} ${message}`;
 }
 
+/** A Rollup-like log as these bundlers print it: located message, then the code frame. */
 function rollupLog(log: RollupLog): string {
-  return located(log.message, log.loc);
+  return located(log.frame === undefined ? log.message : `${log.message}\n${log.frame}`, log.loc);
 }
 
 function esbuildMessage(message: Message): string {

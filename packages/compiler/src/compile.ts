@@ -184,8 +184,15 @@ function outerParams(ts: typeof import('typescript'), node: ts.SignatureDeclarat
   return names;
 }
 
+/** What ends a line for TypeScript (and so for its line numbers). */
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+
 export function toDiagnostic(sourceFile: ts.SourceFile, error: CachetCompileError): CachetDiagnostic {
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(error.span.start);
+  const lineStart = error.span.start - character;
+  const text = sourceFile.text;
+  let lineEnd = lineStart;
+  while (lineEnd < text.length && !LINE_BREAK.test(text[lineEnd] as string)) lineEnd++;
   return {
     code: error.code,
     category: codes[error.code].category,
@@ -196,5 +203,6 @@ export function toDiagnostic(sourceFile: ts.SourceFile, error: CachetCompileErro
     length: Math.max(0, error.span.end - error.span.start),
     line: line + 1,
     column: character + 1,
+    lineText: text.slice(lineStart, lineEnd),
   };
 }

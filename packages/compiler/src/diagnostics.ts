@@ -3,6 +3,8 @@
  * `CachetCompileError`s; the adapters convert them in one place (`toTsDiagnostic` for tsc, the
  * bundler plugin's own `this.error`/`this.warn` from `CachetDiagnostic`).
  */
+import { relative } from 'node:path';
+
 export const codes = {
   CACHET_E_UNKNOWN_OPTION: { number: 990001, category: 'error' },
   CACHET_E_BAD_DURATION: { number: 990002, category: 'error' },
@@ -43,6 +45,8 @@ export interface CachetDiagnostic {
   /** 1-based line and column of `start`. */
   readonly line: number;
   readonly column: number;
+  /** The text of that line, without its line break: every front end prints it as the code frame. */
+  readonly lineText: string;
 }
 
 /** Where a finding is, as an offset range in the file being compiled. */
@@ -67,4 +71,31 @@ export class CachetCompileError extends Error {
 /** One line as tsc and bundlers print it: `CACHET_E_X: message Hint: ...`. */
 export function formatMessage(diagnostic: Pick<CachetDiagnostic, 'code' | 'message' | 'hint'>): string {
   return `${diagnostic.code}: ${diagnostic.message}${diagnostic.hint === '' ? '' : ` Hint: ${diagnostic.hint}`}`;
+}
+
+/**
+ * The finding's line with carets under its range, as every front end shows it:
+ *
+ * ```text
+ *   7 | export function load(id: number, done: () => void): User {
+ *     |                                  ^^^^^^^^^^^^^^^^
+ * ```
+ */
+export function codeFrame(diagnostic: Pick<CachetDiagnostic, 'line' | 'column' | 'length' | 'lineText'>): string {
+  const { line, column, length, lineText } = diagnostic;
+  const gutter = String(line);
+  // Tabs stay tabs, so the carets line up however wide the terminal draws them.
+  const indent = lineText.slice(0, column - 1).replace(/[^\t]/g, ' ');
+  const carets = '^'.repeat(Math.max(1, Math.min(length, lineText.length - (column - 1))));
+  return `  ${gutter} | ${lineText}\n  ${' '.repeat(gutter.length)} | ${indent}${carets}`;
+}
+
+/**
+ * A finding where the front end prints no location of its own (webpack, Rspack, esbuild, the
+ * Node loader): `file:line:column CACHET_E_X: message Hint: ...` and the code frame, with the
+ * file relative to `cwd` as tsc prints it and line and column 1-based.
+ */
+export function formatFinding(diagnostic: CachetDiagnostic, cwd: string = process.cwd()): string {
+  const file = relative(cwd, diagnostic.fileName) || diagnostic.fileName;
+  return `${file}:${diagnostic.line}:${diagnostic.column} ${formatMessage(diagnostic)}\n${codeFrame(diagnostic)}`;
 }

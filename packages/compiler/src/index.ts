@@ -6,7 +6,7 @@
 export type { Annotation, AnnotationDefaults } from './annotation.js';
 export { parseAnnotation } from './annotation.js';
 export type { CachetDiagnostic, DiagnosticCode } from './diagnostics.js';
-export { codes, formatMessage } from './diagnostics.js';
+export { codeFrame, codes, formatFinding, formatMessage } from './diagnostics.js';
 export type { CachetOptions, ResolvedOptions, WarningCode, WarningLevel, WarningPolicy } from './options.js';
 export { resolveOptions } from './options.js';
 export type { CachedFunctionPlan, KeyNode, KeyPlan, ParamKey } from './plan.js';

@@ -15,7 +15,7 @@
 
 import { relative } from 'node:path';
 import type ts from 'typescript';
-import { type CachetDiagnostic, codes, formatMessage } from './diagnostics.js';
+import { type CachetDiagnostic, codeFrame, codes, formatMessage } from './diagnostics.js';
 import { applyToAst } from './edit/ast.js';
 import type { CachetOptions } from './options.js';
 import { createCompiler } from './transform.js';
@@ -39,11 +39,12 @@ export default function cachetTransformer(
   const tsi = extras.ts;
   const { transform: _entry, ...options } = config ?? {};
   const compiler = createCompiler({ ts: tsi, options: pickOptions(options) });
+  const framed = !isPretty(program.getCompilerOptions());
   return (context) => (sourceFile) => {
     const compilation = compiler.compile(program, sourceFile);
     if (compilation === undefined) return sourceFile;
     for (const diagnostic of compilation.diagnostics) {
-      if (diagnostic.category === 'error') extras.addDiagnostic(toTsDiagnostic(tsi, sourceFile, diagnostic));
+      if (diagnostic.category === 'error') extras.addDiagnostic(toTsDiagnostic(tsi, sourceFile, diagnostic, framed));
       else process.stderr.write(`${formatWarning(diagnostic, codes[diagnostic.code].number)}\n`);
     }
     if (compilation.functions.length === 0) return sourceFile;
@@ -57,22 +58,39 @@ function pickOptions(entry: Record<string, unknown>): CachetOptions {
   return { verify, runtimeModule, defaults, warnings, stores };
 }
 
-/** A warning as tsc prints a diagnostic (`file(line,column): warning TS...`), the file relative to the working directory. */
-function formatWarning(d: CachetDiagnostic, number: number): string {
-  return `${relative(process.cwd(), d.fileName)}(${d.line},${d.column}): warning TS${number}: ${formatMessage(d)}`;
+/**
+ * Whether tsc prints diagnostics `--pretty`, with a code frame of its own: as tsc decides, the
+ * option when given, else whether stdout is a terminal and NO_COLOR unset.
+ */
+function isPretty(options: ts.CompilerOptions): boolean {
+  const pretty = options.pretty;
+  return typeof pretty === 'boolean' ? pretty : process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 }
 
-/** The one place a Cachet finding becomes a TypeScript diagnostic. */
+/**
+ * A warning as tsc prints a diagnostic (`file(line,column): warning TS...`, the file relative to
+ * the working directory), then its code frame.
+ */
+function formatWarning(d: CachetDiagnostic, number: number): string {
+  const where = `${relative(process.cwd(), d.fileName)}(${d.line},${d.column})`;
+  return `${where}: warning TS${number}: ${formatMessage(d)}\n${codeFrame(d)}`;
+}
+
+/**
+ * The one place a Cachet finding becomes a TypeScript diagnostic. `framed`: the message ends with
+ * the code frame, for tsc's plain output (`--pretty` draws a frame itself).
+ */
 export function toTsDiagnostic(
   tsi: typeof import('typescript'),
   sourceFile: ts.SourceFile,
   diagnostic: CachetDiagnostic,
+  framed = false,
 ): ts.Diagnostic {
   return {
     file: sourceFile,
     start: diagnostic.start,
     length: diagnostic.length,
-    messageText: formatMessage(diagnostic),
+    messageText: framed ? `${formatMessage(diagnostic)}\n${codeFrame(diagnostic)}` : formatMessage(diagnostic),
     category: diagnostic.category === 'error' ? tsi.DiagnosticCategory.Error : tsi.DiagnosticCategory.Warning,
     code: codes[diagnostic.code].number,
     source: 'cachet',

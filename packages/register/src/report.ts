@@ -1,7 +1,7 @@
 /**
- * The one place the loader prints a finding: `file:line:column CODE: message Hint: ...`, as the
- * bundler plugin prints it where the bundler shows no location. Written synchronously to stderr,
- * so nothing is lost when the process stops right after.
+ * The one place the loader prints a finding: `file:line:column CODE: message Hint: ...` and its
+ * code frame, as the bundler plugin prints it where the bundler shows no location. Written
+ * synchronously to stderr, so nothing is lost when the process stops right after.
  */
 import { writeSync } from 'node:fs';
 import type { CachetDiagnostic } from '@cachet/compiler';
@@ -19,12 +19,12 @@ export function createReporter(props: { readonly strict: boolean; readonly loadC
       const isError = (d: CachetDiagnostic): boolean => d.category === 'error' || props.strict;
       const lines: string[] = [];
       if (diagnostics.length === 0) return false;
-      const { formatMessage } = props.loadCore().compiler;
+      const { formatFinding } = props.loadCore().compiler;
       for (const d of diagnostics) {
-        const line = `${d.fileName}:${d.line}:${d.column} ${formatMessage(d)}`;
-        if (!isError(d) && printed.has(line)) continue;
-        printed.add(line);
-        lines.push(line);
+        const finding = formatFinding(d);
+        if (!isError(d) && printed.has(finding)) continue;
+        printed.add(finding);
+        lines.push(finding);
       }
       if (lines.length > 0) writeSync(2, `${lines.join('\n')}\n`);
       return diagnostics.some(isError);

@@ -117,7 +117,8 @@ describe.each(stripping.map((b) => [b.version, b] as const))('node %s, type stri
       const result = run(node, app, ['--import', '@cachet/register', 'src/bad.ts']);
       expect(result.status, attempt).not.toBe(0);
       expect(result.stdout, attempt).toBe('');
-      expect(result.stderr, attempt).toContain(`${app}/src/bad.ts:2:16 CACHET_E_BAD_DURATION: ttl "forever-ish"`);
+      expect(result.stderr, attempt).toContain('src/bad.ts:2:16 CACHET_E_BAD_DURATION: ttl "forever-ish"');
+      expect(result.stderr, attempt).toContain('  2 |  * @cached ttl=forever-ish\n    |                ^^^^^^^^^^^\n');
       expect(result.stderr.match(/CACHET_E_BAD_DURATION/g), attempt).toHaveLength(1);
     }
   });

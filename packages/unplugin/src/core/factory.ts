@@ -16,7 +16,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const options = resolveOptions(rawOptions);
   const cachet = createCachet(options);
   const errorThrows = THROWING.has(meta.framework);
-  const printsLocation = meta.framework !== 'webpack' && meta.framework !== 'rspack';
+  // Rollup prints a message's `loc` and `frame`; Vite and Rolldown an error's only (see report.ts).
+  const printsLocation = { error: THROWING.has(meta.framework), warning: meta.framework === 'rollup' };
   return {
     name: 'unplugin-cachet',
     enforce: 'pre',

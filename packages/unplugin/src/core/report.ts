@@ -1,7 +1,9 @@
 /**
- * The one place a Cachet finding becomes a bundler error or warning, with file, line and column.
+ * The one place a Cachet finding becomes a bundler error or warning. Every bundler shows the same
+ * code, message, 1-based line and column, and code frame: Rollup, Vite and Rolldown from `loc` and
+ * `frame`, the others from the text (`formatFinding`), since they drop or renumber a plugin's `loc`.
  */
-import { type CachetDiagnostic, formatMessage } from '@cachet/compiler';
+import { type CachetDiagnostic, codeFrame, formatFinding, formatMessage } from '@cachet/compiler';
 import type { UnpluginContext, UnpluginMessage } from 'unplugin';
 
 export interface ReportProps {
@@ -12,8 +14,17 @@ export interface ReportProps {
    * first then lists the others. esbuild, webpack and Rspack collect every message.
    */
   readonly errorThrows: boolean;
-  /** Whether the bundler prints `loc` (webpack and Rspack drop it, so it goes into the text). */
-  readonly printsLocation: boolean;
+  /**
+   * Whether the bundler prints an error's and a warning's `loc` and `frame` as given: Rollup both,
+   * Vite and Rolldown an error's (they print a warning's message alone). webpack and Rspack drop
+   * them; esbuild drops the frame and prints columns from 0. Where not, both go into the text.
+   */
+  readonly printsLocation: { readonly error: boolean; readonly warning: boolean };
+}
+
+/** What Rollup-like bundlers take beyond unplugin's message: the code frame they print. */
+interface Message extends UnpluginMessage {
+  readonly frame?: string;
 }
 
 /** Reports warnings, then errors. Returns whether the file has errors. */
@@ -24,29 +35,29 @@ export function report(context: UnpluginContext, props: ReportProps): boolean {
   const errors = diagnostics.filter(isError);
   if (errors.length === 0) return false;
   if (props.errorThrows) {
+    // The others follow the first error's frame, which these bundlers print after its message.
     const [first, ...others] = errors as [CachetDiagnostic, ...CachetDiagnostic[]];
     const message = toMessage(first, props);
-    const more = others.map((d) => `\n${where(d)} ${formatMessage(d)}`).join('');
-    context.error({ ...message, message: message.message + more });
+    const more = others.map((d) => `\n${formatFinding(d)}`).join('');
+    context.error(
+      message.frame === undefined
+        ? { ...message, message: message.message + more }
+        : { ...message, frame: message.frame + more },
+    );
   } else {
     for (const error of errors) context.error(toMessage(error, props));
   }
   return true;
 }
 
-function toMessage(d: CachetDiagnostic, props: ReportProps): UnpluginMessage {
-  const text = formatMessage(d);
+function toMessage(d: CachetDiagnostic, props: ReportProps): Message {
+  const common = { id: d.fileName, code: d.code, plugin: 'unplugin-cachet' };
+  if (!props.printsLocation[d.category]) return { ...common, message: formatFinding(d) };
   return {
-    message: props.printsLocation ? text : `${where(d)} ${text}`,
-    id: d.fileName,
-    code: d.code,
-    plugin: 'unplugin-cachet',
-    // Bundlers count columns from 0.
-    loc: { file: d.fileName, line: d.line, column: d.column - 1 },
+    ...common,
+    message: formatMessage(d),
+    // 1-based like every other front end's (these bundlers print the column as given).
+    loc: { file: d.fileName, line: d.line, column: d.column },
+    frame: codeFrame(d),
   };
-}
-
-/** `src/users.ts:4:17`-style location, for bundlers that print no `loc`. */
-function where(d: CachetDiagnostic): string {
-  return `${d.fileName}:${d.line}:${d.column}`;
 }
