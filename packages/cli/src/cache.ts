@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createSqliteStore, type SqliteStore, type StatsCounts } from '@cachet/runtime';
+import { createSqliteStore, type SqliteStore } from '@cachet/runtime/admin';
+import type { StatsCounts } from '@cachet/runtime/store';
 
 export type {
   EntryInfo,
@@ -10,7 +11,7 @@ export type {
   Progress,
   StatsPoint,
   StatsTotal,
-} from '@cachet/runtime';
+} from '@cachet/runtime/admin';
 export type Counts = StatsCounts;
 
 import { CliError, EXIT } from './errors.js';

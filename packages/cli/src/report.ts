@@ -1,4 +1,4 @@
-import type { SqliteStore } from '@cachet/runtime';
+import type { SqliteStore } from '@cachet/runtime/admin';
 import type { Counts, FunctionSummary, StatsPoint, StatsTotal } from './cache.js';
 
 /** One function as `cachet stats` and the dashboard show it: what is stored, and how calls went. */
