@@ -66,7 +66,7 @@ export interface FunctionSummary {
 
 /** How far a long removal got: `cachet gc` and `prune` draw it on a terminal. */
 export interface Progress {
-  readonly phase: 'expired' | 'orphans' | 'prune';
+  readonly phase: 'expired' | 'orphans' | 'prune' | 'versions';
   readonly done: number;
   readonly total: number;
 }
