@@ -11,6 +11,7 @@ export const EXIT = {
   notFound: 4,
 } as const;
 
+/** The exit codes of `cachet` (see `EXIT`). */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error the CLI reports as one line, with its exit code. */

@@ -11,6 +11,7 @@ export interface FunctionReport extends Counts, Omit<FunctionSummary, 'lastAcces
   readonly servedRate: number | null;
 }
 
+/** One function's row in `cachet stats`: entries and size on disk beside its counters. */
 export interface Totals extends Counts {
   readonly functions: number;
   readonly entries: number;

@@ -26,6 +26,7 @@ export const codes = {
   CACHET_W_UNDECLARED_STORE: { number: 990104, category: 'warning' },
 } as const;
 
+/** A diagnostic's stable code (`CACHET_E_*` for errors, `CACHET_W_*` for warnings). */
 export type DiagnosticCode = keyof typeof codes;
 
 /** A compiler finding, independent of TypeScript's and bundlers' diagnostic types. */

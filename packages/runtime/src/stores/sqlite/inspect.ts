@@ -71,6 +71,7 @@ export interface Progress {
   readonly total: number;
 }
 
+/** Hears how far a long removal got. */
 export type OnProgress = (progress: Progress) => void;
 
 interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args' | 'key'> {
