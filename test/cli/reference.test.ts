@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commands } from '@cachet/cli';
-import { createSqliteStore } from '@cachet/runtime';
+import { createSqliteStore } from '@cachet/runtime/admin';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliReference, fillRegions } from '../../packages/cli/dist/reference.js';
 import { cachet, cachetJson, removeTemps, tempDir } from './helpers.js';

@@ -3,7 +3,8 @@
  * 199 of its 200 calls: `cachet stats` shows both, so the saving is not hidden.
  */
 import { join } from 'node:path';
-import { createSqliteStore, type StatsSample, type SyncStore } from '@cachet/runtime';
+import { createSqliteStore } from '@cachet/runtime/admin';
+import type { StatsSample, SyncStore } from '@cachet/runtime/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachet, cachetJson, removeTemps, tempDir } from './helpers.js';
 

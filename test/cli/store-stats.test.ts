@@ -3,7 +3,8 @@
  * by an earlier runtime (schema 1) keeping its entries when it gains the table.
  */
 import { join } from 'node:path';
-import { createFsStore, createSqliteStore, type StatsSample, type SyncStore } from '@cachet/runtime';
+import { createFsStore, createSqliteStore } from '@cachet/runtime/admin';
+import type { StatsSample, SyncStore } from '@cachet/runtime/store';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachetJson, removeTemps, tempDir } from './helpers.js';

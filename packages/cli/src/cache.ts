@@ -1,16 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createSqliteStore, type SqliteStore, type StatsCounts } from '@cachet/runtime';
+import { createSqliteStore, type SqliteStore } from '@cachet/runtime/admin';
+import type { StatsCounts } from '@cachet/runtime/store';
 
-export type {
-  EntryInfo,
-  EntryQuery,
-  FunctionSummary,
-  OnProgress,
-  Progress,
-  StatsPoint,
-  StatsTotal,
-} from '@cachet/runtime';
+/** The cache directory's types (`EntryInfo`, `FunctionSummary`, `StatsTotal`, …), for the commands. */
+export type * from '@cachet/runtime/admin';
 export type Counts = StatsCounts;
 
 import { CliError, EXIT } from './errors.js';

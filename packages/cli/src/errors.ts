@@ -7,6 +7,7 @@ export const EXIT = {
   notFound: 4,
 } as const;
 
+/** The exit codes of `cachet` (see `EXIT`). */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** What each exit code means, as `cachet --help` and docs/cli.md say it. */

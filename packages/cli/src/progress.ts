@@ -5,6 +5,7 @@ const LABELS: Record<Progress['phase'], string> = {
   expired: 'removing expired entries',
   orphans: 'checking blob files',
   prune: 'removing entries',
+  versions: 'removing older versions',
 };
 
 /** Redraws at most this often (ms), and always at the end of a phase. */

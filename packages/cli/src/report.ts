@@ -1,4 +1,4 @@
-import type { SqliteStore } from '@cachet/runtime';
+import type { SqliteStore } from '@cachet/runtime/admin';
 import type { Counts, FunctionSummary, StatsPoint, StatsTotal } from './cache.js';
 
 /** One function as `cachet stats` and the dashboard show it: what is stored, and how calls went. */
@@ -11,6 +11,7 @@ export interface FunctionReport extends Counts, Omit<FunctionSummary, 'lastAcces
   readonly servedRate: number | null;
 }
 
+/** One function's row in `cachet stats`: entries and size on disk beside its counters. */
 export interface Totals extends Counts {
   readonly functions: number;
   readonly entries: number;

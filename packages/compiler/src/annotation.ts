@@ -7,6 +7,7 @@ import { durationProblem, readDuration } from '@cachet/runtime/duration';
 import { CachetCompileError, formatMessage, type Span } from './diagnostics.js';
 import type { Tag } from './tag.js';
 
+/** A parsed `@cached` tag: its options as written, and where `ignore` and `storage` were written. */
 export interface Annotation {
   readonly ttl?: string;
   readonly version?: string;

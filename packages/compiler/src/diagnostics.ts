@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 
+/** Every diagnostic code, with its number in tsc's output (`error TS990001`). */
 export const codes = {
   CACHET_E_UNKNOWN_OPTION: { number: 990001, category: 'error' },
   CACHET_E_BAD_DURATION: { number: 990002, category: 'error' },
@@ -28,6 +29,7 @@ export const codes = {
   CACHET_W_UNDECLARED_STORE: { number: 990104, category: 'warning' },
 } as const;
 
+/** A diagnostic's stable code (`CACHET_E_*` for errors, `CACHET_W_*` for warnings). */
 export type DiagnosticCode = keyof typeof codes;
 
 /** A compiler finding, independent of TypeScript's and bundlers' diagnostic types. */

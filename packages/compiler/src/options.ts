@@ -13,6 +13,7 @@ export type WarningPolicy =
   | WarningLevel
   | ({ readonly default?: WarningLevel } & Partial<Record<WarningCode, WarningLevel>>);
 
+/** The compiler's options, as the bundler plugin and the tsconfig plugin entry take them. */
 export interface CachetOptions {
   /**
    * Compiled functions run in verify mode: each call also computes the reflective key of the
@@ -48,6 +49,7 @@ export interface CachetOptions {
   readonly stores?: readonly string[];
 }
 
+/** `CachetOptions` with every default applied (`resolveOptions`). */
 export interface ResolvedOptions {
   readonly verify: boolean;
   readonly runtimeModule: string;

@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 /** Bumped when the entry layout changes: older entries are then foreign, and missed. */
 const FORMAT = 1;
 
+/** A persistent cache of transform results, keyed by input and checked against the files they used. */
 export interface TransformCache<T> {
   /** The stored value for `fileName`, when its key matches and its dependencies are unchanged. */
   get(fileName: string, key: string): CachedTransform<T> | undefined;
@@ -34,12 +35,14 @@ export interface TransformCache<T> {
   refresh(): void;
 }
 
+/** A stored result and the stamps of the files it depended on. */
 export interface CachedTransform<T> {
   readonly value: T;
   /** The files whose content the value depends on, with the stamps they had. */
   readonly dependencies: ReadonlyMap<string, string>;
 }
 
+/** Where a transform cache lives and which files it need not stamp. */
 export interface TransformCacheProps {
   /** The directory entries live in; created on the first write. */
   readonly dir: string;
@@ -67,6 +70,7 @@ export function hashText(...parts: readonly string[]): string {
   return hash.digest('base64url');
 }
 
+/** Opens (or creates) the transform cache in `props.dir`. */
 export function createTransformCache<T>(props: TransformCacheProps): TransformCache<T> {
   const { dir, unstamped = () => false, warn = (message: string) => console.warn(message) } = props;
   // One build reads each dependency once, however many tagged files share it.

@@ -11,6 +11,7 @@ import type { FileHost } from './identity.js';
 import { applyWarningPolicy, type CachetOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { mayHaveTag } from './tag.js';
 
+/** What `createCompiler` needs: the TypeScript to analyse with and the options. */
 export interface CompilerProps {
   /** The TypeScript namespace to analyse with (`import ts from 'typescript'`, or ts-morph's `ts`). */
   readonly ts: typeof import('typescript');
@@ -19,6 +20,7 @@ export interface CompilerProps {
   readonly host?: FileHost;
 }
 
+/** One file to transform, with the program that types it. */
 export interface TransformProps {
   /** A program holding the file, e.g. a language service's `getProgram()`. */
   readonly program: ts.Program;
@@ -27,6 +29,7 @@ export interface TransformProps {
   readonly code?: string;
 }
 
+/** A transformed file: its code and source map, diagnostics, and the files whose types shaped it. */
 export interface TransformResult extends EditResult {
   /** Errors and warnings, each with a stable code, position and hint. */
   readonly diagnostics: readonly CachetDiagnostic[];
@@ -34,6 +37,7 @@ export interface TransformResult extends EditResult {
   readonly dependencies: readonly string[];
 }
 
+/** The compiler, bound to one TypeScript and one set of options. */
 export interface CachetCompiler {
   readonly options: ResolvedOptions;
   /**
@@ -45,6 +49,7 @@ export interface CachetCompiler {
   compile(program: ts.Program, sourceFile: ts.SourceFile): FileCompilation | undefined;
 }
 
+/** Creates the compiler the tsc entry, the bundler plugin and `@cachet/register` share. */
 export function createCompiler(props: CompilerProps): CachetCompiler {
   const { ts } = props;
   const options = resolveOptions(props.options);

@@ -31,6 +31,10 @@ export interface PluginConfig extends CachetOptions {
   readonly transform?: string;
 }
 
+/**
+ * The source transformer ts-patch calls once per program: rewrites `@cached` functions as tsc
+ * emits, and reports errors as TypeScript diagnostics.
+ */
 export default function cachetTransformer(
   program: ts.Program,
   config: PluginConfig | undefined,

@@ -1,4 +1,4 @@
-import type { Invalidation, InvalidationListener } from '@cachet/runtime';
+import type { Invalidation, InvalidationListener } from '@cachet/runtime/store';
 import type { Connection } from './connection.js';
 import type { RedisClient } from './options.js';
 

@@ -11,8 +11,8 @@
  *          26  u32 LE   byte length of the key text
  *          30  …        key text (UTF-8), then the value (JSON text or V8 bytes)
  */
-import type { EntryKey, StoredEntry } from '@cachet/runtime';
-import { CachetCodecError, decodeValue, encodeValue } from '@cachet/runtime';
+import { CachetCodecError } from '@cachet/runtime';
+import { decodeValue, type EntryKey, encodeValue, type StoredEntry } from '@cachet/runtime/store';
 
 const FORMAT = 1;
 const HEADER = 30;

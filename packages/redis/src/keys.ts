@@ -9,7 +9,7 @@
  * reads both), while different entries, even of one function, spread over all slots. The fixed
  * width of the tag lets a SCAN pattern pick exactly one function's entries.
  */
-import type { EntryKey } from '@cachet/runtime';
+import type { EntryKey } from '@cachet/runtime/store';
 
 export interface Names {
   entry(key: EntryKey): string;

@@ -5,6 +5,7 @@ import { type Cluster, Redis } from 'ioredis';
 /** An ioredis client: a single server (`Redis`, also Valkey) or a cluster (`Cluster`). */
 export type RedisClient = Redis | Cluster;
 
+/** Options of `redisStore`: the server (or a client of your own), key prefix, name, timeout, clock and logger. */
 export interface RedisStoreOptions {
   /**
    * Where Redis (or Valkey) listens, as a `redis://` or `rediss://` URL. Ignored when `client` is

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EntryKey, InvalidationListener, Store, StoredEntry, StoreFunctionInfo, StoreHost } from '@cachet/runtime';
 import { CachetCodecError, isCachetError } from '@cachet/runtime';
+import type {
+  EntryKey,
+  InvalidationListener,
+  Store,
+  StoredEntry,
+  StoreFunctionInfo,
+  StoreHost,
+} from '@cachet/runtime/store';
 import type { Cluster, Redis } from 'ioredis';
 import { Batcher } from './batcher.js';
 import { Bus } from './bus.js';

@@ -3,10 +3,10 @@
  * Multi-key commands across slots fail there as on a real cluster, so this checks that reads are
  * grouped by slot, that SCAN covers every master, and that a lease and its entry share a slot.
  */
-import type { Store } from '@cachet/runtime';
+
+import { describeStore, entry, entryKey, type Store } from '@cachet/runtime/store';
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeStore, entry, entryKey } from '../../runtime/test/store-suite.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisStore } from '../src/index.js';
 import { type RedisServer, startRedis, subscribed } from './redis-server.js';
 
@@ -32,10 +32,14 @@ afterAll(async () => {
 
 let run = 0;
 let prefix = '';
-describeStore('redis cluster', {
-  create: () => redisStore({ client: cluster, prefix: (prefix = `cluster${++run}:`) }),
-  reopen: () => redisStore({ client: cluster, prefix }),
-});
+describeStore(
+  'redis cluster',
+  {
+    create: () => redisStore({ client: cluster, prefix: (prefix = `cluster${++run}:`) }),
+    reopen: () => redisStore({ client: cluster, prefix }),
+  },
+  { describe, it, afterEach },
+);
 
 describe('on a cluster', () => {
   it('reads keys of many slots in one tick, leases, clears across the masters and publishes it', async () => {

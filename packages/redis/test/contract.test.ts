@@ -1,6 +1,6 @@
-/** The shared store contract, against a real redis-server. */
-import { afterAll, beforeAll } from 'vitest';
-import { describeStore } from '../../runtime/test/store-suite.js';
+/** The store conformance kit (`@cachet/runtime/store`), against a real redis-server. */
+import { describeStore } from '@cachet/runtime/store';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { redisStore } from '../src/index.js';
 import { type RedisServer, startRedis } from './redis-server.js';
 
@@ -14,7 +14,11 @@ afterAll(async () => {
 
 let run = 0;
 let prefix = '';
-describeStore('redis', {
-  create: () => redisStore({ url: server.url, prefix: (prefix = `contract${++run}:`) }),
-  reopen: () => redisStore({ url: server.url, prefix }),
-});
+describeStore(
+  'redis',
+  {
+    create: () => redisStore({ url: server.url, prefix: (prefix = `contract${++run}:`) }),
+    reopen: () => redisStore({ url: server.url, prefix }),
+  },
+  { describe, it, afterEach },
+);

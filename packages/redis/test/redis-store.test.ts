@@ -2,10 +2,10 @@
  * What the Redis store does beyond the shared contract: autobatching, entry expiry in Redis, the
  * herd lease and its wake-ups, the invalidation bus, and failing fast on a dead server.
  */
-import type { Invalidation, Store } from '@cachet/runtime';
+
+import { entry, entryKey, type Invalidation, type Store } from '@cachet/runtime/store';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { entry, entryKey } from '../../runtime/test/store-suite.js';
 import { redisStore } from '../src/index.js';
 import { names } from '../src/keys.js';
 import { type RedisServer, startRedis, subscribed } from './redis-server.js';

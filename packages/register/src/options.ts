@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { AnnotationDefaults } from '@cachet/compiler';
 import { nearest } from './nearest.js';
 
+/** Options of `register()`: the tsconfig, annotation defaults, verify, strict and the transform cache directory. */
 export interface RegisterOptions {
   /**
    * The tsconfig.json the type analysis uses, relative to the working directory.

@@ -14,6 +14,7 @@ export type TierSpec = string | Store;
 /** What a registered store name maps to: one store or a list of tiers, first read first. */
 export type StoreSpec = TierSpec | readonly TierSpec[];
 
+/** Where the runtime reports faults it recovered from (a failing tier, a bad entry). */
 export interface Logger {
   warn(message: string, cause?: unknown): void;
 }
@@ -39,6 +40,7 @@ export interface Defaults {
   readonly swr?: Duration;
 }
 
+/** Options of `configure()`; each call merges over the earlier ones. */
 export interface ConfigureOptions {
   /** Cache directory for the SQLite database and blob files. @default CACHET_DIR or `.cachet` in the working directory */
   readonly dir?: string;
@@ -96,6 +98,7 @@ export interface SqliteOptions {
 /** A policy's answer for one value in one tier. */
 export type PolicyDecision = boolean | { readonly ttl: Duration };
 
+/** What a `policy` is asked about: one value about to be written to one tier. */
 export interface PolicyInfo {
   readonly fn: string;
   readonly tier: string;

@@ -1,8 +1,11 @@
-/** The public API, shared by the Node and browser entries. */
+/**
+ * The public API, shared by the Node and browser entries: what applications call. Store authors
+ * find the store contract in `@cachet/runtime/store`, tools the cache directory's admin API in
+ * `@cachet/runtime/admin`, and generated code imports `@cachet/runtime/internal`.
+ */
 
 export type { CachedOptions } from './api.js';
 export { cached, clear, close, configure, invalidate, peek, stats } from './api.js';
-export type { FunctionPlan } from './cached-function.js';
 export type {
   CacheEvent,
   ConfigureOptions,
@@ -31,19 +34,5 @@ export { withThis } from './registry.js';
 export { withCacheContext, withCacheOptions } from './scope/api.js';
 export type { CallOptions } from './scope/scope.js';
 export type { FunctionStats } from './stats.js';
-export type {
-  CodecName,
-  EntryKey,
-  Invalidation,
-  InvalidationListener,
-  MaybePromise,
-  StatsCounts,
-  StatsSample,
-  Store,
-  StoredEntry,
-  StoreFunctionInfo,
-  StoreHost,
-  SyncStore,
-} from './store.js';
 export { createMemoryStore } from './stores/memory-store.js';
 export type { TierCounters } from './tier.js';

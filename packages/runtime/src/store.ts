@@ -41,6 +41,7 @@ export interface StoreFunctionInfo {
   readonly bytes: number;
 }
 
+/** A tier below the process memory tier: what every store implements (see `describeStore`). */
 export interface Store {
   /** Name used in logs, stats and `withCacheOptions({ tiers })`. */
   readonly name: string;
@@ -148,6 +149,7 @@ export interface Invalidation {
   readonly text?: string;
 }
 
+/** Called by a store when another process invalidated or cleared entries. */
 export type InvalidationListener = (invalidation: Invalidation) => void;
 
 /** True when `value` is a promise-like (a thenable). */

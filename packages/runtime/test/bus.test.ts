@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EntryKey, InvalidationListener, Store, StoredEntry } from '../src/index.js';
 import { cached, configure, createMemoryStore, stats } from '../src/index.js';
+import type { EntryKey, InvalidationListener, Store, StoredEntry } from '../src/store-kit.js';
 
 /** A store shared by "other processes": they delete entries and announce it on the bus. */
 function busStore(): Store & { remoteDelete(text: string): void; remoteClear(fn?: string): void } {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../src/admin.js';
 import {
   cached,
   cacheKey,
   configure,
-  createSqliteStore,
   invalidate,
   peek,
   stats,

@@ -7,8 +7,9 @@ import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EntryKey } from '../src/index.js';
-import { cached, close, configure, createSqliteStore } from '../src/index.js';
+import { createSqliteStore } from '../src/admin.js';
+import { cached, close, configure } from '../src/index.js';
+import type { EntryKey } from '../src/store-kit.js';
 import { manualClock, recordingLogger } from './helpers.js';
 import { entry, entryKey } from './store-suite.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StatsSample, Store } from '../src/index.js';
 import { cached, close, configure, createMemoryStore } from '../src/index.js';
+import type { StatsSample, Store } from '../src/store-kit.js';
 import { manualClock } from './helpers.js';
 
 const clock = manualClock(10 * 60_000 + 5_000);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Store, StoreHost } from '../src/index.js';
 import { cached, clear, configure, createMemoryStore, invalidate, stats } from '../src/index.js';
+import type { Store, StoreHost } from '../src/store-kit.js';
 import { asyncStore, failingStore, flush, manualClock, recordingLogger } from './helpers.js';
 
 const clock = manualClock();

@@ -4,4 +4,4 @@
  */
 export { type Cachet, createCachet, type Outcome, VERSION } from './core/cachet.js';
 export { type Options, type OptionsResolved, resolveOptions } from './core/options.js';
-export { type Analyser, loadAnalyser } from './core/typescript.js';
+export { type Analyser, type AnalyserSource, analyserSource } from './core/typescript.js';

@@ -12,6 +12,7 @@ import type { EsbuildPlugin } from 'unplugin';
 import type { Options } from './core/options.js';
 import { unplugin } from './index.js';
 
+/** The Cachet plugin for esbuild: compiles `@cached` functions in the modules it sees. */
 const cachet: (options?: Options) => EsbuildPlugin = unplugin.esbuild;
 
 export default cachet;

@@ -10,6 +10,7 @@ import type { Options } from './core/options.js';
 export type { AnnotationDefaults } from '@cachet/compiler';
 export type { Options } from './core/options.js';
 
+/** The unplugin instance every bundler entry (`unplugin-cachet/vite`, …) takes its plugin from. */
 export const unplugin: UnpluginInstance<Options | undefined, false> = createUnplugin(unpluginFactory);
 
 export default unplugin;

@@ -12,6 +12,7 @@ import type { RolldownPlugin } from 'unplugin';
 import type { Options } from './core/options.js';
 import { unplugin } from './index.js';
 
+/** The Cachet plugin for Rolldown: compiles `@cached` functions in the modules it sees. */
 const cachet: (options?: Options) => RolldownPlugin = unplugin.rolldown;
 
 export default cachet;

@@ -11,6 +11,7 @@ import type { RollupPlugin } from 'unplugin';
 import type { Options } from './core/options.js';
 import { unplugin } from './index.js';
 
+/** The Cachet plugin for Rollup: compiles `@cached` functions in the modules it sees. */
 const cachet: (options?: Options) => RollupPlugin = unplugin.rollup;
 
 export default cachet;

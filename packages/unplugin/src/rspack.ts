@@ -11,6 +11,7 @@ import type { RspackPluginInstance } from 'unplugin';
 import type { Options } from './core/options.js';
 import { unplugin } from './index.js';
 
+/** The Cachet plugin for Rspack: compiles `@cached` functions in the modules it sees. */
 const cachet: (options?: Options) => RspackPluginInstance = unplugin.rspack;
 
 export default cachet;

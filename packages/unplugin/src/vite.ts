@@ -12,6 +12,7 @@ import type { VitePlugin } from 'unplugin';
 import type { Options } from './core/options.js';
 import { unplugin } from './index.js';
 
+/** The Cachet plugin for Vite: compiles `@cached` functions in the modules it sees. */
 const cachet: (options?: Options) => VitePlugin = unplugin.vite;
 
 export default cachet;

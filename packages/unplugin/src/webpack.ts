@@ -11,6 +11,7 @@ import type { WebpackPluginInstance } from 'unplugin';
 import type { Options } from './core/options.js';
 import { unplugin } from './index.js';
 
+/** The Cachet plugin for webpack: compiles `@cached` functions in the modules it sees. */
 const cachet: (options?: Options) => WebpackPluginInstance = unplugin.webpack;
 
 export default cachet;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCachet } from '../src/core/cachet.js';
 import { resolveOptions } from '../src/core/options.js';
+import { analyserSource } from '../src/core/typescript.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = join(here, '../../../test/bundlers/fixture');
@@ -96,6 +97,41 @@ describe('core', () => {
     utimesSync(types, later, later);
     cachet.buildStart();
     expect(cachet.transform(users, code)?.output?.code).toMatch(/\bregion\b/);
+  });
+});
+
+describe('the TypeScript the analysis uses', () => {
+  const fakeTypeScript = (name: string, version: string): string => {
+    const root = join(tmp, name);
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(join(root, 'node_modules/typescript/lib'), { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{}');
+    writeFileSync(join(root, 'node_modules/typescript/package.json'), JSON.stringify({ name: 'typescript', version }));
+    return root;
+  };
+
+  it("is the project's own when it is 5.x or 6.x, lib files included", () => {
+    const installed = JSON.parse(readFileSync(join(here, '../../../node_modules/typescript/package.json'), 'utf8'));
+    const source = analyserSource(here);
+    expect(source).toMatchObject({ kind: 'project', version: `typescript@${installed.version}` });
+    const analyser = source.load();
+    expect(analyser.ts.version).toBe(installed.version);
+    expect(analyser.libFiles.get(`${source.libDir}/lib.es5.d.ts`)).toMatch(/interface Array<T>/);
+    expect(createCachet(resolveOptions({})).typescript.version).toBe(`typescript@${installed.version}`);
+    expect(analyserSource(fakeTypeScript('ts6', '6.0.2'))).toMatchObject({
+      kind: 'project',
+      version: 'typescript@6.0.2',
+    });
+  });
+
+  it("is the plugin's own beside TypeScript 7 (no JS API) or without any TypeScript", () => {
+    expect(analyserSource(fakeTypeScript('ts7-native', '7.0.2'))).toMatchObject({
+      kind: 'bundled',
+      version: expect.stringMatching(/^@ts-morph\/common@/),
+    });
+    expect(analyserSource(fakeTypeScript('ts4', '4.9.5')).kind).toBe('bundled');
+    const bundled = analyserSource('/').load();
+    expect(Number(bundled.ts.versionMajorMinor.split('.')[0])).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import type { SqliteStore } from '@cachet/runtime';
 import { reflectKey } from '@cachet/runtime';
+import type { SqliteStore } from '@cachet/runtime/admin';
 import { type EntryInfo, withCache } from '../cache.js';
 import { defineCommand } from '../command.js';
 import { CliError, EXIT, type ExitCode, usageError } from '../errors.js';

@@ -18,7 +18,7 @@ import {
 } from '@cachet/compiler';
 import type { OptionsResolved } from './options.js';
 import { createProjects, type Projects } from './projects.js';
-import { type Analyser, analyserVersion, LIB_DIR, loadAnalyser } from './typescript.js';
+import { type Analyser, type AnalyserSource, analyserSource } from './typescript.js';
 
 /** The plugin's own version: part of every cache key. */
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -30,12 +30,9 @@ let stamp: string | undefined;
  * compiler and of this core (a rebuilt workspace compiler never serves its predecessor's output),
  * and the TypeScript the analysis uses. Read once per process, without loading any of them.
  */
-export function transformerStamp(): string {
-  stamp ??= `${codeStamp([
-    createRequire(import.meta.url).resolve('@cachet/compiler'),
-    fileURLToPath(import.meta.url),
-  ])}\n${analyserVersion()}`;
-  return stamp;
+export function transformerStamp(typescript: AnalyserSource): string {
+  stamp ??= codeStamp([createRequire(import.meta.url).resolve('@cachet/compiler'), fileURLToPath(import.meta.url)]);
+  return `${stamp}\n${typescript.version}`;
 }
 
 /** A transformed file. */
@@ -59,6 +56,8 @@ export interface Cachet {
   buildStart(): void;
   /** Sets where the persistent cache lives, for bundlers that have a cache directory of their own. */
   useCacheDir(dir: string): void;
+  /** The TypeScript the analysis uses: the project's 5.x or 6.x, else the plugin's own. */
+  readonly typescript: AnalyserSource;
   /** What the results came from so far, for tests and the benchmarks. */
   readonly counts: { readonly analysed: number; readonly fromDisk: number; readonly fromMemory: number };
 }
@@ -72,6 +71,8 @@ interface Entry {
 }
 
 export function createCachet(options: OptionsResolved): Cachet {
+  const typescript = analyserSource(process.cwd());
+  const transformer = transformerStamp(typescript);
   let analyser: Analyser | undefined;
   let compiler: CachetCompiler | undefined;
   let projects: Projects | undefined;
@@ -81,7 +82,7 @@ export function createCachet(options: OptionsResolved): Cachet {
   const counts = { analysed: 0, fromDisk: 0, fromMemory: 0 };
 
   function start(): { compiler: CachetCompiler; projects: Projects } {
-    analyser ??= loadAnalyser();
+    analyser ??= typescript.load();
     compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
     projects ??= createProjects({ analyser, tsconfig: options.tsconfig });
     return { compiler, projects };
@@ -89,7 +90,7 @@ export function createCachet(options: OptionsResolved): Cachet {
 
   function diskCache(): TransformCache<Outcome | undefined> | undefined {
     if (cacheDir === undefined) return undefined;
-    disk ??= createTransformCache({ dir: cacheDir, unstamped: (file) => file.startsWith(`${LIB_DIR}/`) });
+    disk ??= createTransformCache({ dir: cacheDir, unstamped: (file) => file.startsWith(`${typescript.libDir}/`) });
     return disk;
   }
 
@@ -127,7 +128,7 @@ export function createCachet(options: OptionsResolved): Cachet {
   return {
     transform(fileName, code) {
       if (!code.includes('@cached')) return undefined;
-      const key = hashText(transformerStamp(), options.fingerprint, code);
+      const key = hashText(transformer, options.fingerprint, code);
       const known = results.get(fileName);
       if (known !== undefined && isCurrent(known, key)) {
         counts.fromMemory++;
@@ -168,6 +169,7 @@ export function createCachet(options: OptionsResolved): Cachet {
       cacheDir = dir;
       disk = undefined;
     },
+    typescript,
     counts,
   };
 }

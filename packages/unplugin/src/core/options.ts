@@ -12,6 +12,7 @@ import {
 } from '@cachet/compiler';
 import type { FilterPattern } from 'unplugin';
 
+/** The plugin's options, the same for every bundler. */
 export interface Options {
   /**
    * Files to transform (regular expressions, or globs against absolute paths). A file must also

@@ -66,11 +66,12 @@ export interface FunctionSummary {
 
 /** How far a long removal got: `cachet gc` and `prune` draw it on a terminal. */
 export interface Progress {
-  readonly phase: 'expired' | 'orphans' | 'prune';
+  readonly phase: 'expired' | 'orphans' | 'prune' | 'versions';
   readonly done: number;
   readonly total: number;
 }
 
+/** Hears how far a long removal got. */
 export type OnProgress = (progress: Progress) => void;
 
 interface EntryRowInfo extends Omit<EntryInfo, 'hash' | 'args' | 'key'> {

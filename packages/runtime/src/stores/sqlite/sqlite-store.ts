@@ -32,6 +32,7 @@ import {
   statsSeries,
   statsTotals,
 } from './stats-table.js';
+import { removeSuperseded } from './versions.js';
 import { type CommitLimits, type PendingWrite, WriteBatch } from './write-batch.js';
 
 /** A hit records its access time only when the stored one is older than this (LRU at minute grain, hits write-free). */
@@ -214,6 +215,14 @@ export class SqliteStore implements SyncStore {
   /** Removes entries created (or last read) before `query.before`; returns how many. */
   prune(query: PruneQuery, onProgress?: OnProgress): number {
     return this.transact(0, (rows) => pruneEntries(rows, query, onProgress), false);
+  }
+
+  /**
+   * Removes the entries of every function's superseded versions: all but the version of its most
+   * recently used entry (`cachet gc`). Returns how many went.
+   */
+  removeOlderVersions(onProgress?: OnProgress): number {
+    return this.transact(0, (rows) => removeSuperseded(rows, onProgress), false);
   }
 
   /** Commits pending writes now (normally done once per tick). */
