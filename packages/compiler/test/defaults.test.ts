@@ -47,8 +47,10 @@ describe('defaults', () => {
   });
 
   it('are checked once, with the option named', () => {
-    expect(() => resolveOptions({ defaults: { ttl: '10x' } })).toThrow(/defaults\.ttl: CACHET_E_BAD_DURATION/);
-    expect(() => resolveOptions({ defaults: { storage: 'no such' } })).toThrow(/defaults\.storage/);
-    expect(() => resolveOptions({ defaults: { version: 'a b' } })).toThrow(/defaults\.version/);
+    expect(() => resolveOptions({ defaults: { ttl: '10x' } })).toThrow(/CACHET_E_BAD_DURATION: defaults\.ttl "10x"/);
+    expect(() => resolveOptions({ defaults: { storage: 'no such' } })).toThrow(
+      /CACHET_E_BAD_STORAGE: defaults\.storage/,
+    );
+    expect(() => resolveOptions({ defaults: { version: 'a b' } })).toThrow(/option defaults\.version has a bad value/);
   });
 });
