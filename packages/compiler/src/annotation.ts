@@ -7,9 +7,10 @@
 import {
   accepted,
   BUILTIN_STORAGES,
+  checkOptions,
   checkValue,
   functionOptions,
-  near,
+  type OptionProblem,
   type OptionSpec,
 } from '@cachet/runtime/options';
 import { CachetCompileError, type Span } from './diagnostics.js';
@@ -151,14 +152,8 @@ function emptyValue(name: string, span: Span): CachetCompileError {
 }
 
 function unknownOption(name: string, span: Span): CachetCompileError {
-  const guess = near(OPTIONS, name);
-  const elsewhere = name in SPECS ? `${name} is not an option of the tag; ` : '';
-  return new CachetCompileError(
-    'CACHET_E_UNKNOWN_OPTION',
-    `unknown option "${name}"`,
-    `${elsewhere}${guess === undefined ? '' : `did you mean ${guess}? `}options are ${OPTIONS.join(', ')}`,
-    span,
-  );
+  const [problem] = checkOptions(functionOptions, 'tag', { [name]: '' }) as [OptionProblem];
+  return new CachetCompileError('CACHET_E_UNKNOWN_OPTION', problem.message, problem.hint, span);
 }
 
 function misplacedPositional(token: Token, last: OptionName | undefined): CachetCompileError {

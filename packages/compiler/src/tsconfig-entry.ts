@@ -26,14 +26,14 @@ const TS_PATCH_KEYS = new Set([
 export function readEntry(
   tsi: typeof import('typescript'),
   program: ts.Program,
-  entry: { readonly transform?: string },
+  entry: object,
 ): { options: CachetOptions; diagnostics: ts.Diagnostic[] } {
   const options = Object.fromEntries(Object.entries(entry).filter(([key]) => !TS_PATCH_KEYS.has(key)));
   const problems = checkOptions(buildOptions, 'tsconfig', options);
   if (problems.length === 0) return { options, diagnostics: [] };
   const configFile = program.getCompilerOptions().configFilePath;
   const json = typeof configFile === 'string' ? tsi.readJsonConfigFile(configFile, tsi.sys.readFile) : undefined;
-  const node = json === undefined ? undefined : entryNode(tsi, json, entry.transform);
+  const node = json === undefined ? undefined : entryNode(tsi, json, Object.keys(entry));
   return { options: {}, diagnostics: problems.map((problem) => toDiagnostic(tsi, problem, json, node)) };
 }
 
@@ -55,19 +55,21 @@ function toDiagnostic(
   };
 }
 
-/** The plugin entry of `compilerOptions.plugins` whose `transform` is this one. */
+/**
+ * The entry of `compilerOptions.plugins` holding these keys (ts-patch passes the entry without
+ * `transform`, so that cannot tell it).
+ */
 function entryNode(
   tsi: typeof import('typescript'),
   json: ts.JsonSourceFile,
-  transform: unknown,
+  keys: readonly string[],
 ): ts.ObjectLiteralExpression | undefined {
   const root = json.statements[0]?.expression;
   const plugins = property(tsi, property(tsi, root, 'compilerOptions')?.initializer, 'plugins')?.initializer;
   if (plugins === undefined || !tsi.isArrayLiteralExpression(plugins)) return undefined;
   return plugins.elements.find(
     (element): element is ts.ObjectLiteralExpression =>
-      tsi.isObjectLiteralExpression(element) &&
-      (property(tsi, element, 'transform')?.initializer as ts.StringLiteral | undefined)?.text === transform,
+      tsi.isObjectLiteralExpression(element) && keys.every((key) => property(tsi, element, key) !== undefined),
   );
 }
 

@@ -24,7 +24,7 @@ export interface OptionProblem {
 
 /** The names a front end accepts at one level of a schema. */
 export function accepted(schema: Schema, frontEnd: FrontEnd): string[] {
-  return Object.keys(schema).filter((name) => schema[name]?.frontEnds.includes(frontEnd));
+  return Object.keys(schema).filter((name) => (schema[name] as OptionSpec).frontEnds.includes(frontEnd));
 }
 
 /** Every mistake in `input` as options of `frontEnd`; an empty list when there is none. */
@@ -39,7 +39,7 @@ export function checkOptions(
     return [badValue(path, `expected an object of options, got ${JSON.stringify(input)}`)];
   const problems: OptionProblem[] = [];
   for (const [name, value] of Object.entries(input)) {
-    const spec = schema[name];
+    const spec = Object.hasOwn(schema, name) ? schema[name] : undefined;
     const at = [...path, name];
     if (spec === undefined || !spec.frontEnds.includes(frontEnd)) {
       problems.push(unknownOption(schema, frontEnd, at, spec));
