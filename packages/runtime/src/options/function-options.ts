@@ -57,8 +57,11 @@ export const functionOptions = {
    * @default chosen for each value
    */
   codec: { kind: 'choice', values: ['json', 'v8'], frontEnds: ['cached'] },
-  /** Each call also computes the reflective key and reports calls where the two keys disagree. */
-  verify: { kind: 'boolean', default: false, frontEnds: ['cached'] },
+  /**
+   * Each call also computes the reflective key and reports calls where the two keys disagree.
+   * @default `configure({ verify })`
+   */
+  verify: { kind: 'boolean', frontEnds: ['cached'] },
 } as const;
 
 /** What functions get when their own options leave something out. */
