@@ -39,8 +39,8 @@ const compiler = (frontEnd: FrontEnd) => () =>
   frontEnd === 'plugin' ? resolvePluginOptions({}).compiler : resolveCompilerOptions({}, frontEnd);
 const register = () => resolveRegisterOptions({}, process.cwd());
 /** The one level every warning code has, as `warnings` would be written. */
-const level = (table: object | undefined) => {
-  const levels = new Set(Object.values(table ?? {}));
+const level = (table: unknown) => {
+  const levels = new Set(typeof table === 'object' && table !== null ? Object.values(table) : [table]);
   return levels.size === 1 ? [...levels][0] : table;
 };
 
