@@ -66,7 +66,7 @@ export const buildOptions = {
    * Where transformed files are kept between builds (relative to the working directory), or
    * `false` for none. A kept result is used only while everything that shaped it is unchanged;
    * deleting the directory is always safe.
-   * @default the bundler's cache directory + `/cachet` (Vite), else `node_modules/.cache/cachet`
+   * @default the bundler's cache directory + `/cachet` (Vite), else `node_modules/.cache/cachet`; for `register()`, `node_modules/.cache/cachet/register` beside the nearest package.json
    */
   cacheDir: { kind: 'directory', frontEnds: ['plugin', 'register'] },
 } as const;
