@@ -40,6 +40,12 @@ describe('defaults', () => {
     expect(compiled.diagnostics).toEqual([]);
   });
 
+  it('take a ttl in milliseconds, as configure() does', () => {
+    const compiled = compile({ ttl: 60_000 });
+    expect(compiled.functions[0]?.plan).toMatchObject({ ttl: 60_000 });
+    expect(JSON.stringify(compiled.functions[0]?.code)).toContain('ttl: 60000');
+  });
+
   it('leave the runtime to decide without them', () => {
     const compiled = compile();
     expect(compiled.functions[0]?.plan).not.toHaveProperty('ttl');
