@@ -6,14 +6,14 @@
  * expected positions are read from the fixtures, not from what the tools printed.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createCompiler } from '@cachet/compiler';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { compileFixture } from '../compiler/tspc.js';
+import { compileFixture, repoRoot } from '../compiler/tspc.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -98,5 +98,32 @@ describe('an option a front end does not take', () => {
 
   it("is refused by each bundler's cachet() and by register(), at the call", async () => {
     await expectRefusals('plugins.mjs');
+  });
+
+  it('is refused by a real Vite build at the line of vite.config.ts, not of the file Vite bundles it to', async () => {
+    const base = join(repoRoot, 'test/.tmp');
+    mkdirSync(base, { recursive: true });
+    const dir = mkdtempSync(join(base, 'vite-options-'));
+    const config = [
+      "import { defineConfig } from 'vite';",
+      "import cachet from 'unplugin-cachet/vite';",
+      '',
+      'export default defineConfig({',
+      "  plugins: [cachet({ defautls: { ttl: '1m' } } as never)],",
+      "  build: { lib: { entry: 'main.ts', formats: ['es'] } },",
+      '});',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'vite.config.ts'), config);
+    writeFileSync(join(dir, 'main.ts'), 'export const answer = 42;\n');
+    const vite = join(repoRoot, 'node_modules/vite/bin/vite.js');
+    const failed = await run(process.execPath, [vite, 'build'], { cwd: dir }).then(
+      () => undefined,
+      (error: { stderr: string }) => error,
+    );
+    const at = lineColumn(config, config.indexOf('cachet({'));
+    expect(failed?.stderr).toContain(
+      `${join(dir, 'vite.config.ts')}:${at.line}:${at.column}: CACHET_E_UNKNOWN_OPTION: unknown option "defautls"`,
+    );
   });
 });

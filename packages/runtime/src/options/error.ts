@@ -32,10 +32,14 @@ export interface OptionsCall {
   readonly boundary: (...args: never[]) => unknown;
   /** Frames to pass over below the boundary (a wrapper between the user and `boundary`). */
   readonly skip?: (file: string) => boolean;
+  /** Maps the call's position to the source the user wrote, where the caller was compiled. */
+  readonly original?: (position: Position) => Position;
 }
 
 /** Throws a `CachetOptionError` at the caller's position when `input` breaks the declarations. */
 export function assertOptions(call: OptionsCall, input: unknown): void {
   const problems = checkOptions(call.schema, call.frontEnd, input);
-  if (problems.length > 0) throw new CachetOptionError(problems, callSite(call.boundary, call.skip), call.what);
+  if (problems.length === 0) return;
+  const site = callSite(call.boundary, call.skip);
+  throw new CachetOptionError(problems, site === undefined ? undefined : (call.original?.(site) ?? site), call.what);
 }

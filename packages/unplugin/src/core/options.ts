@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { buildOptions, type CachetOptions, resolveOptions as resolveCompilerOptions } from '@cachet/compiler';
 import { assertOptions, type OptionsOf } from '@cachet/runtime/options';
 import type { FilterPattern } from 'unplugin';
+import { originalPosition } from './original-position.js';
 
 /** The plugin's options, declared once in `@cachet/compiler`'s `build-options.ts`. */
 export type Options = OptionsOf<typeof buildOptions, 'plugin'>;
@@ -35,7 +36,14 @@ export const DEFAULT_EXCLUDE: readonly RegExp[] = [/[\\/]node_modules[\\/]/, /\.
  */
 export function checkPluginOptions(options: unknown, boundary: (...args: never[]) => unknown): void {
   assertOptions(
-    { schema: buildOptions, frontEnd: 'plugin', what: 'the cachet() plugin', boundary, skip: isUnplugin },
+    {
+      schema: buildOptions,
+      frontEnd: 'plugin',
+      what: 'the cachet() plugin',
+      boundary,
+      skip: isUnplugin,
+      original: originalPosition,
+    },
     options,
   );
 }
