@@ -1,5 +1,4 @@
 import { parseDuration } from './duration.js';
-import { CachetConfigError } from './errors.js';
 import type { MemoryLimits } from './memory/memory-tier.js';
 import { configureOptions } from './options/configure-options.js';
 import type { defaultsOptions } from './options/function-options.js';
@@ -73,7 +72,10 @@ const consoleLogger: Logger = {
   warn: (message, cause) => console.warn(`[cachet] ${message}`, ...(cause === undefined ? [] : [cause])),
 };
 
-/** Merges `options` over `base` (or over the defaults) into the one config the runtime reads. */
+/**
+ * Merges `options` over `base` (or over the declared defaults) into the one config the runtime
+ * reads. `configure()` has checked `options` against the declarations; durations are parsed here.
+ */
 export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig): ResolvedConfig {
   const env = platform().env;
   const defaults = options.defaults ?? {};
@@ -86,13 +88,8 @@ export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig):
     storage: defaults.storage ?? base?.storage ?? platform().defaultStorage,
     memory: {
       maxEntries:
-        positive(options.memory?.maxEntries, 'memory.maxEntries') ??
-        base?.memory.maxEntries ??
-        configureOptions.memory.fields.maxEntries.default,
-      maxBytes:
-        positive(options.memory?.maxBytes, 'memory.maxBytes') ??
-        base?.memory.maxBytes ??
-        configureOptions.memory.fields.maxBytes.default,
+        options.memory?.maxEntries ?? base?.memory.maxEntries ?? configureOptions.memory.fields.maxEntries.default,
+      maxBytes: options.memory?.maxBytes ?? base?.memory.maxBytes ?? configureOptions.memory.fields.maxBytes.default,
     },
     stores: { ...base?.stores, ...options.stores },
     now: options.now ?? base?.now ?? Date.now,
@@ -110,21 +107,13 @@ export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig):
 function resolveSqlite(options: SqliteOptions | undefined, base: SqliteSettings | undefined): SqliteSettings {
   const busy = options?.busyTimeout;
   const inlineLimit = options?.inlineLimit;
-  if (inlineLimit !== undefined && !(inlineLimit >= 0))
-    throw new CachetConfigError(`sqlite.inlineLimit must be a number >= 0, got ${inlineLimit}`);
   return {
     ...base,
-    ...(options?.maxBytes === undefined ? {} : { maxBytes: positive(options.maxBytes, 'sqlite.maxBytes') }),
+    ...(options?.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     ...(inlineLimit === undefined ? {} : { inlineLimit }),
     ...(busy === undefined ? {} : { busyTimeout: parseDuration(busy, 'sqlite.busyTimeout') }),
     ...(options?.driver === undefined ? {} : { driver: options.driver }),
   };
-}
-
-function positive(value: number | undefined, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!(value > 0)) throw new CachetConfigError(`${what} must be a positive number, got ${value}`);
-  return value;
 }
 
 /** The settings built-in stores are created with. */
