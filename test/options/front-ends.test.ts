@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { createCompiler } from '@cachet/compiler';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { optionsFromEnv } from '../../packages/register/src/options.js';
 import { compileFixture, repoRoot } from '../compiler/tspc.js';
 
 const run = promisify(execFile);
@@ -98,6 +99,13 @@ describe('an option a front end does not take', () => {
 
   it("is refused by each bundler's cachet() and by register(), at the call", async () => {
     await expectRefusals('plugins.mjs');
+  });
+
+  it('is refused in CACHET_DEFAULTS of node --import @cachet/register, naming the variable', () => {
+    expect(() => optionsFromEnv({ CACHET_DEFAULTS: '{"swr":"1m"}' })).toThrow(
+      /^CACHET_E_UNKNOWN_OPTION: unknown option "defaults\.swr" in CACHET_DEFAULTS Hint: swr is an option of `configure\(options\)`/,
+    );
+    expect(optionsFromEnv({ CACHET_DEFAULTS: '{"ttl":"1h30m"}' }).defaults).toEqual({ ttl: '1h30m' });
   });
 
   it('is refused by a real Vite build at the line of vite.config.ts, not of the file Vite bundles it to', async () => {
