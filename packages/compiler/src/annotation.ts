@@ -1,15 +1,25 @@
 /**
  * The annotation's options: `name=value` separated by spaces or commas, or the positional short
- * form `@cached 10m 2 sqlite` (ttl, version, storage; any prefix). Every mistake becomes a
- * `CachetCompileError` with the span of the offending token.
+ * form `@cached 10m 2 sqlite` (ttl, version, storage; any prefix). The names, the short form's
+ * order and the values each takes are the tag's declarations in `@cachet/runtime/options`. Every
+ * mistake becomes a `CachetCompileError` with the span of the offending token.
  */
-import { durationProblem, readDuration } from '@cachet/runtime/duration';
-import { CachetCompileError, formatMessage, type Span } from './diagnostics.js';
+import {
+  accepted,
+  BUILTIN_STORAGES,
+  checkOptions,
+  checkValue,
+  functionOptions,
+  type OptionProblem,
+  type OptionSpec,
+} from '@cachet/runtime/options';
+import { CachetCompileError, type Span } from './diagnostics.js';
+import type { AnnotationDefaults } from './options.js';
 import type { Tag } from './tag.js';
 
 /** A parsed `@cached` tag: its options as written, and where `ignore` and `storage` were written. */
 export interface Annotation {
-  readonly ttl?: string;
+  readonly ttl?: string | number;
   readonly version?: string;
   readonly storage?: string;
   readonly swr?: string;
@@ -20,12 +30,15 @@ export interface Annotation {
   readonly storageSpan?: Span;
 }
 
-export const BUILTIN_STORAGES = ['memory', 'sqlite', 'fs', 'tiered'] as const;
-const OPTIONS = ['ttl', 'version', 'storage', 'swr', 'ignore', 'id'] as const;
-const POSITIONAL = ['ttl', 'version', 'storage'] as const;
-const IDENTIFIER = /^[A-Za-z_][\w-]*$/;
+export { BUILTIN_STORAGES };
 
-type OptionName = (typeof OPTIONS)[number];
+type OptionName = keyof typeof functionOptions;
+const SPECS: Readonly<Record<OptionName, OptionSpec>> = functionOptions;
+const OPTIONS = accepted(functionOptions, 'tag') as OptionName[];
+/** The short form's options, in their order. */
+const POSITIONAL = OPTIONS.filter((name) => SPECS[name].positional !== undefined).sort(
+  (a, b) => (SPECS[a].positional as number) - (SPECS[b].positional as number),
+);
 
 interface Token {
   readonly text: string;
@@ -75,7 +88,7 @@ export function parseAnnotation(tag: Tag): { annotation: Annotation; errors: Cac
       text: value,
       span: { start: token.span.start + eq + 1, end: token.span.end },
     };
-    if (!(OPTIONS as readonly string[]).includes(name)) {
+    if (!(OPTIONS as string[]).includes(name)) {
       errors.push(unknownOption(name, token.span));
       last = undefined;
       continue;
@@ -114,36 +127,20 @@ export function parseAnnotation(tag: Tag): { annotation: Annotation; errors: Cac
   return { annotation, errors };
 }
 
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function check(name: OptionName, token: Token): CachetCompileError | undefined {
   const value = token.text;
   if (value === '') return emptyValue(name, token.span);
-  // The runtime's own grammar: every duration a build accepts is valid at run time.
-  const problem = name === 'ttl' || name === 'swr' ? durationProblem(value) : undefined;
-  if (problem !== undefined) {
-    const storageHint = (BUILTIN_STORAGES as readonly string[]).includes(value)
+  const [problem] = checkValue(SPECS[name], 'tag', value, [name]);
+  if (problem === undefined) return undefined;
+  const storageHint =
+    problem.code === 'CACHET_E_BAD_DURATION' && BUILTIN_STORAGES.includes(value)
       ? ` (for storage, write storage=${value})`
       : '';
-    const what = readDuration(value) === undefined ? 'is not a duration' : 'is not positive';
-    return new CachetCompileError(
-      'CACHET_E_BAD_DURATION',
-      `${name} "${value}" ${what}`,
-      `${problem}${storageHint}`,
-      token.span,
-    );
-  }
-  if (name === 'storage' && !(BUILTIN_STORAGES as readonly string[]).includes(value) && !IDENTIFIER.test(value)) {
-    return new CachetCompileError(
-      'CACHET_E_BAD_STORAGE',
-      `storage "${value}" is neither a built-in storage nor a store name`,
-      'use memory, sqlite, fs, tiered, or the name of a store registered with configure({ stores })',
-      token.span,
-    );
-  }
-  return undefined;
+  return new CachetCompileError(problem.code, problem.message, `${problem.hint}${storageHint}`, token.span);
 }
 
 function emptyValue(name: string, span: Span): CachetCompileError {
@@ -156,13 +153,8 @@ function emptyValue(name: string, span: Span): CachetCompileError {
 }
 
 function unknownOption(name: string, span: Span): CachetCompileError {
-  const near = OPTIONS.find((option) => distance(option, name.toLowerCase()) <= 2);
-  return new CachetCompileError(
-    'CACHET_E_UNKNOWN_OPTION',
-    `unknown option "${name}"`,
-    `${near === undefined ? '' : `did you mean ${near}? `}options are ${OPTIONS.join(', ')}`,
-    span,
-  );
+  const [problem] = checkOptions(functionOptions, 'tag', { [name]: '' }) as [OptionProblem];
+  return new CachetCompileError('CACHET_E_UNKNOWN_OPTION', problem.message, problem.hint, span);
 }
 
 function misplacedPositional(token: Token, last: OptionName | undefined): CachetCompileError {
@@ -171,59 +163,9 @@ function misplacedPositional(token: Token, last: OptionName | undefined): Cachet
     last === undefined
       ? `too many positional options at "${token.text}"`
       : `positional option "${token.text}" after ${last}=`,
-    'positional options are ttl, version and storage, in that order, before any name=value option',
+    `positional options are ${POSITIONAL.slice(0, -1).join(', ')} and ${POSITIONAL.at(-1)}, in that order, before any name=value option`,
     token.span,
   );
-}
-
-/** Edit distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
-
-/** Build-wide defaults for what an annotation leaves out (the bundler plugin's `defaults` option). */
-export interface AnnotationDefaults {
-  /** A duration: `250ms`, `30s`, `10m`, `1h30m`, `7d`, or `forever`. */
-  readonly ttl?: string;
-  /** `memory`, `sqlite`, `fs`, `tiered`, or a store name registered at run time. */
-  readonly storage?: string;
-  /** A version token, or `auto` (a hash of each function's own source). */
-  readonly version?: string;
-}
-
-/**
- * Checks defaults once, when a build starts; throws an `Error` naming the bad value, since there
- * is no source position to report it at.
- */
-export function checkDefaults(defaults: AnnotationDefaults): AnnotationDefaults {
-  const span = { start: 0, end: 0 };
-  for (const name of ['ttl', 'storage', 'version'] as const) {
-    const value = defaults[name];
-    if (value === undefined) continue;
-    const error =
-      typeof value !== 'string' || value === ''
-        ? emptyValue(name, span)
-        : name === 'version'
-          ? /[\s,]/.test(value)
-            ? new CachetCompileError('CACHET_E_BAD_OPTION_VALUE', `version "${value}" holds a space or comma`, '', span)
-            : undefined
-          : check(name, { text: value, span, commaJoined: false });
-    if (error !== undefined) throw new Error(`Cachet defaults.${name}: ${formatMessage(error)}`);
-  }
-  return { ...defaults };
 }
 
 /** The annotation with the build-wide defaults filled in where it says nothing. */

@@ -1,5 +1,10 @@
-/** Options of the compiler, shared by every front end (ts-patch, the bundler plugin). */
-import { type AnnotationDefaults, checkDefaults } from './annotation.js';
+/**
+ * Options of the compiler, declared once in `build-options.ts` for every build front end (the
+ * tsconfig entry, the bundler plugin, `register()`), resolved here once: nothing reads raw
+ * options afterwards.
+ */
+import { CachetOptionError, checkOptions, type FrontEnd, type OptionsOf } from '@cachet/runtime/options';
+import { buildOptions } from './build-options.js';
 import { type CachetDiagnostic, codes, type DiagnosticCode } from './diagnostics.js';
 
 /** What a warning does: printed (`warn`), failing the build (`error`), or not reported (`off`). */
@@ -8,46 +13,14 @@ export type WarningLevel = 'warn' | 'error' | 'off';
 /** The codes of warnings, such as `CACHET_W_REFLECTIVE`. */
 export type WarningCode = Extract<DiagnosticCode, `CACHET_W_${string}`>;
 
-/** One level for every warning, or levels per code with a `default` for the rest. */
-export type WarningPolicy =
-  | WarningLevel
-  | ({ readonly default?: WarningLevel } & Partial<Record<WarningCode, WarningLevel>>);
+/** The options of the compiler: those of the tsconfig entry. */
+export type CachetOptions = OptionsOf<typeof buildOptions, 'tsconfig'>;
 
-/** The compiler's options, as the bundler plugin and the tsconfig plugin entry take them. */
-export interface CachetOptions {
-  /**
-   * Compiled functions run in verify mode: each call also computes the reflective key of the
-   * keyed arguments and reports calls where the two keys disagree. `CACHET_VERIFY=1` at run time
-   * does the same for every function without recompiling.
-   * @default false
-   */
-  readonly verify?: boolean;
-  /**
-   * Where generated code imports the runtime from.
-   * @default '@cachet/runtime/internal'
-   */
-  readonly runtimeModule?: string;
-  /**
-   * What an annotation that leaves out `ttl`, `storage` or `version` gets, e.g.
-   * `{ storage: 'memory' }`; the annotation's own options win.
-   * @default {} (the runtime's defaults: forever, tiered on Node and memory in browsers, no version)
-   */
-  readonly defaults?: AnnotationDefaults;
-  /**
-   * What warnings do, on every front end: `'warn'` prints them and the build succeeds, `'error'`
-   * fails the build, `'off'` hides them; or per code, e.g.
-   * `{ default: 'error', CACHET_W_REFLECTIVE: 'off' }`. Errors are always errors.
-   * @default 'warn'
-   */
-  readonly warnings?: WarningPolicy;
-  /**
-   * The store names the application registers with `configure({ stores })`. With it, a
-   * `storage=` naming any other store is a build error at its line; without it, such a name is a
-   * warning (`CACHET_W_UNDECLARED_STORE`), since only the running application knows its stores.
-   * @default undefined (store names are not checked)
-   */
-  readonly stores?: readonly string[];
-}
+/** One level for every warning, or levels per code with a `default` for the rest. */
+export type WarningPolicy = NonNullable<CachetOptions['warnings']>;
+
+/** Build-wide defaults for what an annotation leaves out (the `defaults` option). */
+export type AnnotationDefaults = NonNullable<CachetOptions['defaults']>;
 
 /** `CachetOptions` with every default applied (`resolveOptions`). */
 export interface ResolvedOptions {
@@ -56,7 +29,7 @@ export interface ResolvedOptions {
   readonly defaults: AnnotationDefaults;
   /** The level of each warning code. */
   readonly warnings: Readonly<Record<WarningCode, WarningLevel>>;
-  /** Declared store names, or undefined when not declared. */
+  /** Declared store names, sorted, or undefined when not declared. */
   readonly stores: readonly string[] | undefined;
 }
 
@@ -65,22 +38,22 @@ const WARNING_CODES = (Object.keys(codes) as DiagnosticCode[]).filter((code): co
   code.startsWith('CACHET_W_'),
 );
 
-/** Fills in defaults once; nothing reads raw options afterwards. Throws on a bad option. */
-export function resolveOptions(options: CachetOptions = {}): ResolvedOptions {
+/**
+ * Checks `options` against the declarations (as options of `frontEnd`) and fills in their
+ * defaults. Throws a `CachetOptionError` listing every mistake; front ends that know where the
+ * options were written check them first, to report that position.
+ */
+export function resolveOptions(options: CachetOptions = {}, frontEnd: FrontEnd = 'tsconfig'): ResolvedOptions {
+  const problems = checkOptions(buildOptions, frontEnd, options);
+  if (problems.length > 0) throw new CachetOptionError(problems, undefined, 'the Cachet compiler options');
+  const strict = options.strict ?? buildOptions.strict.default;
   return {
-    verify: options.verify === true,
-    runtimeModule: options.runtimeModule ?? '@cachet/runtime/internal',
-    defaults: checkDefaults(options.defaults ?? {}),
-    warnings: resolveWarnings(options.warnings ?? 'warn'),
-    stores: resolveStores(options.stores),
+    verify: options.verify ?? buildOptions.verify.default,
+    runtimeModule: options.runtimeModule ?? buildOptions.runtimeModule.default,
+    defaults: { ...options.defaults },
+    warnings: resolveWarnings(options.warnings ?? (strict ? 'error' : buildOptions.warnings.default)),
+    stores: options.stores === undefined ? undefined : [...options.stores].sort(),
   };
-}
-
-function resolveStores(stores: readonly string[] | undefined): readonly string[] | undefined {
-  if (stores === undefined) return undefined;
-  if (!Array.isArray(stores) || stores.some((s) => typeof s !== 'string' || s === ''))
-    throw new Error(`cachet: stores must be a list of store names, got ${JSON.stringify(stores)}`);
-  return [...stores].sort();
 }
 
 function resolveWarnings(policy: WarningPolicy): Record<WarningCode, WarningLevel> {

@@ -152,7 +152,7 @@ export interface CachedFunctionPlan {
   /** Used to name generated bindings, e.g. `UserRepo$find`. */
   readonly localName: string;
   readonly version?: string;
-  readonly ttl?: string;
+  readonly ttl?: string | number;
   readonly swr?: string;
   readonly storage?: string;
   readonly async: boolean;

@@ -10,7 +10,8 @@
  * `addDiagnostic`. Warnings are printed to stderr instead (`file(line,column): warning TS990101:
  * ...`): tsc fails on any diagnostic it is given, and a warning must not fail a build unless the
  * `warnings` option says so. Every compiler option sits beside `transform` in the plugin entry
- * (`"verify": true`, `"defaults": {...}`, `"warnings": "error"`, `"runtimeModule": "..."`).
+ * (`"verify": true`, `"defaults": {...}`, `"warnings": "error"`, ...: see `build-options.ts`); a
+ * mistake in them is an error at its place in tsconfig.json, and nothing is compiled.
  */
 
 import { relative } from 'node:path';
@@ -19,6 +20,7 @@ import { type CachetDiagnostic, codeFrame, codes, formatMessage } from './diagno
 import { applyToAst } from './edit/ast.js';
 import type { CachetOptions } from './options.js';
 import { createCompiler } from './transform.js';
+import { readEntry } from './tsconfig-entry.js';
 
 /** What ts-patch passes to a source transformer (the parts used here). */
 export interface TransformerExtras {
@@ -41,8 +43,10 @@ export default function cachetTransformer(
   extras: TransformerExtras,
 ): ts.TransformerFactory<ts.SourceFile> {
   const tsi = extras.ts;
-  const { transform: _entry, ...options } = config ?? {};
-  const compiler = createCompiler({ ts: tsi, options: pickOptions(options) });
+  const entry = readEntry(tsi, program, config ?? {});
+  for (const diagnostic of entry.diagnostics) extras.addDiagnostic(diagnostic);
+  if (entry.diagnostics.length > 0) return () => (sourceFile) => sourceFile;
+  const compiler = createCompiler({ ts: tsi, options: entry.options });
   const framed = !isPretty(program.getCompilerOptions());
   return (context) => (sourceFile) => {
     const compilation = compiler.compile(program, sourceFile);
@@ -54,12 +58,6 @@ export default function cachetTransformer(
     if (compilation.functions.length === 0) return sourceFile;
     return applyToAst(tsi, context, sourceFile, compilation);
   };
-}
-
-/** The compiler's options from the plugin entry; ts-patch's own keys (`after`, `type`, ...) are not ours. */
-function pickOptions(entry: Record<string, unknown>): CachetOptions {
-  const { verify, runtimeModule, defaults, warnings, stores } = entry as CachetOptions;
-  return { verify, runtimeModule, defaults, warnings, stores };
 }
 
 /**

@@ -40,6 +40,12 @@ describe('defaults', () => {
     expect(compiled.diagnostics).toEqual([]);
   });
 
+  it('take a ttl in milliseconds, as configure() does', () => {
+    const compiled = compile({ ttl: 60_000 });
+    expect(compiled.functions[0]?.plan).toMatchObject({ ttl: 60_000 });
+    expect(JSON.stringify(compiled.functions[0]?.code)).toContain('ttl: 60000');
+  });
+
   it('leave the runtime to decide without them', () => {
     const compiled = compile();
     expect(compiled.functions[0]?.plan).not.toHaveProperty('ttl');
@@ -47,8 +53,10 @@ describe('defaults', () => {
   });
 
   it('are checked once, with the option named', () => {
-    expect(() => resolveOptions({ defaults: { ttl: '10x' } })).toThrow(/defaults\.ttl: CACHET_E_BAD_DURATION/);
-    expect(() => resolveOptions({ defaults: { storage: 'no such' } })).toThrow(/defaults\.storage/);
-    expect(() => resolveOptions({ defaults: { version: 'a b' } })).toThrow(/defaults\.version/);
+    expect(() => resolveOptions({ defaults: { ttl: '10x' } })).toThrow(/CACHET_E_BAD_DURATION: defaults\.ttl "10x"/);
+    expect(() => resolveOptions({ defaults: { storage: 'no such' } })).toThrow(
+      /CACHET_E_BAD_STORAGE: defaults\.storage/,
+    );
+    expect(() => resolveOptions({ defaults: { version: 'a b' } })).toThrow(/option defaults\.version has a bad value/);
   });
 });

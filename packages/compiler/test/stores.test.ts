@@ -53,6 +53,8 @@ describe('storage names', () => {
   });
 
   it('refuse a malformed stores option when the compiler is created', () => {
-    expect(() => createCompiler({ ts, options: { stores: [''] } })).toThrow(/stores must be a list of store names/);
+    expect(() => createCompiler({ ts, options: { stores: [''] } })).toThrow(
+      /CACHET_E_BAD_OPTION_VALUE: option stores has a bad value .*expected a list of names/,
+    );
   });
 });

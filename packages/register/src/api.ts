@@ -7,6 +7,8 @@
  * register({ defaults: { storage: 'memory' }, strict: true });
  */
 import * as nodeModule from 'node:module';
+import { buildOptions } from '@cachet/compiler/build-options';
+import { assertOptions } from '@cachet/runtime/options';
 import { registerSyncHooks, type SyncHooksApi } from './hooks-sync.js';
 import { type RegisterOptions, resolveRegisterOptions } from './options.js';
 
@@ -20,6 +22,7 @@ export type HookApi = 'sync' | 'thread';
  * application's modules are imported, and before tsx registers (`--import` order).
  */
 export function register(options: RegisterOptions = {}): HookApi {
+  assertOptions({ schema: buildOptions, frontEnd: 'register', what: 'register()', boundary: register }, options);
   const resolved = resolveRegisterOptions(options, process.cwd());
   const api = nodeModule as unknown as Partial<SyncHooksApi> & typeof nodeModule;
   if (typeof api.registerHooks === 'function') {

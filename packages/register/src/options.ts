@@ -3,48 +3,26 @@
  * `node --import @cachet/register`, from environment variables. Nothing reads raw options later.
  */
 import { dirname, resolve } from 'node:path';
-import type { AnnotationDefaults } from '@cachet/compiler';
+import { buildOptions } from '@cachet/compiler/build-options';
+import { CachetOptionError, checkOptions, type OptionsOf } from '@cachet/runtime/options';
 import { nearest } from './nearest.js';
 
-/** Options of `register()`: the tsconfig, annotation defaults, verify, strict and the transform cache directory. */
-export interface RegisterOptions {
-  /**
-   * The tsconfig.json the type analysis uses, relative to the working directory.
-   * Environment: `CACHET_TSCONFIG`.
-   * @default the nearest tsconfig.json of each file
-   */
-  readonly tsconfig?: string;
-  /**
-   * What an annotation that leaves out `ttl`, `storage` or `version` gets (as in the bundler
-   * plugin); the annotation's own options win. Environment: `CACHET_DEFAULTS` (JSON).
-   * @default {}
-   */
-  readonly defaults?: AnnotationDefaults;
-  /**
-   * Compiled functions run in verify mode (both keys computed, disagreements reported).
-   * Environment: `CACHET_VERIFY=1`.
-   * @default false
-   */
-  readonly verify?: boolean;
-  /**
-   * Warnings stop the process like errors. Environment: `CACHET_STRICT=1`.
-   * @default false
-   */
-  readonly strict?: boolean;
-  /**
-   * Where transformed files are kept between runs; `false` keeps nothing.
-   * Environment: `CACHET_TRANSFORM_CACHE` (a directory, or `0` for none).
-   * @default node_modules/.cache/cachet/register in the nearest directory with a package.json
-   */
-  readonly cacheDir?: string | false;
-}
+/**
+ * The loader's options: the build options `register()` accepts, declared once in
+ * `@cachet/compiler/build-options`. The environment variables of `node --import
+ * @cachet/register` give some of them (see `optionsFromEnv`).
+ */
+export type RegisterOptions = OptionsOf<typeof buildOptions, 'register'>;
 
 /** Plain data: it crosses to the hooks thread when `module.register` is used. */
 export interface RegisterOptionsResolved {
   readonly tsconfig: string | undefined;
-  readonly defaults: AnnotationDefaults;
+  readonly defaults: NonNullable<RegisterOptions['defaults']>;
   readonly verify: boolean;
   readonly strict: boolean;
+  readonly warnings: RegisterOptions['warnings'];
+  readonly stores: RegisterOptions['stores'];
+  readonly runtimeModule: RegisterOptions['runtimeModule'];
   /** An absolute directory, or undefined for no persistent cache. */
   readonly cacheDir: string | undefined;
 }
@@ -53,8 +31,11 @@ export function resolveRegisterOptions(options: RegisterOptions, cwd: string): R
   return {
     tsconfig: options.tsconfig === undefined ? undefined : resolve(cwd, options.tsconfig),
     defaults: options.defaults ?? {},
-    verify: options.verify === true,
-    strict: options.strict === true,
+    verify: options.verify ?? buildOptions.verify.default,
+    strict: options.strict ?? buildOptions.strict.default,
+    warnings: options.warnings,
+    stores: options.stores,
+    runtimeModule: options.runtimeModule,
     cacheDir:
       options.cacheDir === false
         ? undefined
@@ -75,12 +56,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): RegisterOptions {
   };
 }
 
-function parseDefaults(text: string): AnnotationDefaults {
+function parseDefaults(text: string): RegisterOptions['defaults'] {
+  let defaults: unknown;
   try {
-    return JSON.parse(text) as AnnotationDefaults;
+    defaults = JSON.parse(text);
   } catch (error) {
     throw new Error(`@cachet/register: CACHET_DEFAULTS is not JSON: ${(error as Error).message}`);
   }
+  const problems = checkOptions(buildOptions, 'register', { defaults });
+  if (problems.length > 0) throw new CachetOptionError(problems, undefined, 'CACHET_DEFAULTS');
+  return defaults as RegisterOptions['defaults'];
 }
 
 /** The nearest directory at or above `dir` holding a package.json; `dir` itself when none does. */

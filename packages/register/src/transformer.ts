@@ -75,6 +75,9 @@ function pluginOptions(options: RegisterOptionsResolved): Options {
     defaults: options.defaults,
     verify: options.verify,
     strict: options.strict,
+    ...(options.warnings === undefined ? {} : { warnings: options.warnings }),
+    ...(options.stores === undefined ? {} : { stores: options.stores }),
+    ...(options.runtimeModule === undefined ? {} : { runtimeModule: options.runtimeModule }),
     // This loader keeps its own persistent cache in front of the core (a warm start then loads
     // neither the core nor the compiler); the core's would store every result twice.
     cacheDir: false,

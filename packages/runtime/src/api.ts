@@ -1,25 +1,32 @@
-import { CachedFunction, type FunctionPlan } from './cached-function.js';
+import { CachedFunction } from './cached-function.js';
 import type { ConfigureOptions } from './config.js';
 import { CachetConfigError } from './errors.js';
 import type { KeyEncoder } from './key/encoder.js';
+import { configureOptions } from './options/configure-options.js';
+import { assertOptions, type OptionsCall } from './options/error.js';
+import { functionOptions } from './options/function-options.js';
+import type { OptionsOf } from './options/schema.js';
 import { bind, lookup, lookupFunction } from './registry.js';
 import { runtime } from './runtime.js';
 import { type FunctionStats, sumStats } from './stats.js';
 
-/** Options of `cached()`: the annotation's options, plus `key`. */
-export interface CachedOptions<A extends unknown[] = unknown[]> extends Omit<FunctionPlan, 'encoder' | 'id'> {
-  /** Stable identity; part of every key. @default the function's name */
-  readonly id?: string;
-  /**
-   * A custom key: a function of the arguments returning a string, or a full encoder (`text`,
-   * and optionally `hash`, `snapshot` and `equals` over the argument array). @default the
-   * reflective encoder (`reflectKey`: typed, canonical, cycle-safe; built-ins by value; classes
-   * through `[cacheKey]()`; functions and symbols by identity when storage is memory only). A
-   * call with an argument it cannot see into (another class instance, a WeakMap, a function in
-   * persistent storage) runs uncached, with one warning per reason.
-   */
+/**
+ * Options of `cached()`: the tag's options (declared once in `options/function-options.ts`), plus
+ * `key`, typed here by the function's arguments.
+ */
+export type CachedOptions<A extends unknown[] = unknown[]> = Omit<
+  OptionsOf<typeof functionOptions, 'cached'>,
+  'key'
+> & {
   readonly key?: ((...args: A) => string) | KeyEncoder;
-}
+};
+
+const cachedCall: Omit<OptionsCall, 'boundary'> = { schema: functionOptions, frontEnd: 'cached', what: 'cached()' };
+const configureCall: Omit<OptionsCall, 'boundary'> = {
+  schema: configureOptions,
+  frontEnd: 'configure',
+  what: 'configure()',
+};
 
 /**
  * Caches `fn` without the compiler: for plain JavaScript, tests and code that is not built with
@@ -33,6 +40,7 @@ export function cached<A extends unknown[], R>(
   options: CachedOptions<A> = {},
 ): (...args: A) => R {
   if (typeof fn !== 'function') throw new CachetConfigError('cached() takes a function');
+  assertOptions({ ...cachedCall, boundary: cached }, options);
   const id = options.id ?? fn.name;
   if (id === '') throw new CachetConfigError('cached() needs options.id for an anonymous function');
   const { key, ...plan } = options;
@@ -50,6 +58,7 @@ export function cached<A extends unknown[], R>(
 
 /** Sets options for the whole process; later calls merge over earlier ones. */
 export function configure(options: ConfigureOptions): void {
+  assertOptions({ ...configureCall, boundary: configure }, options);
   runtime().configure(options);
 }
 

@@ -25,7 +25,7 @@ export class CachetKeyError extends CachetError {
 /** Invalid options given to `cached()`, `configure()` or a store. */
 export class CachetConfigError extends CachetError {
   static override readonly code: string = 'CACHET_E_CONFIG';
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(message, options);
     this.name = 'CachetConfigError';
   }

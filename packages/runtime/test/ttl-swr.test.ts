@@ -42,9 +42,10 @@ describe('ttl', () => {
     expect(await f(1)).toBe(2);
   });
 
-  it('rejects a ttl that is not a duration', () => {
-    const f = cached((n: number) => n, { id: 'ttl-bad', ttl: '10 minutes' });
-    expect(() => f(1)).toThrow(/not a duration/);
+  it('rejects a ttl that is not a duration where cached() is called', () => {
+    expect(() => cached((n: number) => n, { id: 'ttl-bad', ttl: '10 minutes' })).toThrow(
+      /CACHET_E_BAD_DURATION: ttl "10 minutes" is not a duration/,
+    );
   });
 });
 

@@ -1,0 +1,72 @@
+/**
+ * The build's options, declared once for every build front end: the bundler plugin
+ * (`cachet({...})`), the tsconfig plugin entry (beside `"transform"`) and `register({...})`.
+ * Kinds, defaults and the doc text work as in `@cachet/runtime/options`, which declares the tag's
+ * options and the `defaults` fields this shares with `configure()`.
+ */
+import { defaultsOptions } from '@cachet/runtime/options';
+
+export const buildOptions = {
+  /**
+   * What an annotation that leaves out `ttl`, `storage` or `version` gets, e.g.
+   * `{ storage: 'memory' }`; the annotation's own options win.
+   * @default `{}` (the runtime's defaults)
+   */
+  defaults: {
+    kind: 'object',
+    fields: defaultsOptions as typeof defaultsOptions,
+    frontEnds: ['plugin', 'tsconfig', 'register'],
+  },
+  /**
+   * Compiled functions run in verify mode: each call also computes the reflective key and
+   * reports calls where the two keys disagree (`CACHET_VERIFY=1` at run time does the same
+   * without recompiling).
+   */
+  verify: { kind: 'boolean', default: false, frontEnds: ['plugin', 'tsconfig', 'register'] },
+  /**
+   * What warnings do: `'warn'` reports them and the build succeeds, `'error'` fails it, `'off'`
+   * hides them; or per code, `{ default: 'error', CACHET_W_REFLECTIVE: 'off' }`. Errors are
+   * always errors.
+   */
+  warnings: {
+    kind: 'level',
+    values: ['warn', 'error', 'off'],
+    default: 'warn',
+    frontEnds: ['plugin', 'tsconfig', 'register'],
+  },
+  /** Shorthand for `warnings: 'error'`, when `warnings` is not given. */
+  strict: { kind: 'boolean', default: false, frontEnds: ['plugin', 'tsconfig', 'register'] },
+  /**
+   * The store names the application registers with `configure({ stores })`: a `storage=`
+   * naming another store is then a build error (`CACHET_E_UNKNOWN_STORE`) at its line. Without
+   * it, a name that is not built in is a warning (`CACHET_W_UNDECLARED_STORE`).
+   * @default not declared
+   */
+  stores: { kind: 'names', frontEnds: ['plugin', 'tsconfig', 'register'] },
+  /** Where generated code imports the runtime from. */
+  runtimeModule: { kind: 'text', default: '@cachet/runtime/internal', frontEnds: ['plugin', 'tsconfig', 'register'] },
+  /**
+   * The tsconfig.json whose compiler options and files the type analysis uses, relative to the
+   * working directory.
+   * @default the nearest `tsconfig.json` of each file
+   */
+  tsconfig: { kind: 'text', frontEnds: ['plugin', 'register'] },
+  /**
+   * Files to transform (regular expressions, or globs against absolute paths). A file must also
+   * contain `@cached` to be looked at; others cost one string search.
+   * @default `[/\.[cm]?tsx?$/]`
+   */
+  include: { kind: 'pattern', frontEnds: ['plugin'] },
+  /**
+   * Files never transformed.
+   * @default `node_modules`, `.d.ts` files and virtual (`\0`) modules
+   */
+  exclude: { kind: 'pattern', frontEnds: ['plugin'] },
+  /**
+   * Where transformed files are kept between builds (relative to the working directory), or
+   * `false` for none. A kept result is used only while everything that shaped it is unchanged;
+   * deleting the directory is always safe.
+   * @default the bundler's cache directory + `/cachet` (Vite), else `node_modules/.cache/cachet`; for `register()`, `node_modules/.cache/cachet/register` beside the nearest package.json
+   */
+  cacheDir: { kind: 'directory', frontEnds: ['plugin', 'register'] },
+} as const;
