@@ -62,7 +62,7 @@ describe('the stats table', () => {
     reopened.recordStats([sample('f', 60_000, 1)]);
     reopened.close();
     const check = new Database(join(dir, 'cache.db'), { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
     expect(check.prepare('SELECT fn, hits FROM stats').all()).toEqual([{ fn: 'f', hits: 1 }]);
     check.close();
   });
