@@ -186,15 +186,17 @@ export class SqliteStore implements SyncStore {
   }
 
   /**
-   * Adds each function's counts to the per-minute `stats` table in the next group commit (at
-   * once during exit, when there is no next tick). The runtime sends one report to every store;
-   * the `sqlite` and `fs` stores share a database, which counts it once.
+   * Adds each function's counts to the per-minute `stats` table in the next group commit. The
+   * report at exit has no next tick: it commits at once when the exit hook already ran, or with
+   * it when it runs later; a store whose connection is not open (so no exit hook) commits at
+   * once too. The runtime sends one report to every store; the `sqlite` and `fs` stores share a
+   * database, which counts it once.
    */
   recordStats(samples: readonly StatsSample[]): void {
     if (this.fault !== undefined) this.raise();
     if (samples.length === 0 || this.handle.closed || !claimReport(samples, this.opts.file)) return;
     this.batch.stats.push(...samples);
-    if (this.exiting) this.flush(true);
+    if (this.exiting || !this.handle.open) this.flush(this.exiting);
     else this.schedule();
   }
 
