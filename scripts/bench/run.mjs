@@ -14,6 +14,7 @@ import { markdown, svg } from './report.mjs';
 import { fidelity } from './scenarios/fidelity.mjs';
 import { herd } from './scenarios/herd.mjs';
 import { asyncHit, missUnderEviction, numberHit, objectHit } from './scenarios/memory-hits.mjs';
+import { memoryPerEntry } from './scenarios/memory-per-entry.mjs';
 import { persistent } from './scenarios/persistent.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +25,7 @@ export const scenarios = [
   (o) => objectHit({ ...o, reorder: true }),
   (o) => asyncHit(o),
   (o) => missUnderEviction(o),
+  (o) => memoryPerEntry(o),
   () => herd(),
   (o) => persistent(o),
   (o) => persistent({ ...o, bytes: 100 * 1024 }),

@@ -4,7 +4,9 @@
  * with a note):
  *   (a) a hit of a 1 KB value through `cached()` with `storage: 'sqlite'` (no memory tier in front,
  *       so every call reads SQLite), next to a raw prepared point select by INTEGER PRIMARY KEY,
- *       with and without the JSON.parse the raw select leaves undone;
+ *       with and without the JSON.parse the raw select leaves undone, and reading the row's key
+ *       too (a cache must rule out a hash collision); and the store's own get() without the call
+ *       path in front;
  *   (b) a miss that stores (group commit on the next tick) next to a raw autocommit upsert, each
  *       op followed by one event-loop turn, and bursts of 100 misses in one tick next to 100 raw
  *       upserts in one transaction;
@@ -12,14 +14,18 @@
  *       the row against the same values in blob files.
  * Both sides use WAL and synchronous=NORMAL on files in the same temp directory.
  *   (d) with both bindings here: Cachet on one against Cachet on the other, interleaved.
- * Run: npm run build && node scripts/bench/sqlite-tier.mjs [--smoke] [--no-sizes] [--compare] [--driver better-sqlite3|node:sqlite]
- * (--compare: only (d))
+ *   (e) blob files against the file system alone: a blob write (set + commit) next to writing
+ *       the same encoded bytes to a temporary file and renaming it into place, a blob read
+ *       (get) next to readFileSync + decode of that file.
+ * Run: npm run build && node scripts/bench/sqlite-tier.mjs [--smoke] [--no-sizes] [--compare] [--blobs] [--driver better-sqlite3|node:sqlite]
+ * (--compare: only (d); --blobs: only (e))
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { cached, close, configure, xxh64 } from '@cachet/runtime';
 import { createSqliteStore } from '../../packages/runtime/dist/stores/sqlite/sqlite-store.js';
 import { measure, measureAsync, print } from './harness.mjs';
@@ -55,6 +61,7 @@ const raws = {
     db.pragma('synchronous = NORMAL');
     return rawOn(db, {
       first: (sql) => db.prepare(sql).pluck(),
+      row: (sql) => db.prepare(sql).raw(),
       write: (sql) => db.prepare(sql),
       transaction: (work) => db.transaction(work)(),
     });
@@ -81,14 +88,23 @@ const raws = {
         throw error;
       }
     };
-    return rawOn(db, { first, write: (sql) => db.prepare(sql), transaction });
+    const row = (sql) => {
+      const statement = db.prepare(sql);
+      statement.setReturnArrays?.(true);
+      return statement.setReturnArrays === undefined
+        ? { get: (...p) => Object.values(statement.get(...p) ?? {}) }
+        : statement;
+    };
+    return rawOn(db, { first, row, write: (sql) => db.prepare(sql), transaction });
   },
 };
 
-function rawOn(db, { first, write, transaction }) {
+function rawOn(db, { first, row, write, transaction }) {
   db.exec('CREATE TABLE t (hash INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL)');
   return {
     select: first('SELECT value FROM t WHERE hash = ?'),
+    /** The same row's key and value, as [key, value]: what a cache must read to rule out a hash collision. */
+    row: row('SELECT key, value FROM t WHERE hash = ?'),
     upsert: write(
       'INSERT INTO t (hash, key, value) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET key = excluded.key, value = excluded.value',
     ),
@@ -100,8 +116,9 @@ function rawOn(db, { first, write, transaction }) {
 const hits = {};
 const skipInline = args.includes('--no-sizes');
 const compareOnly = args.includes('--compare');
+const blobsOnly = args.includes('--blobs');
 for (const driver of Object.keys(raws)) {
-  if (only !== undefined && driver !== only) continue;
+  if (blobsOnly || (only !== undefined && driver !== only)) continue;
   let raw;
   try {
     raw = raws[driver](join(root, `raw-${driver.replace(':', '-')}.db`));
@@ -115,7 +132,61 @@ for (const driver of Object.keys(raws)) {
 }
 
 if (Object.keys(hits).length === 2) await headToHead();
+if (blobsOnly || (!compareOnly && !skipInline)) blobsAgainstFiles(only ?? 'better-sqlite3');
 rmSync(root, { recursive: true, force: true });
+
+/**
+ * (e) The blob path against the file system alone, per value size: a write is set + commit
+ * against serialise + write a temporary file + rename it into place; a read is get against
+ * readFileSync + deserialise. Both sides write fresh content every time (a stamped counter).
+ */
+function blobsAgainstFiles(driver) {
+  if (driver === undefined) return;
+  const sizes = smoke ? [65_536] : [65_536, 262_144, 1_048_576];
+  for (const bytesPerValue of sizes) {
+    const store = createSqliteStore({ dir: join(root, `e-${bytesPerValue}`), inlineLimit: 0, driver });
+    const files = join(root, `e-raw-${bytesPerValue}`);
+    mkdirSync(join(files, 'tmp'), { recursive: true });
+    const value = Buffer.alloc(bytesPerValue, 7);
+    const keyOf = (i) => {
+      const text = `bench#blob\u00000\u0000${i}`;
+      return { fn: 'bench#blob', version: '0', text, hash: xxh64(text) };
+    };
+    const entry = { value, codec: 'v8', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity };
+    let n = 0;
+    let m = 0;
+    const count = { batch: smoke ? 4 : Math.max(4, Math.floor((8 * 2 ** 20) / bytesPerValue)), rounds: smoke ? 3 : 15 };
+    const writes = measure(
+      `(e) blob write, ${bytesPerValue / 1024} KB, ${driver}`,
+      {
+        'temp file + rename': () => {
+          value.writeUInt32LE(m, 0);
+          const temp = join(files, 'tmp', `${m}.tmp`);
+          writeFileSync(temp, serialize(value));
+          renameSync(temp, join(files, `${m++}`));
+        },
+        'Cachet set + commit': () => {
+          value.writeUInt32LE(n, 0);
+          store.set(keyOf(n++), entry);
+          store.flush();
+        },
+      },
+      count,
+    );
+    print(writes, 'temp file + rename');
+    const written = Math.min(n, m);
+    const reads = measure(
+      `(e) blob read, ${bytesPerValue / 1024} KB, ${driver}`,
+      {
+        'readFileSync + deserialize': (i) => deserialize(readFileSync(join(files, `${i % written}`))),
+        'Cachet get': (i) => store.get(keyOf(i % written)).value,
+      },
+      count,
+    );
+    print(reads, 'readFileSync + deserialize');
+    store.close();
+  }
+}
 
 /**
  * (d) Cachet on one binding against Cachet on the other, interleaved round by round in one
@@ -177,9 +248,18 @@ async function tier(driver, raw) {
     const text = `bench#raw\u00000\u0000${i}`;
     return { text, hash: xxh64(text) };
   });
+  const store = createSqliteStore({ dir: join(root, `a-${driver.replace(':', '-')}`), driver });
+  const storeKeys = rawKeys.map(({ text }) => ({ fn: 'bench#raw', version: '0', text, hash: xxh64(text) }));
   for (let i = 0; i < KEYS; i++) {
     hit(i);
     raw.upsert.run(rawKeys[i].hash, rawKeys[i].text, JSON.stringify(payload(i)));
+    store.set(storeKeys[i], {
+      value: payload(i),
+      codec: 'json',
+      createdAt: 0,
+      expiresAt: Infinity,
+      staleUntil: Infinity,
+    });
   }
   await turn(); // the group commit
   const a = measure(
@@ -187,11 +267,18 @@ async function tier(driver, raw) {
     {
       [rawLabel]: (i) => raw.select.get(rawKeys[i & (KEYS - 1)].hash),
       [`${rawLabel} + JSON.parse`]: (i) => JSON.parse(raw.select.get(rawKeys[i & (KEYS - 1)].hash)),
+      [`${rawLabel} of key and value, key check + JSON.parse`]: (i) => {
+        const { text, hash } = rawKeys[i & (KEYS - 1)];
+        const [key, value] = raw.row.get(hash);
+        return key === text ? JSON.parse(value) : undefined;
+      },
+      [`store.get() on ${driver} (no call path)`]: (i) => store.get(storeKeys[i & (KEYS - 1)]).value,
       [label]: (i) => hit(i & (KEYS - 1)),
     },
     size(5000, 40),
   );
   print(a, rawLabel);
+  store.close();
 
   // --- (b) miss + store ----------------------------------------------------------------------
   let next = 1_000_000;

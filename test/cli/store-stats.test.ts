@@ -49,6 +49,32 @@ describe('the stats table', () => {
     ]);
   });
 
+  it('commits a report with the next group commit, or at once while the store has no connection open', async () => {
+    const dir = join(tempDir(), 'cache');
+    const store = createSqliteStore({ dir }) as Recording;
+    const hits = (): unknown => {
+      const db = new Database(join(dir, 'cache.db'), { readonly: true });
+      try {
+        return db.prepare('SELECT fn, hits FROM stats ORDER BY fn').all();
+      } finally {
+        db.close();
+      }
+    };
+    // Nothing opened the database yet: no exit hook would commit a queued report, so it commits now.
+    store.recordStats([sample('f', 60_000, 1)]);
+    expect(hits()).toEqual([{ fn: 'f', hits: 1 }]);
+    // Open: the report waits for the tick's group commit, with the entries written meanwhile.
+    store.set(key, entry);
+    store.recordStats([sample('g', 60_000, 2)]);
+    expect(hits()).toEqual([{ fn: 'f', hits: 1 }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hits()).toEqual([
+      { fn: 'f', hits: 1 },
+      { fn: 'g', hits: 2 },
+    ]);
+    store.close();
+  });
+
   it('a schema-1 cache gains the table and keeps its entries', async () => {
     const dir = join(tempDir(), 'cache');
     const store = createSqliteStore({ dir });
@@ -63,7 +89,7 @@ describe('the stats table', () => {
     reopened.recordStats([sample('f', 60_000, 1)]);
     reopened.close();
     const check = new Database(join(dir, 'cache.db'), { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
     expect(check.prepare('SELECT fn, hits FROM stats').all()).toEqual([{ fn: 'f', hits: 1 }]);
     check.close();
   });

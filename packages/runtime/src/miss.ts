@@ -152,22 +152,14 @@ export function remember(
   table: Table,
   call: KeyedArgs,
   value: unknown,
-  times: Times,
+  times: Pick<Times, 'expiresAt' | 'staleUntil'>,
   async: boolean,
 ): void {
   // If the caller mutated its arguments meanwhile, the old node is not found; the new one goes
   // to the head of its chain, so it is found first, and the old one ages out.
   const existing = table.find(call.hash, fn.equals, call.args, call.self);
   if (existing !== undefined) table.remove(existing);
-  const node = new MemoryNode(
-    table,
-    call.hash,
-    call.snapshot,
-    value,
-    times.expiresAt,
-    times.staleUntil,
-    times.createdAt,
-  );
+  const node = new MemoryNode(table, call.hash, call.snapshot, value, times.expiresAt, times.staleUntil);
   node.keyText = call.key?.text;
   if (async) node.promise = Promise.resolve(value);
   table.insert(node);

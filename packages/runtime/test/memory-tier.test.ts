@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryNode, MemoryTier, Table } from '../src/memory/memory-tier.js';
 
 function add(table: Table, key: string, value: unknown = key): MemoryNode {
-  const node = new MemoryNode(table, key, undefined, value, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0);
+  const node = new MemoryNode(table, key, undefined, value, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
   table.insert(node);
   return node;
 }
@@ -10,6 +10,21 @@ function add(table: Table, key: string, value: unknown = key): MemoryNode {
 const has = (table: Table, key: string): boolean => table.find(key, undefined, [], undefined) !== undefined;
 
 describe('memory tier', () => {
+  it('gives back the stale window it was given, kept as an offset from the expiry', () => {
+    const table = new Table(new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY }));
+    const forever = Number.POSITIVE_INFINITY;
+    for (const [expiresAt, staleUntil] of [
+      [forever, forever],
+      [1000, 1000],
+      [1000, 5000],
+      [1000, forever],
+      [1.5, 2.25],
+    ] as const) {
+      const node = new MemoryNode(table, 'k', undefined, 1, expiresAt, staleUntil);
+      expect([node.expiresAt, node.staleUntil]).toEqual([expiresAt, staleUntil]);
+    }
+  });
+
   it('drops the least recently used entry past maxEntries', () => {
     const tier = new MemoryTier({ maxEntries: 3, maxBytes: Number.POSITIVE_INFINITY });
     const table = new Table(tier);
@@ -40,7 +55,7 @@ describe('memory tier', () => {
     const table = new Table(tier);
     const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
     for (const id of ['x', 'y', 'z'])
-      table.insert(new MemoryNode(table, 7, id, id.toUpperCase(), Number.POSITIVE_INFINITY, 0, 0));
+      table.insert(new MemoryNode(table, 7, id, id.toUpperCase(), Number.POSITIVE_INFINITY, 0));
     expect(table.find(7, equals, ['y'], undefined)?.value).toBe('Y');
     const y = table.find(7, equals, ['y'], undefined) as MemoryNode;
     table.remove(y);

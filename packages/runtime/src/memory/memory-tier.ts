@@ -22,6 +22,11 @@ export interface MemoryLimits {
   readonly maxBytes: number;
 }
 
+/**
+ * One entry. Every field is a pointer-sized slot and a number that is not a small integer is a
+ * box of its own, so a node keeps only what some path reads: no creation time (the persistent
+ * tiers keep theirs), and the stale window as an offset from `expiresAt` that is usually absent.
+ */
 export class MemoryNode {
   /** Next node in the same hash chain. */
   chain: MemoryNode | undefined = undefined;
@@ -35,6 +40,8 @@ export class MemoryNode {
   /** The promise handed to callers of an async function, made once on the first hit. */
   promise: Promise<unknown> | undefined = undefined;
   size = 0;
+  /** `staleUntil - expiresAt`, undefined when they are equal (no stale window, or forever). */
+  private readonly staleFor: number | undefined;
 
   constructor(
     readonly table: Table,
@@ -42,9 +49,15 @@ export class MemoryNode {
     readonly snapshot: unknown,
     readonly value: unknown,
     readonly expiresAt: number,
-    readonly staleUntil: number,
-    readonly createdAt: number,
-  ) {}
+    staleUntil: number,
+  ) {
+    this.staleFor = staleUntil === expiresAt ? undefined : staleUntil - expiresAt;
+  }
+
+  /** End of the stale-while-revalidate window. */
+  get staleUntil(): number {
+    return this.staleFor === undefined ? this.expiresAt : this.expiresAt + this.staleFor;
+  }
 }
 
 export class MemoryTier {

@@ -33,7 +33,7 @@ class MemoryStore implements SyncStore {
     }
     const existing = table.find(key.text, undefined, [], undefined);
     if (existing !== undefined) table.remove(existing);
-    table.insert(new MemoryNode(table, key.text, undefined, entry, entry.expiresAt, entry.staleUntil, entry.createdAt));
+    table.insert(new MemoryNode(table, key.text, undefined, entry, entry.expiresAt, entry.staleUntil));
   }
 
   delete(key: EntryKey): boolean {

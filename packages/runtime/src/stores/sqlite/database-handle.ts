@@ -32,6 +32,11 @@ export class DatabaseHandle {
     private readonly hooks: HandleHooks,
   ) {}
 
+  /** True while a connection is open (and its exit hook registered). */
+  get open(): boolean {
+    return this.current !== undefined;
+  }
+
   /** The open connection, opening it if needed. Throws what opening throws. */
   rows(): Open {
     return this.current ?? this.connect();

@@ -25,10 +25,11 @@ export function releaseBlob(rows: Rows, name: string | null | undefined): void {
 /**
  * Keeps SQLite rows and blob files under `maxBytes`: when over, removes least recently used
  * entries down to 90% of it, at most `budget` rows per call (bounded work per write; the next
- * write goes on where this one stopped). Runs inside the write transaction.
+ * write goes on where this one stopped). `total` reads the current total (removals lower it).
+ * Runs inside the write transaction.
  */
-export function evict(rows: Rows, maxBytes: number, budget: number): number {
-  let bytes = rows.st.bytes.get() ?? 0;
+export function evict(rows: Rows, maxBytes: number, budget: number, total: () => number): number {
+  let bytes = total();
   if (bytes <= maxBytes) return 0;
   const target = maxBytes * 0.9;
   let removed = 0;
@@ -37,7 +38,7 @@ export function evict(rows: Rows, maxBytes: number, budget: number): number {
     if (gone === undefined) continue;
     releaseBlob(rows, gone.blob);
     removed++;
-    bytes = rows.st.bytes.get() ?? 0;
+    bytes = total();
     if (bytes <= target) break;
   }
   return removed;

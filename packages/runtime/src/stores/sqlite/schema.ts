@@ -5,14 +5,16 @@ import type { SqliteDatabase } from './driver/driver.js';
  * Bumped when the tables change. An older database is migrated in place (its entries kept); a
  * newer one is not touched.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * One row per entry, addressed by the signed xxh64 of the full key text. Times are milliseconds
  * of the runtime's clock; NULL `expires_at`/`stale_until` mean forever. The value is either
  * inline (`value`: TEXT for json, BLOB for v8) or in a blob file (`blob`: its content name).
- * `size` is the encoded size, inline or not; `meta.bytes` is kept equal to SUM(size) by triggers,
- * so the size limit is checked with a point read, whichever process wrote.
+ * `size` is the encoded size, inline or not. `meta.bytes` is SUM(size): a delete trigger subtracts
+ * what any statement removes, and writers add what they wrote (see `ByteCount`), so the size
+ * limit is checked with a point read, whichever process wrote. Every index is one more page a
+ * single-row commit writes, so there are only those the store's own statements need.
  */
 const CREATE = `
 CREATE TABLE entries (
@@ -29,7 +31,6 @@ CREATE TABLE entries (
   value       BLOB,
   blob        TEXT
 );
-CREATE INDEX entries_fn ON entries (fn);
 CREATE INDEX entries_accessed ON entries (accessed_at);
 CREATE INDEX entries_blob ON entries (blob) WHERE blob IS NOT NULL;
 CREATE INDEX entries_stale ON entries (stale_until) WHERE stale_until IS NOT NULL;
@@ -46,14 +47,8 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 INSERT INTO meta (name, value) VALUES ('bytes', 0);
 
-CREATE TRIGGER entries_bytes_insert AFTER INSERT ON entries BEGIN
-  UPDATE meta SET value = value + NEW.size WHERE name = 'bytes';
-END;
 CREATE TRIGGER entries_bytes_delete AFTER DELETE ON entries BEGIN
   UPDATE meta SET value = value - OLD.size WHERE name = 'bytes';
-END;
-CREATE TRIGGER entries_bytes_update AFTER UPDATE OF size ON entries BEGIN
-  UPDATE meta SET value = value - OLD.size + NEW.size WHERE name = 'bytes';
 END;
 `;
 
@@ -75,8 +70,19 @@ CREATE TABLE stats (
 CREATE INDEX stats_minute ON stats (minute);
 `;
 
+/**
+ * Version 3: a write no longer updates three more pages than the row's own. The index on `fn`
+ * (admin queries by function now scan) and the insert and update triggers on `meta.bytes` (the
+ * writer adds its bytes, batched) go; the delete trigger stays.
+ */
+const LEANER_WRITES = `
+DROP INDEX IF EXISTS entries_fn;
+DROP TRIGGER IF EXISTS entries_bytes_insert;
+DROP TRIGGER IF EXISTS entries_bytes_update;
+`;
+
 /** What turns a database of version `from` into the next version. */
-const MIGRATIONS: Readonly<Record<number, string>> = { 1: CREATE_STATS };
+const MIGRATIONS: Readonly<Record<number, string>> = { 1: CREATE_STATS, 2: LEANER_WRITES };
 
 /**
  * Creates the tables in a new database, migrates an older one, or checks the version of a current

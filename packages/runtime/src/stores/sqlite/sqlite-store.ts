@@ -5,6 +5,7 @@ import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.
 import type { StoreSettings } from '../../platform.js';
 import type { EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
+import { ByteCount } from './byte-count.js';
 import { DatabaseHandle, type Open } from './database-handle.js';
 import { chooseDriver } from './driver/choose.js';
 import { textOf } from './driver/driver.js';
@@ -24,7 +25,6 @@ import {
 import { type ResolvedSqliteStoreOptions, resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
 import type { EntryRow } from './statements.js';
 import {
-  addStats,
   claimReport,
   removeStatsBefore,
   type StatsPoint,
@@ -59,6 +59,7 @@ export class SqliteStore implements SyncStore {
   private readonly limits: CommitLimits;
   private readonly blobs: BlobFiles | undefined;
   private readonly batch = new WriteBatch();
+  private readonly bytes: ByteCount;
   /** This store's identity in lease rows. */
   private readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private readonly warned = new Set<string>();
@@ -67,11 +68,14 @@ export class SqliteStore implements SyncStore {
   /** A failure of work done in the background (group commit, gc), raised by the next call. */
   private fault: unknown;
   private writesSinceSweep = 0;
+  /** Set by the exit hook: work queued from here on commits at once. */
+  private exiting = false;
 
   constructor(options: SqliteStoreOptions) {
     this.opts = resolveSqliteStoreOptions(options);
     this.name = this.opts.name;
     this.limits = { maxBytes: this.opts.maxBytes, evictPerWrite: 2 };
+    this.bytes = new ByteCount(this.opts.maxBytes);
     this.blobs = this.opts.blobDir === undefined ? undefined : new BlobFiles(this.opts.blobDir);
     this.handle = new DatabaseHandle(this.opts, this.blobs, { onExit: this.onExit, onTimer: this.backgroundGc });
   }
@@ -148,9 +152,15 @@ export class SqliteStore implements SyncStore {
 
   /**
    * Removes entries past their stale window, expired leases, old orphaned or temporary blob
-   * files, and counters older than a week; `onProgress` hears how far it got (for a terminal).
+   * files, and counters older than a week, and recounts the bytes the size limit is checked
+   * against; `onProgress` hears how far it got (for a terminal).
    */
   gc(onProgress?: OnProgress): number {
+    return this.collect(true, onProgress);
+  }
+
+  /** gc; the hourly background run leaves out the recount (it reads the whole table). */
+  private collect(recount: boolean, onProgress?: OnProgress): number {
     return this.transact(
       0,
       (rows) => {
@@ -165,6 +175,7 @@ export class SqliteStore implements SyncStore {
         }
         rows.st.leasesExpired.run(Date.now());
         rows.db.transaction(() => removeStatsBefore(rows.db, now - STATS_KEPT));
+        if (recount) rows.db.transaction(() => this.bytes.recount(rows));
         return removed + removeOrphans(rows, Date.now() - this.opts.blobGrace, onProgress);
       },
       false,
@@ -176,13 +187,18 @@ export class SqliteStore implements SyncStore {
   }
 
   /**
-   * Adds each function's counts to the per-minute `stats` table, in a transaction of its own
-   * (synchronous: the runtime also reports at process exit). The runtime sends one report to
-   * every store; the `sqlite` and `fs` stores share a database, which counts it once.
+   * Adds each function's counts to the per-minute `stats` table in the next group commit. The
+   * report at exit has no next tick: it commits at once when the exit hook already ran, or with
+   * it when it runs later; a store whose connection is not open (so no exit hook) commits at
+   * once too. The runtime sends one report to every store; the `sqlite` and `fs` stores share a
+   * database, which counts it once.
    */
   recordStats(samples: readonly StatsSample[]): void {
-    if (samples.length === 0 || !claimReport(samples, this.opts.file)) return;
-    this.transact(undefined, (rows) => addStats(rows.db, samples), false);
+    if (this.fault !== undefined) this.raise();
+    if (samples.length === 0 || this.handle.closed || !claimReport(samples, this.opts.file)) return;
+    this.batch.stats.push(...samples);
+    if (this.exiting || !this.handle.open) this.flush(this.exiting);
+    else this.schedule();
   }
 
   // For tools that read the cache from outside (the `cachet` CLI and dashboard).
@@ -225,12 +241,15 @@ export class SqliteStore implements SyncStore {
     return this.transact(0, (rows) => removeSuperseded(rows, onProgress), false);
   }
 
-  /** Commits pending writes now (normally done once per tick). */
-  flush(): void {
-    if (this.batch.empty) return;
+  /**
+   * Commits pending writes now (normally done once per tick); `settle` also writes the bytes this
+   * process has not added to the shared count yet (at close and exit).
+   */
+  flush(settle = false): void {
+    if (this.batch.empty && !(settle && this.bytes.unsettled)) return;
     const rows = this.handle.rows();
     try {
-      this.writesSinceSweep += this.batch.commit(rows, this.limits);
+      this.writesSinceSweep += this.batch.commit(rows, this.limits, this.bytes, settle);
       if (this.writesSinceSweep >= SWEEP_EVERY) {
         this.writesSinceSweep = 0;
         rows.db.transaction(() => removeExpired(rows, this.opts.now(), SWEEP_LIMIT));
@@ -243,7 +262,7 @@ export class SqliteStore implements SyncStore {
   close(): void {
     if (this.handle.closed) return;
     try {
-      this.flush();
+      this.flush(true);
     } finally {
       this.handle.closed = true;
       this.handle.shutdown();
@@ -320,7 +339,7 @@ export class SqliteStore implements SyncStore {
   private readonly backgroundGc = (): void => {
     try {
       // Another process may have moved a corrupt file aside: follow it to the fresh one.
-      if (!this.handle.followMove()) this.gc();
+      if (!this.handle.followMove()) this.collect(false);
     } catch (error) {
       this.fault ??= error;
     }
@@ -328,8 +347,9 @@ export class SqliteStore implements SyncStore {
 
   /** Pending writes are committed when the process exits normally. */
   private readonly onExit = (): void => {
+    this.exiting = true;
     try {
-      this.flush();
+      this.flush(true);
     } catch (error) {
       this.opts.warn(`the ${this.name} store could not commit its last writes at exit`, error);
     }

@@ -32,8 +32,8 @@ export interface Statements {
       string | null,
     ]
   >;
-  /** The blob an entry refers to, before it is replaced (pluck). */
-  readonly blobOf: Statement<[bigint], string | null>;
+  /** The blob and size of an entry about to be replaced (raw). */
+  readonly previous: Statement<[bigint], [blob: string | null, size: number]>;
   readonly touch: Statement<[number, bigint]>;
   /** Deletes one entry if its key text matches; returns its blob. */
   readonly deleteKey: Statement<[bigint, string], { blob: string | null }>;
@@ -46,8 +46,12 @@ export interface Statements {
   readonly allBlobs: Statement<[], string>;
   readonly clearFn: Statement<[string]>;
   readonly clearAll: Statement<[]>;
-  /** Total encoded bytes (pluck). */
+  /** Total encoded bytes as written so far (pluck). */
   readonly bytes: Statement<[], number>;
+  /** Adds a writer's bytes to the total (see `ByteCount`). */
+  readonly addBytes: Statement<[number]>;
+  /** Adds one function's counts to its minute's row. */
+  readonly addStats: Statement<[string, number, number, number, number, number, number]>;
   /** Least recently used entries first (safe integers: the hash comes back as a bigint). */
   readonly leastRecent: Statement<[number], { hash: bigint; blob: string | null }>;
   /** Entries past their stale window, oldest first (safe integers). */
@@ -81,7 +85,7 @@ export function prepare(db: SqliteDatabase): Statements {
          stale_until = excluded.stale_until, accessed_at = excluded.accessed_at, size = excluded.size,
          value = excluded.value, blob = excluded.blob`,
     ),
-    blobOf: db.prepare<[bigint], string | null>('SELECT blob FROM entries WHERE hash = ?', PLUCK),
+    previous: db.prepare<[bigint], [string | null, number]>('SELECT blob, size FROM entries WHERE hash = ?', RAW),
     touch: db.prepare('UPDATE entries SET accessed_at = ? WHERE hash = ?'),
     deleteKey: db.prepare('DELETE FROM entries WHERE hash = ? AND key = ? RETURNING blob'),
     deleteBlobRow: db.prepare('DELETE FROM entries WHERE hash = ? AND blob = ?'),
@@ -95,6 +99,13 @@ export function prepare(db: SqliteDatabase): Statements {
     clearFn: db.prepare('DELETE FROM entries WHERE fn = ?'),
     clearAll: db.prepare('DELETE FROM entries'),
     bytes: db.prepare<[], number>("SELECT value FROM meta WHERE name = 'bytes'", PLUCK),
+    addBytes: db.prepare("UPDATE meta SET value = value + ? WHERE name = 'bytes'"),
+    addStats: db.prepare(
+      `INSERT INTO stats (fn, minute, hits, misses, stale_hits, herd_joins, errors) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (fn, minute) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses,
+         stale_hits = stale_hits + excluded.stale_hits, herd_joins = herd_joins + excluded.herd_joins,
+         errors = errors + excluded.errors`,
+    ),
     leastRecent: db.prepare<[number], { hash: bigint; blob: string | null }>(
       'SELECT hash, blob FROM entries ORDER BY accessed_at LIMIT ?',
       BIGINTS,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { StatsCounts, StatsSample } from '../../store.js';
 import type { SqliteDatabase } from './driver/driver.js';
+import type { Statements } from './statements.js';
 
 /** One function's counts added up over a period (`cachet stats`). */
 export interface StatsTotal extends StatsCounts {
@@ -19,20 +20,9 @@ export interface StatsPoint extends StatsCounts {
 const COUNTS = `SUM(hits) AS hits, SUM(misses) AS misses, SUM(stale_hits) AS staleHits,
   SUM(herd_joins) AS herdJoins, SUM(errors) AS errors`;
 
-/**
- * Adds `samples` to the per-minute counters, in one small `BEGIN IMMEDIATE` transaction of its
- * own: it runs every few seconds and at process exit, where nothing may be left pending.
- */
-export function addStats(db: SqliteDatabase, samples: readonly StatsSample[]): void {
-  const upsert = db.prepare(
-    `INSERT INTO stats (fn, minute, hits, misses, stale_hits, herd_joins, errors) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (fn, minute) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses,
-       stale_hits = stale_hits + excluded.stale_hits, herd_joins = herd_joins + excluded.herd_joins,
-       errors = errors + excluded.errors`,
-  );
-  db.transaction(() => {
-    for (const s of samples) upsert.run(s.fn, s.at, s.hits, s.misses, s.staleHits, s.herdJoins, s.errors);
-  });
+/** Adds `samples` to the per-minute counters; runs inside the group commit's transaction. */
+export function addStats(st: Statements, samples: readonly StatsSample[]): void {
+  for (const s of samples) st.addStats.run(s.fn, s.at, s.hits, s.misses, s.staleHits, s.herdJoins, s.errors);
 }
 
 /** Each function's counts from minute `since` on, by function name. */
