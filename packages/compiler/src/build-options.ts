@@ -6,6 +6,7 @@
  */
 import { defaultsOptions } from '@cachet/runtime/options';
 
+/** Every build option: its kind, default, doc text and the build front ends that take it. */
 export const buildOptions = {
   /**
    * What an annotation that leaves out `ttl`, `storage` or `version` gets, e.g.

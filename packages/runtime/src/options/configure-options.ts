@@ -1,6 +1,7 @@
 /** The options of `configure()`, for the whole process. Each is declared once; see `schema.ts`. */
 import { defaultsOptions } from './function-options.js';
 
+/** Every option of `configure()`: its kind, default and doc text. */
 export const configureOptions = {
   /**
    * The cache directory: the SQLite database and blob files.

@@ -8,4 +8,5 @@ export const FRONT_ENDS = {
   register: '`register(options)`',
 } as const;
 
+/** One place options are written (`tag`, `cached`, `configure`, `plugin`, `tsconfig`, `register`). */
 export type FrontEnd = keyof typeof FRONT_ENDS;
