@@ -1,11 +1,16 @@
 /**
  * The unplugin factory: one Cachet core per plugin instance, wired to the hooks every bundler
- * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`): the
- * analysis needs the types and the JSDoc tags that type stripping drops.
+ * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`, and
+ * `order: 'pre'` on the transform hook where the bundler orders hooks): the analysis needs the
+ * types and the JSDoc tags that type stripping drops. In Rollup, a plugin that compiles TypeScript
+ * in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack, Cachet's loader
+ * runs first among `enforce: 'pre'` loaders (`loader-order.ts`).
  */
-import type { UnpluginFactory } from 'unplugin';
+import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createCachet } from './cachet.js';
+import { runCachetLoaderFirst } from './loader-order.js';
 import { DEFAULT_INCLUDE, type Options, resolveOptions } from './options.js';
+import { createOwnLoad } from './own-load.js';
 import { report } from './report.js';
 
 const TAG = /@cached/;
@@ -15,8 +20,31 @@ const THROWING = new Set(['rollup', 'vite', 'rolldown', 'unloader']);
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions);
   const cachet = createCachet(options);
+  const ownLoad = createOwnLoad();
   const errorThrows = THROWING.has(meta.framework);
   const printsLocation = meta.framework !== 'webpack' && meta.framework !== 'rspack';
+  const idFilter = { id: { include: options.include, exclude: options.exclude } };
+
+  /** Compiles the bundler's `code` of a file: its output, with watch files and diagnostics reported. */
+  function compile(context: UnpluginBuildContext & UnpluginContext, fileName: string, code: string) {
+    const outcome = cachet.transform(fileName, code);
+    if (outcome === undefined) return undefined;
+    for (const file of outcome.dependencies) context.addWatchFile(file);
+    report(context, { diagnostics: outcome.diagnostics, errorThrows, printsLocation });
+    return outcome.output;
+  }
+
+  const transform = {
+    order: 'pre' as const,
+    filter: { ...idFilter, code: TAG },
+    handler(this: UnpluginBuildContext & UnpluginContext, code: string, id: string) {
+      const fileName = fileNameOf(id);
+      if (ownLoad.takeLoaded(fileName)) return cachet.toJavaScript(fileName, code);
+      if (!code.includes('@cached')) return undefined;
+      return compile(this, fileName, code);
+    },
+  };
+
   return {
     name: 'unplugin-cachet',
     enforce: 'pre',
@@ -26,17 +54,25 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     watchChange(id) {
       cachet.fileChanged(fileNameOf(id));
     },
-    transform: {
-      filter: { id: { include: options.include, exclude: options.exclude }, code: TAG },
-      handler(code, id) {
-        if (!code.includes('@cached')) return undefined;
-        const outcome = cachet.transform(fileNameOf(id), code);
-        if (outcome === undefined) return undefined;
-        for (const file of outcome.dependencies) this.addWatchFile(file);
-        report(this, { diagnostics: outcome.diagnostics, errorThrows, printsLocation });
-        return outcome.output;
+    transform,
+    rollup: {
+      buildStart(inputOptions) {
+        cachet.buildStart();
+        ownLoad.buildStart(inputOptions.plugins);
+      },
+      load: {
+        order: 'pre',
+        filter: idFilter,
+        handler(id) {
+          const fileName = fileNameOf(id);
+          const source = ownLoad.load(fileName);
+          if (source === undefined) return null;
+          return compile(this as unknown as UnpluginBuildContext & UnpluginContext, fileName, source) ?? source;
+        },
       },
     },
+    webpack: runCachetLoaderFirst,
+    rspack: runCachetLoaderFirst,
     vite: {
       configResolved(config) {
         cachet.useCacheDir(`${config.cacheDir.replace(/\\/g, '/')}/cachet`);

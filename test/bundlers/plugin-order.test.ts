@@ -1,0 +1,302 @@
+/**
+ * Cachet next to the TypeScript compilers users actually put in their builds, in every order:
+ * each build's output runs with node and must hit with the compiled key (declared properties only),
+ * never the reflective one Cachet falls back to when it is handed JavaScript.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Configuration as RspackConfiguration } from '@rspack/core';
+import type { RollupLog, Plugin as RollupPlugin } from 'rollup';
+import type { PluginOption } from 'vite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Configuration as WebpackConfiguration } from 'webpack';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fixture = join(here, 'fixtures/plugin-order');
+const tsconfig = join(fixture, 'tsconfig.json');
+// Under the repository, so the built output resolves @cachet/runtime and react from its node_modules.
+const tmp = join(here, '.tmp/plugin-order');
+const OUT = 'main.js';
+
+interface Built {
+  readonly file: string;
+  /** Every warning and error, as `code message` lines. */
+  readonly warnings: readonly string[];
+  readonly errors: readonly string[];
+}
+
+interface Setup {
+  readonly name: string;
+  /** The file with the `@cached` function, which throws for id 0. */
+  readonly tagged: string;
+  /** False where a later step drops Cachet's source map (esbuild-loader ignores a loader's incoming map). */
+  readonly chainsMaps?: false;
+  build(outDir: string): Promise<Built>;
+}
+
+function logLine(log: RollupLog): string {
+  const loc = log.loc === undefined ? '' : `${log.loc.file ?? ''}:${log.loc.line}:${log.loc.column + 1} `;
+  return `${loc}${log.code ?? ''} ${log.message}`;
+}
+
+async function rollupBuild(entry: string, outDir: string, plugins: RollupPlugin[]): Promise<Built> {
+  const { rollup } = await import('rollup');
+  const warnings: string[] = [];
+  const file = join(outDir, OUT);
+  try {
+    const bundle = await rollup({
+      input: join(fixture, entry),
+      external: [/^@cachet\/runtime/, /^react/],
+      plugins,
+      onLog: (level, log) => void (level === 'warn' && warnings.push(logLine(log))),
+    });
+    await bundle.write({ file, format: 'es', sourcemap: true });
+    await bundle.close();
+    return { file, warnings, errors: [] };
+  } catch (error) {
+    return { file, warnings, errors: [logLine(error as RollupLog)] };
+  }
+}
+
+/** Relative `./x.js` imports to `./x.ts`, as TypeScript plugins resolve them. */
+function resolveTs(source: string, importer: string | undefined): string | null {
+  return importer === undefined || !source.startsWith('.')
+    ? null
+    : join(dirname(importer), source.replace(/\.js$/, '.ts'));
+}
+
+/** esbuild compiling TypeScript in a Rollup transform hook (as rollup-plugin-esbuild does). */
+function esbuildInTransform(): RollupPlugin {
+  return {
+    name: 'esbuild-in-transform',
+    resolveId: resolveTs,
+    async transform(code, id) {
+      if (!/\.tsx?$/.test(id)) return null;
+      const { transform } = await import('esbuild');
+      const out = await transform(code, { loader: 'ts', sourcemap: 'external', sourcefile: id });
+      return { code: out.code, map: out.map };
+    },
+  };
+}
+
+/** TypeScript's transpileModule in a Rollup load hook, for a plugin Cachet has no answer for. */
+function transpileInLoad(): RollupPlugin {
+  return {
+    name: 'transpile-in-load',
+    resolveId: resolveTs,
+    async load(id) {
+      if (!/\.tsx?$/.test(id)) return null;
+      const { default: ts } = await import('typescript');
+      const out = ts.transpileModule(readFileSync(id, 'utf8'), {
+        fileName: id,
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true },
+      });
+      return { code: out.outputText, map: out.sourceMapText ?? null };
+    },
+  };
+}
+
+/** @rollup/plugin-typescript compiles every file in its `load` hook, before any transform. */
+async function rollupTypescript(cachetFirst: boolean): Promise<Setup['build']> {
+  const typescript = (await import('@rollup/plugin-typescript')).default;
+  const cachet = (await import('unplugin-cachet/rollup')).default;
+  return (outDir) => {
+    const ts = typescript({ tsconfig, outputToFilesystem: false });
+    return rollupBuild('src/main.ts', outDir, cachetFirst ? [cachet(), ts] : [ts, cachet()]);
+  };
+}
+
+type WebpackLike = 'webpack' | 'rspack';
+
+const SWC = { loader: 'builtin:swc-loader', options: { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } } };
+
+function webpackConfig(outDir: string, rule: object, plugin: unknown): WebpackConfiguration & RspackConfiguration {
+  return {
+    mode: 'none',
+    context: fixture,
+    entry: join(fixture, 'src/main.ts'),
+    target: 'node22',
+    devtool: 'source-map',
+    output: { path: outDir, filename: OUT, module: true, chunkFormat: 'module', library: { type: 'module' } },
+    experiments: { outputModule: true },
+    externalsType: 'module',
+    externals: [/^@cachet\/runtime/],
+    resolve: { extensions: ['.ts', '.tsx', '.js'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } },
+    module: { rules: [{ test: /\.tsx?$/, ...rule }] },
+    plugins: [plugin],
+    optimization: { minimize: false },
+    infrastructureLogging: { level: 'none' },
+  } as WebpackConfiguration & RspackConfiguration;
+}
+
+interface Stats {
+  compilation: { errors: { message: string }[]; warnings: { message: string }[] };
+}
+
+async function webpackBuild(bundler: WebpackLike, outDir: string, rule: object): Promise<Built> {
+  let compiler: {
+    run(callback: (error: Error | null, stats?: Stats) => void): void;
+    close(callback: () => void): void;
+  };
+  if (bundler === 'webpack') {
+    const { default: webpack } = await import('webpack');
+    const cachet = (await import('unplugin-cachet/webpack')).default;
+    compiler = webpack(webpackConfig(outDir, rule, cachet()) as WebpackConfiguration) as unknown as typeof compiler;
+  } else {
+    const { rspack } = await import('@rspack/core');
+    const cachet = (await import('unplugin-cachet/rspack')).default;
+    compiler = rspack(webpackConfig(outDir, rule, cachet()) as RspackConfiguration) as unknown as typeof compiler;
+  }
+  const stats = await new Promise<Stats>((resolve, reject) =>
+    compiler.run((error, result) => (error === null && result !== undefined ? resolve(result) : reject(error))),
+  );
+  await new Promise<void>((resolve) => compiler.close(resolve));
+  return {
+    file: join(outDir, OUT),
+    warnings: stats.compilation.warnings.map((w) => w.message),
+    errors: stats.compilation.errors.map((e) => e.message),
+  };
+}
+
+async function viteReact(cachetFirst: boolean): Promise<Setup['build']> {
+  const { build } = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  const cachet = (await import('unplugin-cachet/vite')).default;
+  return async (outDir) => {
+    const warnings: string[] = [];
+    const plugins: PluginOption[] = cachetFirst ? [cachet(), react()] : [react(), cachet()];
+    const file = join(outDir, OUT);
+    try {
+      await build({
+        root: fixture,
+        configFile: false,
+        logLevel: 'silent',
+        plugins,
+        ssr: { external: ['@cachet/runtime'] },
+        build: {
+          ssr: join(fixture, 'src/main-react.tsx'),
+          outDir,
+          emptyOutDir: true,
+          sourcemap: true,
+          minify: false,
+          rollupOptions: {
+            output: { entryFileNames: OUT, format: 'es' },
+            onwarn: (warning) => void warnings.push(logLine(warning)),
+          },
+        },
+      });
+      return { file, warnings, errors: [] };
+    } catch (error) {
+      const errors = (error as { errors?: RollupLog[] }).errors ?? [error as RollupLog];
+      return { file, warnings, errors: errors.map(logLine) };
+    }
+  };
+}
+
+const setups: Setup[] = [
+  { name: 'rollup: cachet(), typescript()', tagged: 'src/lookup.ts', build: await rollupTypescript(true) },
+  { name: 'rollup: typescript(), cachet()', tagged: 'src/lookup.ts', build: await rollupTypescript(false) },
+  {
+    name: 'rollup: a TypeScript transform listed before cachet()',
+    tagged: 'src/lookup.ts',
+    build: async (outDir) => {
+      const cachet = (await import('unplugin-cachet/rollup')).default;
+      return rollupBuild('src/main.ts', outDir, [esbuildInTransform(), cachet()]);
+    },
+  },
+  {
+    // ts-loader's type-checking mode checks the generated code too, which is not written for
+    // `noImplicitAny`: type-check with tsc or fork-ts-checker-webpack-plugin instead (docs/bundlers.md).
+    name: 'webpack: ts-loader',
+    tagged: 'src/lookup.ts',
+    build: (outDir) =>
+      webpackBuild('webpack', outDir, { loader: 'ts-loader', options: { configFile: tsconfig, transpileOnly: true } }),
+  },
+  {
+    name: 'webpack: esbuild-loader',
+    tagged: 'src/lookup.ts',
+    chainsMaps: false,
+    build: (outDir) => webpackBuild('webpack', outDir, { loader: 'esbuild-loader', options: { target: 'es2022' } }),
+  },
+  {
+    name: 'rspack: builtin:swc-loader',
+    tagged: 'src/lookup.ts',
+    build: (outDir) => webpackBuild('rspack', outDir, SWC),
+  },
+  {
+    name: "webpack: esbuild-loader with enforce: 'pre'",
+    tagged: 'src/lookup.ts',
+    chainsMaps: false,
+    build: (outDir) =>
+      webpackBuild('webpack', outDir, { loader: 'esbuild-loader', options: { target: 'es2022' }, enforce: 'pre' }),
+  },
+  {
+    name: "rspack: builtin:swc-loader with enforce: 'pre'",
+    tagged: 'src/lookup.ts',
+    build: (outDir) => webpackBuild('rspack', outDir, { ...SWC, enforce: 'pre' }),
+  },
+  { name: 'vite: cachet(), react()', tagged: 'src/badge.tsx', build: await viteReact(true) },
+  { name: 'vite: react(), cachet()', tagged: 'src/badge.tsx', build: await viteReact(false) },
+];
+
+/** `line:column` (1-based) of the first occurrence of `needle` in a fixture file. */
+function position(file: string, needle: string): string {
+  const text = readFileSync(join(fixture, file), 'utf8');
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  return `${before.length}:${(before.at(-1) as string).length + 1}`;
+}
+
+function outDirOf(name: string): string {
+  const outDir = join(tmp, name.replace(/[^a-z]+/g, '-'));
+  rmSync(outDir, { recursive: true, force: true });
+  return outDir;
+}
+
+interface Run {
+  results: string[];
+  runs: { lookup: number };
+  stack: string;
+}
+
+describe.each(setups)('$name', (setup) => {
+  let built: Built;
+  let run: Run;
+
+  beforeAll(async () => {
+    built = await setup.build(outDirOf(setup.name));
+    if (built.errors.length > 0) throw new Error(built.errors.join('\n'));
+    const stdout = execFileSync(process.execPath, ['--enable-source-maps', built.file], {
+      cwd: fixture,
+      encoding: 'utf8',
+    });
+    run = JSON.parse(stdout) as Run;
+  });
+
+  it('builds with no reflective key', () => {
+    expect(built.warnings.filter((w) => w.includes('CACHET_'))).toEqual([]);
+    expect(readFileSync(built.file, 'utf8')).toMatch(/from\s*["']@cachet\/runtime\/internal["']/);
+  });
+
+  it('hits with the compiled key when run', () => {
+    // Two calls differing only in a property the parameter's type does not declare: one run.
+    expect(run.results).toEqual(['user 1', 'user 1']);
+    expect(run.runs).toEqual({ lookup: 1 });
+  });
+
+  it.skipIf(setup.chainsMaps === false)("maps a throw in the cached function to the source's line and column", () => {
+    expect(run.stack.split('\n')[1]).toContain(`${setup.tagged.slice(4)}:${position(setup.tagged, 'new Error')}`);
+  });
+});
+
+/** A plugin Cachet does not know compiles TypeScript in `load`: an error at the tag, with the fix. */
+it('JavaScript compiled from a tagged file before Cachet fails the build with CACHET_E_COMPILED_INPUT', async () => {
+  const cachet = (await import('unplugin-cachet/rollup')).default;
+  const built = await rollupBuild('src/main.ts', outDirOf('compiled-input'), [cachet(), transpileInLoad()]);
+  const errors = built.errors.join('\n');
+  expect(errors).toContain(`lookup.ts:${position('src/lookup.ts', '@cached')} `);
+  expect(errors).toContain('CACHET_E_COMPILED_INPUT');
+  expect(errors).toContain('docs/bundlers.md');
+  expect([...built.errors, ...built.warnings].join('\n')).not.toContain('CACHET_W_REFLECTIVE');
+});
