@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RollupTypescriptOptions } from '@rollup/plugin-typescript';
 import type { Configuration as RspackConfiguration } from '@rspack/core';
 import type { RollupLog, Plugin as RollupPlugin } from 'rollup';
 import type { PluginOption } from 'vite';
@@ -100,7 +101,10 @@ function transpileInLoad(): RollupPlugin {
 
 /** @rollup/plugin-typescript compiles every file in its `load` hook, before any transform. */
 async function rollupTypescript(cachetFirst: boolean): Promise<Setup['build']> {
-  const typescript = (await import('@rollup/plugin-typescript')).default;
+  // Its types describe a CommonJS module; Node loads its ES build, whose default is the plugin.
+  const { default: typescript } = (await import('@rollup/plugin-typescript')) as unknown as {
+    default: (options: RollupTypescriptOptions) => RollupPlugin;
+  };
   const cachet = (await import('unplugin-cachet/rollup')).default;
   return (outDir) => {
     const ts = typescript({ tsconfig, outputToFilesystem: false });
