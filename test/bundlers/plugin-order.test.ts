@@ -264,6 +264,11 @@ interface Run {
   stack: string;
 }
 
+/** What the built entry printed under node, with source maps. */
+function runOutput(file: string): Run {
+  return JSON.parse(execFileSync(process.execPath, ['--enable-source-maps', file], { encoding: 'utf8' })) as Run;
+}
+
 describe.each(setups)('$name', (setup) => {
   let built: Built;
   let run: Run;
@@ -271,11 +276,7 @@ describe.each(setups)('$name', (setup) => {
   beforeAll(async () => {
     built = await setup.build(outDirOf(setup.name));
     if (built.errors.length > 0) throw new Error(built.errors.join('\n'));
-    const stdout = execFileSync(process.execPath, ['--enable-source-maps', built.file], {
-      cwd: fixture,
-      encoding: 'utf8',
-    });
-    run = JSON.parse(stdout) as Run;
+    run = runOutput(built.file);
   });
 
   it('builds with no reflective key', () => {
