@@ -4,7 +4,7 @@
  * never the reflective one Cachet falls back to when it is handed JavaScript.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RollupTypescriptOptions } from '@rollup/plugin-typescript';
@@ -20,6 +20,7 @@ const tsconfig = join(fixture, 'tsconfig.json');
 // Under the repository, so the built output resolves @cachet/runtime and react from its node_modules.
 const tmp = join(here, '.tmp/plugin-order');
 const OUT = 'main.js';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Built {
   readonly file: string;
@@ -99,12 +100,17 @@ function transpileInLoad(): RollupPlugin {
   };
 }
 
-/** @rollup/plugin-typescript compiles every file in its `load` hook, before any transform. */
-async function rollupTypescript(cachetFirst: boolean): Promise<Setup['build']> {
+/** @rollup/plugin-typescript, which compiles every file in its `load` hook, before any transform. */
+async function typescriptPlugin(): Promise<(options: RollupTypescriptOptions) => RollupPlugin> {
   // Its types describe a CommonJS module; Node loads its ES build, whose default is the plugin.
-  const { default: typescript } = (await import('@rollup/plugin-typescript')) as unknown as {
+  const plugin = (await import('@rollup/plugin-typescript')) as unknown as {
     default: (options: RollupTypescriptOptions) => RollupPlugin;
   };
+  return plugin.default;
+}
+
+async function rollupTypescript(cachetFirst: boolean): Promise<Setup['build']> {
+  const typescript = await typescriptPlugin();
   const cachet = (await import('unplugin-cachet/rollup')).default;
   return (outDir) => {
     const ts = typescript({ tsconfig, outputToFilesystem: false });
@@ -304,4 +310,46 @@ it('JavaScript compiled from a tagged file before Cachet fails the build with CA
   expect(errors).toContain('CACHET_E_COMPILED_INPUT');
   expect(errors).toContain('docs/bundlers.md');
   expect([...built.errors, ...built.warnings].join('\n')).not.toContain('CACHET_W_REFLECTIVE');
+});
+
+/** Rollup in watch mode with @rollup/plugin-typescript: the files Cachet loads itself follow type edits. */
+it('rollup with typescript(): a type edited in another file reaches the encoder on rebuild', async () => {
+  const { watch } = await import('rollup');
+  const typescript = await typescriptPlugin();
+  const cachet = (await import('unplugin-cachet/rollup')).default;
+  const root = outDirOf('watch');
+  cpSync(fixture, root, { recursive: true });
+  const file = join(root, 'dist', OUT);
+  const watcher = watch({
+    input: join(root, 'src/main.ts'),
+    external: [/^@cachet\/runtime/],
+    plugins: [cachet(), typescript({ tsconfig: join(root, 'tsconfig.json'), outputToFilesystem: false })],
+    output: { file, format: 'es' },
+    watch: { buildDelay: 50 },
+    onLog: () => {},
+  });
+  const builds: string[] = [];
+  let failure: unknown;
+  watcher.on('event', (event) => {
+    if (event.code === 'BUNDLE_END') {
+      void event.result.close();
+      builds.push(readFileSync(file, 'utf8'));
+    } else if (event.code === 'ERROR') failure = event.error;
+  });
+  const next = async (count: number): Promise<string> => {
+    for (let i = 0; i < 400 && builds.length < count && failure === undefined; i++) await sleep(50);
+    if (failure !== undefined) throw failure;
+    return builds[count - 1] ?? '';
+  };
+  try {
+    expect(await next(1)).not.toMatch(/\bregion\b/);
+    await sleep(300);
+    const types = join(root, 'src/types.ts');
+    writeFileSync(types, readFileSync(types, 'utf8').replace('id: number;', 'id: number;\n  region: string;'));
+    let count = 2;
+    while (!/\bregion\b/.test(await next(count)) && count < 5) count++;
+    expect(builds.at(-1)).toMatch(/\bregion\b/);
+  } finally {
+    await watcher.close();
+  }
 });
