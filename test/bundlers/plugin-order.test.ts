@@ -170,38 +170,45 @@ async function webpackBuild(bundler: WebpackLike, outDir: string, rule: object):
   };
 }
 
-async function viteReact(cachetFirst: boolean): Promise<Setup['build']> {
+async function viteBuild(entry: string, outDir: string, plugins: PluginOption[]): Promise<Built> {
   const { build } = await import('vite');
-  const react = (await import('@vitejs/plugin-react')).default;
-  const cachet = (await import('unplugin-cachet/vite')).default;
-  return async (outDir) => {
-    const warnings: string[] = [];
-    const plugins: PluginOption[] = cachetFirst ? [cachet(), react()] : [react(), cachet()];
-    const file = join(outDir, OUT);
-    try {
-      await build({
-        root: fixture,
-        configFile: false,
-        logLevel: 'silent',
-        plugins,
-        ssr: { external: ['@cachet/runtime'] },
-        build: {
-          ssr: join(fixture, 'src/main-react.tsx'),
-          outDir,
-          emptyOutDir: true,
-          sourcemap: true,
-          minify: false,
-          rollupOptions: {
-            output: { entryFileNames: OUT, format: 'es' },
-            onwarn: (warning) => void warnings.push(logLine(warning)),
-          },
+  const warnings: string[] = [];
+  const file = join(outDir, OUT);
+  try {
+    await build({
+      root: fixture,
+      configFile: false,
+      logLevel: 'silent',
+      plugins,
+      ssr: { external: ['@cachet/runtime'] },
+      build: {
+        ssr: join(fixture, entry),
+        outDir,
+        emptyOutDir: true,
+        sourcemap: true,
+        minify: false,
+        rollupOptions: {
+          output: { entryFileNames: OUT, format: 'es' },
+          onwarn: (warning) => void warnings.push(logLine(warning)),
         },
-      });
-      return { file, warnings, errors: [] };
-    } catch (error) {
-      const errors = (error as { errors?: RollupLog[] }).errors ?? [error as RollupLog];
-      return { file, warnings, errors: errors.map(logLine) };
-    }
+      },
+    });
+    return { file, warnings, errors: [] };
+  } catch (error) {
+    const errors = (error as { errors?: RollupLog[] }).errors ?? [error as RollupLog];
+    return { file, warnings, errors: errors.map(logLine) };
+  }
+}
+
+/** Vite with a framework plugin (@vitejs/plugin-react) or @rollup/plugin-typescript, before or after Cachet. */
+async function viteWith(other: 'react' | 'typescript', cachetFirst: boolean): Promise<Setup['build']> {
+  const cachet = (await import('unplugin-cachet/vite')).default;
+  const react = (await import('@vitejs/plugin-react')).default;
+  const typescript = await typescriptPlugin();
+  return (outDir) => {
+    const plugin = other === 'react' ? react() : (typescript({ tsconfig, outputToFilesystem: false }) as PluginOption);
+    const entry = other === 'react' ? 'src/main-react.tsx' : 'src/main.ts';
+    return viteBuild(entry, outDir, cachetFirst ? [cachet(), plugin] : [plugin, cachet()]);
   };
 }
 
@@ -247,8 +254,10 @@ const setups: Setup[] = [
     tagged: 'src/lookup.ts',
     build: (outDir) => webpackBuild('rspack', outDir, { ...SWC, enforce: 'pre' }),
   },
-  { name: 'vite: cachet(), react()', tagged: 'src/badge.tsx', build: await viteReact(true) },
-  { name: 'vite: react(), cachet()', tagged: 'src/badge.tsx', build: await viteReact(false) },
+  { name: 'vite: cachet(), react()', tagged: 'src/badge.tsx', build: await viteWith('react', true) },
+  { name: 'vite: react(), cachet()', tagged: 'src/badge.tsx', build: await viteWith('react', false) },
+  { name: 'vite: cachet(), typescript()', tagged: 'src/lookup.ts', build: await viteWith('typescript', true) },
+  { name: 'vite: typescript(), cachet()', tagged: 'src/lookup.ts', build: await viteWith('typescript', false) },
 ];
 
 /** `line:column` (1-based) of the first occurrence of `needle` in a fixture file. */

@@ -31,7 +31,7 @@ export function compiledInput(ts: TS, fileName: string, code: string): CachetDia
     category: 'error',
     message:
       'unplugin-cachet was given JavaScript compiled from this TypeScript file by a plugin that ran before it: the parameter types its keys are derived from are gone.',
-    hint: 'let Cachet see the TypeScript source: compile TypeScript in a transform hook or a loader (Cachet runs before those), or with Rollup use @rollup/plugin-typescript (Cachet loads tagged files itself then); see "Plugin order" in docs/bundlers.md.',
+    hint: 'let Cachet see the TypeScript source: compile TypeScript in a transform hook or a loader (Cachet runs before those), or use @rollup/plugin-typescript, the one that compiles in load which Cachet knows (it loads tagged files itself then); see "Plugin order" in docs/bundlers.md.',
     fileName,
     start: tag,
     length: TAG.length,

@@ -2,8 +2,8 @@
  * The unplugin factory: one Cachet core per plugin instance, wired to the hooks every bundler
  * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`, and
  * `order: 'pre'` on the transform hook where the bundler orders hooks): the analysis needs the
- * types and the JSDoc tags that type stripping drops. In Rollup, a plugin that compiles TypeScript
- * in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack, Cachet's loader
+ * types and the JSDoc tags that type stripping drops. In Rollup and Vite, a plugin that compiles
+ * TypeScript in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack, Cachet's loader
  * runs first among `enforce: 'pre'` loaders (`loader-order.ts`).
  */
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
@@ -34,6 +34,23 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     return outcome.output;
   }
 
+  function buildStart(): void {
+    cachet.buildStart();
+    ownLoad.buildStart();
+  }
+
+  /** Tagged TypeScript files, where another plugin would compile them in its `load` (`own-load.ts`). */
+  const load = {
+    order: 'pre' as const,
+    filter: idFilter,
+    handler(this: unknown, id: string) {
+      const fileName = fileNameOf(id);
+      const source = ownLoad.load(fileName);
+      if (source === undefined) return null;
+      return compile(this as UnpluginBuildContext & UnpluginContext, fileName, source) ?? source;
+    },
+  };
+
   const transform = {
     order: 'pre' as const,
     filter: { ...idFilter, code: TAG },
@@ -48,35 +65,26 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   return {
     name: 'unplugin-cachet',
     enforce: 'pre',
-    buildStart() {
-      cachet.buildStart();
-    },
+    buildStart,
     watchChange(id) {
       cachet.fileChanged(fileNameOf(id));
     },
     transform,
     rollup: {
       buildStart(inputOptions) {
-        cachet.buildStart();
-        ownLoad.buildStart(inputOptions.plugins);
+        buildStart();
+        ownLoad.usePlugins(inputOptions.plugins);
       },
-      load: {
-        order: 'pre',
-        filter: idFilter,
-        handler(id) {
-          const fileName = fileNameOf(id);
-          const source = ownLoad.load(fileName);
-          if (source === undefined) return null;
-          return compile(this as unknown as UnpluginBuildContext & UnpluginContext, fileName, source) ?? source;
-        },
-      },
+      load,
     },
     webpack: runCachetLoaderFirst,
     rspack: runCachetLoaderFirst,
     vite: {
       configResolved(config) {
         cachet.useCacheDir(`${config.cacheDir.replace(/\\/g, '/')}/cachet`);
+        ownLoad.usePlugins(config.plugins);
       },
+      load,
       hotUpdate({ file, modules }) {
         const graph = this.environment.moduleGraph;
         const dependents = cachet

@@ -1,6 +1,6 @@
 /**
- * Cachet's own `load`, for Rollup builds where another plugin compiles TypeScript in its `load`
- * hook (@rollup/plugin-typescript serves every file from its program's emit). Such a plugin hands
+ * Cachet's own `load`, for Rollup and Vite builds where another plugin compiles TypeScript in its
+ * `load` hook (@rollup/plugin-typescript serves every file from its program's emit). Such a plugin hands
  * every later hook JavaScript, whatever the plugin order, so Cachet would see no types. Instead
  * Cachet loads each tagged TypeScript file first (`order: 'pre'`), from disk, compiles its `@cached`
  * functions there, and strips the types in its own transform (`strip-types.ts`); files without the
@@ -14,8 +14,10 @@ const COMPILE_IN_LOAD: ReadonlySet<string> = new Set(['typescript']);
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 export interface OwnLoad {
-  /** A build starts with these plugins: whether Cachet must load tagged files itself. */
-  buildStart(plugins: readonly { readonly name: string; readonly load?: unknown }[]): void;
+  /** The build's plugins (Rollup's `buildStart` options, Vite's resolved config): whether Cachet must load tagged files itself. */
+  usePlugins(plugins: readonly { readonly name: string; readonly load?: unknown }[]): void;
+  /** A build starts: nothing is loaded yet. */
+  buildStart(): void;
   /** The source of `fileName` when Cachet loads it itself: a tagged TypeScript file, in such a build. */
   load(fileName: string): string | undefined;
   /** Whether Cachet loaded `fileName` and has yet to strip its types (true once per load). */
@@ -26,8 +28,10 @@ export function createOwnLoad(): OwnLoad {
   let active = false;
   const loaded = new Set<string>();
   return {
-    buildStart(plugins) {
+    usePlugins(plugins) {
       active = plugins.some((plugin) => COMPILE_IN_LOAD.has(plugin.name) && plugin.load !== undefined);
+    },
+    buildStart() {
       loaded.clear();
     },
     load(fileName) {
