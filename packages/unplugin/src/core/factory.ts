@@ -3,8 +3,8 @@
  * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`, and
  * `order: 'pre'` on the transform hook where the bundler orders hooks): the analysis needs the
  * types and the JSDoc tags that type stripping drops. In Rollup and Vite, a plugin that compiles
- * TypeScript in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack, Cachet's loader
- * runs first among `enforce: 'pre'` loaders (`loader-order.ts`).
+ * TypeScript in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack,
+ * Cachet's loader runs first among `enforce: 'pre'` loaders (`loader-order.ts`).
  */
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createCachet } from './cachet.js';
@@ -47,7 +47,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       const fileName = fileNameOf(id);
       const source = ownLoad.load(fileName);
       if (source === undefined) return null;
-      return compile(this as UnpluginBuildContext & UnpluginContext, fileName, source) ?? source;
+      const output = compile(this as UnpluginBuildContext & UnpluginContext, fileName, source) ?? { code: source };
+      ownLoad.loaded(fileName, output.code);
+      return output;
     },
   };
 
@@ -56,7 +58,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     filter: { ...idFilter, code: TAG },
     handler(this: UnpluginBuildContext & UnpluginContext, code: string, id: string) {
       const fileName = fileNameOf(id);
-      if (ownLoad.takeLoaded(fileName)) return cachet.toJavaScript(fileName, code);
+      if (ownLoad.isLoaded(fileName, code)) return cachet.toJavaScript(fileName, code);
       if (!code.includes('@cached')) return undefined;
       return compile(this, fileName, code);
     },

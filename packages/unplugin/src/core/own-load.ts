@@ -14,19 +14,28 @@ const COMPILE_IN_LOAD: ReadonlySet<string> = new Set(['typescript']);
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 export interface OwnLoad {
-  /** The build's plugins (Rollup's `buildStart` options, Vite's resolved config): whether Cachet must load tagged files itself. */
+  /**
+   * The build's plugins (Rollup's `buildStart` options, Vite's resolved config): whether Cachet
+   * must load tagged files itself.
+   */
   usePlugins(plugins: readonly { readonly name: string; readonly load?: unknown }[]): void;
   /** A build starts: nothing is loaded yet. */
   buildStart(): void;
   /** The source of `fileName` when Cachet loads it itself: a tagged TypeScript file, in such a build. */
   load(fileName: string): string | undefined;
-  /** Whether Cachet loaded `fileName` and has yet to strip its types (true once per load). */
-  takeLoaded(fileName: string): boolean;
+  /** Keeps the code Cachet's `load` returned for `fileName` (compiled, still TypeScript). */
+  loaded(fileName: string, code: string): void;
+  /**
+   * Whether `code` is what Cachet's `load` returned for `fileName`, so its types are left to strip.
+   * Compared by text, not by a flag per file: Vite's environments load and transform the same file
+   * interleaved.
+   */
+  isLoaded(fileName: string, code: string): boolean;
 }
 
 export function createOwnLoad(): OwnLoad {
   let active = false;
-  const loaded = new Set<string>();
+  const loaded = new Map<string, string>();
   return {
     usePlugins(plugins) {
       active = plugins.some((plugin) => COMPILE_IN_LOAD.has(plugin.name) && plugin.load !== undefined);
@@ -37,12 +46,13 @@ export function createOwnLoad(): OwnLoad {
     load(fileName) {
       if (!active || !TYPESCRIPT.test(fileName)) return undefined;
       const source = readFileSync(fileName, 'utf8');
-      if (!source.includes('@cached')) return undefined;
-      loaded.add(fileName);
-      return source;
+      return source.includes('@cached') ? source : undefined;
     },
-    takeLoaded(fileName) {
-      return loaded.delete(fileName);
+    loaded(fileName, code) {
+      loaded.set(fileName, code);
+    },
+    isLoaded(fileName, code) {
+      return loaded.get(fileName) === code;
     },
   };
 }
