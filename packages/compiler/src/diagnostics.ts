@@ -23,6 +23,7 @@ export const codes = {
   CACHET_E_DUPLICATE_ID: { number: 990014, category: 'error' },
   CACHET_E_HIDDEN_STATE: { number: 990015, category: 'error' },
   CACHET_E_UNKNOWN_STORE: { number: 990016, category: 'error' },
+  CACHET_E_COMPILED_INPUT: { number: 990017, category: 'error' },
   CACHET_W_REFLECTIVE: { number: 990101, category: 'warning' },
   CACHET_W_SWR_SYNC: { number: 990102, category: 'warning' },
   CACHET_W_IMPURE: { number: 990103, category: 'warning' },

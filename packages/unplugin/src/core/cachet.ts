@@ -16,8 +16,10 @@ import {
   type TransformCache,
   type TransformResult,
 } from '@cachet/compiler';
+import { compiledInput } from './compiled-input.js';
 import type { OptionsResolved } from './options.js';
 import { createProjects, type Projects } from './projects.js';
+import { createStripper, type Stripper } from './strip-types.js';
 import { type Analyser, type AnalyserSource, analyserSource } from './typescript.js';
 
 /** The plugin's own version: part of every cache key. */
@@ -54,6 +56,11 @@ export interface Cachet {
   fileChanged(fileName: string): string[];
   /** A build starts: files changed without a watch event are read again. */
   buildStart(): void;
+  /**
+   * `code`, TypeScript that `transform` returned for `fileName`, as JavaScript: for builds where
+   * Cachet loads a tagged file itself because another plugin compiles TypeScript in `load`.
+   */
+  toJavaScript(fileName: string, code: string): { code: string; map: string };
   /** Sets where the persistent cache lives, for bundlers that have a cache directory of their own. */
   useCacheDir(dir: string): void;
   /** The TypeScript the analysis uses: the project's 5.x or 6.x, else the plugin's own. */
@@ -77,15 +84,16 @@ export function createCachet(options: OptionsResolved): Cachet {
   let compiler: CachetCompiler | undefined;
   let projects: Projects | undefined;
   let disk: TransformCache<Outcome | undefined> | undefined;
+  let stripper: Stripper | undefined;
   let cacheDir = options.cacheDir;
   const results = new Map<string, Entry>();
   const counts = { analysed: 0, fromDisk: 0, fromMemory: 0 };
 
-  function start(): { compiler: CachetCompiler; projects: Projects } {
+  function start(): { analyser: Analyser; compiler: CachetCompiler; projects: Projects } {
     analyser ??= typescript.load();
     compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
     projects ??= createProjects({ analyser, tsconfig: options.tsconfig });
-    return { compiler, projects };
+    return { analyser, compiler, projects };
   }
 
   function diskCache(): TransformCache<Outcome | undefined> | undefined {
@@ -97,6 +105,7 @@ export function createCachet(options: OptionsResolved): Cachet {
   function reset(): void {
     projects = undefined;
     compiler = undefined;
+    stripper = undefined;
     results.clear();
   }
 
@@ -107,7 +116,17 @@ export function createCachet(options: OptionsResolved): Cachet {
   }
 
   function analyse(fileName: string, code: string, key: string): Entry {
-    const { compiler, projects } = start();
+    const {
+      analyser: { ts },
+      compiler,
+      projects,
+    } = start();
+    const compiled = compiledInput(ts, fileName, code);
+    if (compiled !== undefined) {
+      const outcome: Outcome = { output: undefined, diagnostics: [compiled], dependencies: [fileName] };
+      const stampOf = (file: string): string => projects.version(file);
+      return { key, dependencies: new Map([[fileName, stampOf(fileName)]]), stampOf, outcome };
+    }
     const program = projects.program(fileName, code);
     const result = compiler.transform({ program, fileName, code });
     counts.analysed++;
@@ -163,6 +182,11 @@ export function createCachet(options: OptionsResolved): Cachet {
     buildStart() {
       disk?.refresh();
       projects?.refresh();
+    },
+    toJavaScript(fileName, code) {
+      analyser ??= typescript.load();
+      stripper ??= createStripper(analyser.ts);
+      return stripper.strip(fileName, code, options.tsconfig);
     },
     useCacheDir(dir) {
       if (options.cacheDirSet) return; // the user's choice wins

@@ -1,11 +1,16 @@
 /**
  * The unplugin factory: one Cachet core per plugin instance, wired to the hooks every bundler
- * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`): the
- * analysis needs the types and the JSDoc tags that type stripping drops.
+ * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`, and
+ * `order: 'pre'` on the transform hook where the bundler orders hooks): the analysis needs the
+ * types and the JSDoc tags that type stripping drops. In Rollup and Vite, a plugin that compiles
+ * TypeScript in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack,
+ * Cachet's loader runs first among `enforce: 'pre'` loaders (`loader-order.ts`).
  */
-import type { UnpluginFactory } from 'unplugin';
+import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createCachet } from './cachet.js';
+import { runCachetLoaderFirst } from './loader-order.js';
 import { DEFAULT_INCLUDE, type Options, resolveOptions } from './options.js';
+import { createOwnLoad } from './own-load.js';
 import { report } from './report.js';
 
 const TAG = /@cached/;
@@ -15,33 +20,74 @@ const THROWING = new Set(['rollup', 'vite', 'rolldown', 'unloader']);
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions);
   const cachet = createCachet(options);
+  const ownLoad = createOwnLoad();
   const errorThrows = THROWING.has(meta.framework);
   // Rollup prints a message's `loc` and `frame`; Vite and Rolldown an error's only (see report.ts).
   const printsLocation = { error: THROWING.has(meta.framework), warning: meta.framework === 'rollup' };
+  const idFilter = { id: { include: options.include, exclude: options.exclude } };
+
+  /** Compiles the bundler's `code` of a file: its output, with watch files and diagnostics reported. */
+  function compile(context: UnpluginBuildContext & UnpluginContext, fileName: string, code: string) {
+    const outcome = cachet.transform(fileName, code);
+    if (outcome === undefined) return undefined;
+    for (const file of outcome.dependencies) context.addWatchFile(file);
+    report(context, { diagnostics: outcome.diagnostics, errorThrows, printsLocation });
+    return outcome.output;
+  }
+
+  function buildStart(): void {
+    cachet.buildStart();
+    ownLoad.buildStart();
+  }
+
+  /** Tagged TypeScript files, where another plugin would compile them in its `load` (`own-load.ts`). */
+  const load = {
+    order: 'pre' as const,
+    filter: idFilter,
+    handler(this: unknown, id: string) {
+      const fileName = fileNameOf(id);
+      const source = ownLoad.load(fileName);
+      if (source === undefined) return null;
+      const output = compile(this as UnpluginBuildContext & UnpluginContext, fileName, source) ?? { code: source };
+      ownLoad.loaded(fileName, output.code);
+      return output;
+    },
+  };
+
+  const transform = {
+    order: 'pre' as const,
+    filter: { ...idFilter, code: TAG },
+    handler(this: UnpluginBuildContext & UnpluginContext, code: string, id: string) {
+      const fileName = fileNameOf(id);
+      if (ownLoad.isLoaded(fileName, code)) return cachet.toJavaScript(fileName, code);
+      if (!code.includes('@cached')) return undefined;
+      return compile(this, fileName, code);
+    },
+  };
+
   return {
     name: 'unplugin-cachet',
     enforce: 'pre',
-    buildStart() {
-      cachet.buildStart();
-    },
+    buildStart,
     watchChange(id) {
       cachet.fileChanged(fileNameOf(id));
     },
-    transform: {
-      filter: { id: { include: options.include, exclude: options.exclude }, code: TAG },
-      handler(code, id) {
-        if (!code.includes('@cached')) return undefined;
-        const outcome = cachet.transform(fileNameOf(id), code);
-        if (outcome === undefined) return undefined;
-        for (const file of outcome.dependencies) this.addWatchFile(file);
-        report(this, { diagnostics: outcome.diagnostics, errorThrows, printsLocation });
-        return outcome.output;
+    transform,
+    rollup: {
+      buildStart(inputOptions) {
+        buildStart();
+        ownLoad.usePlugins(inputOptions.plugins);
       },
+      load,
     },
+    webpack: runCachetLoaderFirst,
+    rspack: runCachetLoaderFirst,
     vite: {
       configResolved(config) {
         cachet.useCacheDir(`${config.cacheDir.replace(/\\/g, '/')}/cachet`);
+        ownLoad.usePlugins(config.plugins);
       },
+      load,
       hotUpdate({ file, modules }) {
         const graph = this.environment.moduleGraph;
         const dependents = cachet
