@@ -38,8 +38,9 @@ interface Setup {
   build(outDir: string): Promise<Built>;
 }
 
+/** A Rollup log as one line; Cachet's `loc` column is 1-based, as on every front end (docs/bundlers.md#diagnostics). */
 function logLine(log: RollupLog): string {
-  const loc = log.loc === undefined ? '' : `${log.loc.file ?? ''}:${log.loc.line}:${log.loc.column + 1} `;
+  const loc = log.loc === undefined ? '' : `${log.loc.file ?? ''}:${log.loc.line}:${log.loc.column} `;
   return `${loc}${log.code ?? ''} ${log.message}`;
 }
 
