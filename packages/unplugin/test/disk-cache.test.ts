@@ -4,6 +4,7 @@
  * was made from has since changed: the file, a type it read, the tsconfig, the options, the
  * version of Cachet or TypeScript. Stale, corrupt and foreign entries are misses.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,22 @@ function setup(name: string) {
   return { root, users, types, cacheDir, build };
 }
 
+/**
+ * The output of a cold build in a fresh process (the built plugin): no language service, no
+ * memory of earlier builds, no persistent cache.
+ */
+function coldBuild(root: string, fileName: string): string | undefined {
+  const script = `
+    const { createCachet, resolveOptions } = await import('unplugin-cachet/core');
+    const { readFileSync } = await import('node:fs');
+    const cachet = createCachet(resolveOptions({ defaults: { storage: 'memory' }, cacheDir: false }));
+    const file = ${JSON.stringify(fileName)};
+    process.stdout.write(JSON.stringify({ code: cachet.transform(file, readFileSync(file, 'utf8'))?.output?.code }));
+  `;
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  return (JSON.parse(stdout) as { code?: string }).code;
+}
+
 describe('the persistent transform cache', () => {
   it('serves a warm build from disk, with the same output, diagnostics and dependencies', () => {
     const { build, types } = setup('warm');
@@ -65,6 +82,35 @@ describe('the persistent transform cache', () => {
     rmSync(cacheDir, { recursive: true });
     expect(build().code).toBe(edited.code); // same as a cold build
     expect(build().cachet.counts).toMatchObject({ fromDisk: 1 });
+  });
+
+  it('a type edit between builds of one process, cache warm, gives what a cold build in a new process gives', () => {
+    // Builds in one process share the language service (Vite environments, webpack compilers,
+    // esbuild rebuilds, a second build): it must see edits made without a watch event.
+    const { build, root, users, types } = setup('process');
+    // The imported type now comes from a third file: the edit is two imports away.
+    const ids = join(root, 'src/ids.ts');
+    writeFileSync(ids, 'export type Id = number;\n');
+    writeFileSync(
+      types,
+      `import type { Id } from './ids.js';\n${readFileSync(types, 'utf8').replace('id: number;', 'id: Id;')}`,
+    );
+    build();
+    const warm = build();
+    expect(warm.cachet.counts).toMatchObject({ analysed: 0, fromDisk: 1 });
+    expect(warm.outcome?.dependencies).toContain(ids);
+
+    // Same length, so only the content tells: number becomes string.
+    writeFileSync(ids, 'export type Id = string;\n');
+    const edited = build();
+    expect(edited.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    expect(edited.code).not.toBe(warm.code);
+    expect(edited.code).toBe(coldBuild(root, users));
+
+    writeFileSync(types, `${readFileSync(types, 'utf8').replace('id: Id;', 'id: Id;\n  region: string;')}`);
+    const again = build();
+    expect(again.code).toMatch(/\bregion\b/);
+    expect(again.code).toBe(coldBuild(root, users));
   });
 
   it('analyses again after an edit to the tsconfig', () => {

@@ -17,7 +17,7 @@ import {
   type TransformResult,
 } from '@cachet/compiler';
 import type { OptionsResolved } from './options.js';
-import { createProjects, type Projects } from './projects.js';
+import { type Projects, sharedProjects } from './projects.js';
 import { type Analyser, analyserVersion, LIB_DIR, loadAnalyser } from './typescript.js';
 
 /** The plugin's own version: part of every cache key. */
@@ -83,7 +83,7 @@ export function createCachet(options: OptionsResolved): Cachet {
   function start(): { compiler: CachetCompiler; projects: Projects } {
     analyser ??= loadAnalyser();
     compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
-    projects ??= createProjects({ analyser, tsconfig: options.tsconfig });
+    projects ??= sharedProjects({ analyser, tsconfig: options.tsconfig });
     return { compiler, projects };
   }
 
@@ -94,7 +94,6 @@ export function createCachet(options: OptionsResolved): Cachet {
   }
 
   function reset(): void {
-    projects = undefined;
     compiler = undefined;
     results.clear();
   }
@@ -153,6 +152,7 @@ export function createCachet(options: OptionsResolved): Cachet {
       if (projects === undefined) return dependents;
       if (projects.isConfig(fileName) || /(^|\/)package\.json$/.test(fileName)) {
         const all = [...results.keys()];
+        projects.fileChanged(fileName);
         reset();
         return all;
       }
