@@ -5,7 +5,6 @@
  * the AST for tsc), which applies the same pieces.
  */
 import type ts from 'typescript';
-import { importClosure } from './analyse/closure.js';
 import { createContext } from './analyse/context.js';
 import { planFunction } from './analyse/function.js';
 import { impureReads } from './analyse/purity.js';
@@ -34,7 +33,7 @@ export interface FileCompilation {
   /** Module-level support code placed at the end of the file. */
   readonly footer: string;
   readonly diagnostics: readonly CachetDiagnostic[];
-  /** Files whose types the encoders were derived from, and the project files the file imports. */
+  /** Files whose declarations the encoders and codecs were derived from (see analyse/dependencies.ts). */
   readonly dependencies: readonly string[];
 }
 
@@ -92,9 +91,7 @@ export function compileFile(props: CompileProps): FileCompilation | undefined {
     header: headerCode(options),
     footer: functions.length === 0 ? '' : footerCode(functions, keys),
     diagnostics,
-    dependencies: [...new Set([...ctx.dependencies, ...importClosure(ts, program, sourceFile)])].filter(
-      (file) => file !== sourceFile.fileName,
-    ),
+    dependencies: [...ctx.dependencies].filter((file) => file !== sourceFile.fileName),
   };
 }
 

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCachet } from '../src/core/cachet.js';
 import { resolveOptions } from '../src/core/options.js';
+import { sharedProjects } from '../src/core/projects.js';
+import { loadAnalyser } from '../src/core/typescript.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = join(here, '../../../test/bundlers/fixture');
@@ -96,6 +98,32 @@ describe('core', () => {
     utimesSync(types, later, later);
     cachet.buildStart();
     expect(cachet.transform(users, code)?.output?.code).toMatch(/\bregion\b/);
+  });
+});
+
+describe('the program', () => {
+  it('is one per tsconfig and process: every tagged file of the project, shared by plugin instances', () => {
+    const root = copyFixture('shared');
+    const users = join(root, 'src/users.ts');
+    const boom = join(root, 'src/boom.ts');
+    const plain = join(root, 'src/plain.ts');
+    const analyser = loadAnalyser();
+    const projects = sharedProjects({ analyser, tsconfig: undefined });
+    const program = projects.program(users, readFileSync(users, 'utf8'));
+    // Found by a string search when the service started: no new program for the next tagged file.
+    expect(program.getSourceFile(boom)).toBeDefined();
+    expect(projects.program(boom, readFileSync(boom, 'utf8'))).toBe(program);
+    // An untagged file the tagged ones do not import is not parsed.
+    expect(program.getSourceFile(plain)).toBeUndefined();
+    // Another plugin instance (a webpack compiler, a Vite environment, the next build) gets the same.
+    expect(sharedProjects({ analyser, tsconfig: undefined })).toBe(projects);
+    expect(projects.program(users, readFileSync(users, 'utf8'))).toBe(program);
+    // A tsconfig edited between builds starts its service again.
+    const tsconfig = join(root, 'tsconfig.json');
+    writeFileSync(tsconfig, readFileSync(tsconfig, 'utf8').replace('"strict": true', '"strict": false'));
+    const next = sharedProjects({ analyser, tsconfig: undefined }).program(users, readFileSync(users, 'utf8'));
+    expect(next).not.toBe(program);
+    expect(next.getCompilerOptions().strict).toBe(false);
   });
 });
 

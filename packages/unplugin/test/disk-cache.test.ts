@@ -111,6 +111,21 @@ describe('the persistent transform cache', () => {
     const again = build();
     expect(again.code).toMatch(/\bregion\b/);
     expect(again.code).toBe(coldBuild(root, users));
+
+    // A property inherited from an interface in another file, of a primitive type.
+    const base = join(root, 'src/base.ts');
+    writeFileSync(base, 'export interface Base {\n  flag: boolean;\n}\n');
+    writeFileSync(
+      types,
+      `import type { Base } from './base.js';\n${readFileSync(types, 'utf8').replace('interface Query {', 'interface Query extends Base {')}`,
+    );
+    const inherited = build();
+    expect(inherited.outcome?.dependencies).toContain(base);
+    writeFileSync(base, 'export interface Base {\n  flag: string;\n}\n');
+    const rebased = build();
+    expect(rebased.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    expect(rebased.code).not.toBe(inherited.code);
+    expect(rebased.code).toBe(coldBuild(root, users));
   });
 
   it('analyses again after an edit to the tsconfig', () => {
