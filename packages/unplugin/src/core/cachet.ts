@@ -1,6 +1,7 @@
 /**
- * The plugin's core, which knows no bundler: the compiler, the language services and two caches
- * of results, all owned by one plugin instance. A result is looked up in memory (this build and
+ * The plugin's core, which knows no bundler: the compiler and two caches of results, owned by one
+ * plugin instance, and the language services, shared by every instance of the process (see
+ * `sharedProjects`). A result is looked up in memory (this build and
  * its watch rebuilds), then on disk (earlier builds, see `createTransformCache`), and only then
  * computed: a warm build with nothing changed never loads TypeScript.
  */
