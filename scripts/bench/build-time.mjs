@@ -1,6 +1,7 @@
 // What unplugin-cachet costs a build. For each app size (`--files 500,5000`: modules, 4% of them
 // with a @cached function; under .tmp/, git-ignored) it generates a TypeScript project whose
-// modules import each other and whose tagged modules use shared type files, then measures:
+// modules import each other (in chains of 50) and whose tagged modules use shared type files and
+// a module of a chain, then measures:
 //   1. full builds with Vite, esbuild and webpack, each in a fresh process (Node and the bundler
 //      already loaded, the clock around the build call): without the plugin; with it cold (its
 //      persistent transform cache removed: TypeScript is loaded and a program built); warm (the
@@ -41,8 +42,16 @@ function quantile(values, q) {
 const ms = (value) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
+/**
+ * Plain modules import the one before them in chains of 50: deep enough to make the tagged files'
+ * programs large, shallow enough for TypeScript, whose program construction recurses once per
+ * import level (a 5000-deep chain overflows the stack, in tsc too).
+ */
+const CHAIN = 50;
+
 function plainModule(i) {
-  const dep = i === 0 ? '' : `import { value${i - 1} } from './m${i - 1}.js';\n`;
+  const first = i % CHAIN === 0;
+  const dep = first ? '' : `import { value${i - 1} } from './m${i - 1}.js';\n`;
   return `${dep}export interface Shape${i} {
   id: number;
   name: string;
@@ -60,7 +69,7 @@ export function score${i}(shapes: readonly Shape${i}[]): number {
   return total;
 }
 
-export const value${i}: number = ${i === 0 ? '0' : `value${i - 1} + 1`};
+export const value${i}: number = ${first ? '0' : `value${i - 1} + 1`};
 `;
 }
 
