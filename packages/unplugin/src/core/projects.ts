@@ -31,8 +31,8 @@ export interface Projects {
    */
   fileChanged(fileName: string): boolean;
   /**
-   * Looks at every file read from disk again (by modification time and size), for builds without watch
-   * events; services whose tsconfig changed start again. Returns the files whose text changed.
+   * Looks at every file read from disk again (by modification time and size), for builds without
+   * watch events; services whose tsconfig changed start again. Returns the files whose text changed.
    */
   refresh(): string[];
   /** Whether `fileName` is a tsconfig one of the services was made from, or a file it extends. */
@@ -49,8 +49,6 @@ interface FileState {
 }
 
 interface Project {
-  /** The tsconfig (`NO_CONFIG` for files without one). */
-  readonly config: string;
   readonly service: ts.LanguageService;
   /** The tsconfig and the files it extends. */
   readonly configFiles: readonly string[];
@@ -137,9 +135,9 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
   function createProject(config: string): Project {
     const parsed = config === NO_CONFIG ? undefined : parseConfig(config);
     const options: ts.CompilerOptions = parsed?.options ?? ts.getDefaultCompilerOptions();
-    // Roots: the files the bundler hands over (added as they come) and the project's declaration
-    // files (ambient types). Other files enter the program through imports, so a 500-file project
-    // with a few annotated files parses what those files reach, not everything.
+    // Roots: the project's declaration files (ambient types) and its tagged files, plus tagged
+    // files outside it as the bundler hands them over. Other files enter the program through
+    // imports, so a project with a few tagged files parses what those files reach, not everything.
     const roots = new Set<string>();
     for (const file of parsed?.fileNames ?? []) {
       if (/\.d\.[cm]?ts$/.test(file)) roots.add(file);
@@ -149,7 +147,6 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       ?.extendedSourceFiles;
     const configFiles = config === NO_CONFIG ? [] : [config, ...(extended ?? [])];
     const project: Project = {
-      config,
       roots,
       rootList: [...roots],
       configFiles,
