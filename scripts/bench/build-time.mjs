@@ -1,36 +1,57 @@
-// What unplugin-cachet costs a build. Generates a 500-file TypeScript project with 20 annotated
-// functions (under .tmp/, git-ignored; `--files 5000` for a larger one), then measures:
-//   1. full builds with Vite and esbuild: without the plugin; with it cold (its persistent
-//      transform cache removed: a new plugin each build starts a language service; TypeScript
-//      itself is loaded once per process); and with it warm (the cache of the previous build kept,
-//      nothing changed: TypeScript is not needed);
-//   2. the transform hook on the 480 files without the tag (what the plugin adds per such file);
-//   3. re-transforming an annotated file after an edit to a type it uses, in a warm plugin.
-// Medians of one run. Usage: npm run build && node scripts/bench/build-time.mjs [--runs 5]
+// What unplugin-cachet costs a build. For each app size (`--files 500,5000`: modules, 4% of them
+// with a @cached function; under .tmp/, git-ignored) it generates a TypeScript project whose
+// modules import each other (in chains of 50) and whose tagged modules use shared type files and
+// a module of a chain, then measures:
+//   1. full builds with Vite, esbuild and webpack, each in a fresh process (Node and the bundler
+//      already loaded, the clock around the build call): without the plugin; with it cold (its
+//      persistent transform cache removed: TypeScript is loaded and a program built); warm (the
+//      cache of the previous build kept, nothing changed: TypeScript is not loaded); and after
+//      one type edit (types.ts, which every tagged module uses, gains a field);
+//   2. the analysis of each tagged file in a fresh process: the first one (loads TypeScript,
+//      builds the program), then the median, p95 and max of the others;
+//   3. the transform hook on the files without the tag, and re-transforming a tagged file after
+//      an edit to a type it uses, in a warm plugin (watch mode, HMR).
+// Medians of `--runs` (default 5; 3 for apps over 1000 modules). `--cpu` prints the CPU time of
+// the build's process instead of the time on the clock, for a machine busy with other work (it
+// leaves out esbuild's own process, so esbuild's rows count only the plugin's side).
+// Usage: npm run build && node scripts/bench/build-time.mjs [--runs 5] [--files 500,5000] [--cpu]
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const root = join(repo, '.tmp/bench-build');
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg === -1 ? 5 : Number(process.argv[runsArg + 1]);
-const filesArg = process.argv.indexOf('--files');
-const FILES = filesArg === -1 ? 500 : Number(process.argv[filesArg + 1]);
-const ANNOTATED = 20;
-/** The plugin's persistent transform cache for the benchmark's builds. */
-const CACHE_DIR = join(root, '.cachet-transform');
-const pluginOptions = { cacheDir: CACHE_DIR };
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const self = fileURLToPath(import.meta.url);
+const repo = join(dirname(self), '../..');
+const arg = (name) => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
 };
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+const CPU = process.argv.includes('--cpu');
+const rootOf = (files) => join(repo, `.tmp/bench-build-${files}`);
+const annotatedOf = (files) => Math.max(1, Math.round(files * 0.04));
+/** The plugin's persistent transform cache for the benchmark's builds. */
+const cacheDirOf = (root) => join(root, '.cachet-transform');
+
+const median = (values) => quantile(values, 0.5);
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+}
+const ms = (value) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+/**
+ * Plain modules import the one before them in chains of 50: deep enough to make the tagged files'
+ * programs large, shallow enough for TypeScript, whose program construction recurses once per
+ * import level (a 5000-deep chain overflows the stack, in tsc too).
+ */
+const CHAIN = 50;
 
 function plainModule(i) {
-  const dep = i === 0 ? '' : `import { value${i - 1} } from './m${i - 1}.js';\n`;
+  const first = i % CHAIN === 0;
+  const dep = first ? '' : `import { value${i - 1} } from './m${i - 1}.js';\n`;
   return `${dep}export interface Shape${i} {
   id: number;
   name: string;
@@ -48,12 +69,14 @@ export function score${i}(shapes: readonly Shape${i}[]): number {
   return total;
 }
 
-export const value${i}: number = ${i === 0 ? '0' : `value${i - 1} + 1`};
+export const value${i}: number = ${first ? '0' : `value${i - 1} + 1`};
 `;
 }
 
-function annotatedModule(i) {
+/** A tagged module: shared types, and a shape of a plain module somewhere in the import chain. */
+function annotatedModule(i, shape) {
   return `import type { Filter, Page } from './types.js';
+import type { Shape${shape} } from './m${shape}.js';
 
 /**
  * Finds the items of one page.
@@ -62,6 +85,11 @@ function annotatedModule(i) {
 export async function find${i}(filter: Filter, page: Page): Promise<{ ids: number[]; total: number }> {
   const ids = Array.from({ length: page.size }, (_, k) => k + page.offset + ${i});
   return { ids: ids.filter((id) => filter.kinds.length > 0 || id > 0), total: ids.length };
+}
+
+/** @cached ttl=1m storage=memory */
+export function rank${i}(shape: Shape${shape}, weights: Record<string, number>): number {
+  return shape.nested.score * (weights[shape.name] ?? 1);
 }
 `;
 }
@@ -78,7 +106,10 @@ export interface Page {
 }
 `;
 
-function generate() {
+function generate(files) {
+  const root = rootOf(files);
+  const annotated = annotatedOf(files);
+  const plain = files - annotated;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'src'), { recursive: true });
   writeFileSync(join(root, 'package.json'), '{ "name": "bench-build", "private": true, "type": "module" }\n');
@@ -91,157 +122,229 @@ function generate() {
   );
   writeFileSync(join(root, 'src/types.ts'), TYPES);
   const imports = [];
-  for (let i = 0; i < FILES - ANNOTATED; i++) {
+  for (let i = 0; i < plain; i++) {
     writeFileSync(join(root, `src/m${i}.ts`), plainModule(i));
     imports.push(`export * from './m${i}.js';`);
   }
-  for (let i = 0; i < ANNOTATED; i++) {
-    writeFileSync(join(root, `src/cached${i}.ts`), annotatedModule(i));
+  for (let i = 0; i < annotated; i++) {
+    writeFileSync(join(root, `src/cached${i}.ts`), annotatedModule(i, Math.floor((i * plain) / annotated)));
     imports.push(`export * from './cached${i}.js';`);
   }
   writeFileSync(join(root, 'src/index.ts'), `${imports.join('\n')}\n`);
 }
 
-/** `plugin` is 'none', 'cold' (the transform cache removed first) or 'warm' (kept). */
-async function viteBuild(plugin) {
-  const withPlugin = plugin !== 'none';
-  if (plugin === 'cold') rmSync(CACHE_DIR, { recursive: true, force: true });
-  const { build } = await import('vite');
-  const cachet = (await import('unplugin-cachet/vite')).default;
+// --- one build, in a child process -----------------------------------------------------------
+
+const builders = {
+  async vite(root, plugins) {
+    const { build } = await import('vite');
+    return () =>
+      build({
+        root,
+        configFile: false,
+        logLevel: 'silent',
+        plugins,
+        build: {
+          lib: { entry: join(root, 'src/index.ts'), formats: ['es'], fileName: 'index' },
+          outDir: join(root, 'dist-vite'),
+          emptyOutDir: true,
+          minify: false,
+          rollupOptions: { external: [/^@cachet\//] },
+        },
+      });
+  },
+  async esbuild(root, plugins) {
+    const { build } = await import('esbuild');
+    return () =>
+      build({
+        entryPoints: [join(root, 'src/index.ts')],
+        outfile: join(root, 'dist-esbuild/index.js'),
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        external: ['@cachet/*'],
+        logLevel: 'silent',
+        plugins,
+      });
+  },
+  async webpack(root, plugins) {
+    const { default: webpack } = await import('webpack');
+    const compiler = webpack({
+      mode: 'none',
+      context: root,
+      entry: join(root, 'src/index.ts'),
+      target: 'node22',
+      output: { path: join(root, 'dist-webpack'), filename: 'index.js', module: true, library: { type: 'module' } },
+      experiments: { outputModule: true },
+      externalsType: 'module',
+      externals: [/^@cachet\//],
+      resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
+      module: { rules: [{ test: /\.ts$/, loader: join(repo, 'scripts/strip-types-loader.mjs') }] },
+      plugins,
+      optimization: { minimize: false },
+      infrastructureLogging: { level: 'none' },
+    });
+    return () =>
+      new Promise((resolve, reject) =>
+        compiler.run((error, stats) =>
+          error || stats.hasErrors() ? reject(error ?? new Error(String(stats.compilation.errors[0]))) : resolve(),
+        ),
+      );
+  },
+};
+
+async function childBuild(bundler, mode, files) {
+  const root = rootOf(files);
+  const cachet = (await import(`unplugin-cachet/${bundler}`)).default;
+  const plugins = mode === 'none' ? [] : [cachet({ cacheDir: cacheDirOf(root) })];
+  const run = await builders[bundler](root, plugins);
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'silent',
-    plugins: withPlugin ? [cachet(pluginOptions)] : [],
-    build: {
-      lib: { entry: join(root, 'src/index.ts'), formats: ['es'], fileName: 'index' },
-      outDir: join(root, withPlugin ? 'dist-vite-cachet' : 'dist-vite'),
-      emptyOutDir: true,
-      minify: false,
-      rollupOptions: { external: [/^@cachet\//] },
-    },
+  await run();
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpu: (used.user + used.system) / 1000 };
+}
+
+/** Each tagged file through the plugin's core in order, in a process that has not loaded TypeScript. */
+async function childAnalysis(files) {
+  const root = rootOf(files);
+  const { createCachet } = await import('unplugin-cachet/core');
+  const { resolveOptions } = await import('unplugin-cachet/core');
+  const cachet = createCachet(resolveOptions({ cacheDir: false }));
+  const tagged = Array.from({ length: annotatedOf(files) }, (_, i) => join(root, `src/cached${i}.ts`));
+  const clock = () => {
+    if (!CPU) return performance.now();
+    const used = process.cpuUsage();
+    return (used.user + used.system) / 1000;
+  };
+  const times = tagged.map((file) => {
+    const code = readFileSync(file, 'utf8');
+    const started = clock();
+    cachet.transform(file, code);
+    return clock() - started;
   });
-  return performance.now() - started;
+  // A type every tagged function uses changes, as in watch mode: re-transform one dependent.
+  const types = join(root, 'src/types.ts');
+  writeFileSync(types, TYPES.replace('size: number;', 'size: number;\n  v?: number;'));
+  let started = clock();
+  const dependents = cachet.fileChanged(types);
+  cachet.transform(tagged[1], readFileSync(tagged[1], 'utf8'));
+  const afterType = clock() - started;
+  writeFileSync(types, TYPES);
+  cachet.fileChanged(types);
+  if (dependents.length !== tagged.length)
+    throw new Error(`expected ${tagged.length} dependents, got ${dependents.length}`);
+  const code = readFileSync(tagged[2], 'utf8').replace('k + page.offset', 'k + page.offset + 1');
+  started = clock();
+  cachet.transform(tagged[2], code);
+  const afterSource = clock() - started;
+  return { first: times[0], rest: times.slice(1), afterType, afterSource };
 }
 
-async function esbuildBuild(plugin) {
-  const withPlugin = plugin !== 'none';
-  if (plugin === 'cold') rmSync(CACHE_DIR, { recursive: true, force: true });
-  const { build } = await import('esbuild');
-  const cachet = (await import('unplugin-cachet/esbuild')).default;
-  const started = performance.now();
-  await build({
-    entryPoints: [join(root, 'src/index.ts')],
-    outfile: join(root, withPlugin ? 'dist-esbuild-cachet/index.js' : 'dist-esbuild/index.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    external: ['@cachet/*'],
-    logLevel: 'silent',
-    plugins: withPlugin ? [cachet(pluginOptions)] : [],
+function inChild(...args) {
+  const stdout = execFileSync(process.execPath, [self, '--child', ...args, ...(CPU ? ['--cpu'] : [])], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 2 ** 24,
   });
-  return performance.now() - started;
+  return JSON.parse(stdout.trim().split('\n').at(-1));
 }
 
-async function fullBuilds() {
-  const rows = [];
-  for (const [name, run] of [
-    ['Vite 8 (lib build)', viteBuild],
-    ['esbuild (bundle)', esbuildBuild],
-  ]) {
-    await run('none'); // warm the bundler's own module loading
-    const without = [];
-    const cold = [];
-    const warm = [];
-    for (let i = 0; i < RUNS; i++) {
-      without.push(await run('none'));
-      cold.push(await run('cold'));
-      warm.push(await run('warm'));
-    }
-    rows.push({ name, without: median(without), cold: median(cold), warm: median(warm) });
-  }
-  return rows;
-}
+// --- the parent: every measurement, side by side ---------------------------------------------
 
-async function untaggedCost() {
+async function untaggedCost(files) {
+  const root = rootOf(files);
   const { unplugin } = await import('unplugin-cachet');
   const plugin = unplugin.raw(undefined, { framework: 'rollup', versions: {} });
   const handler = plugin.transform.handler;
-  const files = Array.from({ length: FILES - ANNOTATED }, (_, i) => {
+  const plain = Array.from({ length: files - annotatedOf(files) }, (_, i) => {
     const id = join(root, `src/m${i}.ts`);
     return { id, code: readFileSync(id, 'utf8') };
   });
   const context = { addWatchFile() {}, warn() {}, error() {} };
   const samples = [];
-  for (let r = 0; r < Math.max(RUNS, 5) * 4; r++) {
+  for (let r = 0; r < 20; r++) {
     const started = performance.now();
-    for (const { id, code } of files) {
+    for (const { id, code } of plain) {
       if (plugin.transform.filter.code.test(code)) handler.call(context, code, id);
     }
     samples.push(performance.now() - started);
   }
-  return { all: median(samples), perFile: median(samples) / files.length };
+  return { count: plain.length, all: median(samples), perFile: median(samples) / plain.length };
 }
 
-async function retransform() {
-  const { createCachet } = await import('../../packages/unplugin/dist/core/cachet.js');
-  const { resolveOptions } = await import('../../packages/unplugin/dist/core/options.js');
-  const cachet = createCachet(resolveOptions({ cacheDir: false }));
-  const files = Array.from({ length: ANNOTATED }, (_, i) => join(root, `src/cached${i}.ts`));
+function measure(files, runs) {
+  const root = rootOf(files);
   const types = join(root, 'src/types.ts');
-  // Every file of the project is in the tsconfig, so the language service loads all 500.
-  let started = performance.now();
-  cachet.transform(files[0], readFileSync(files[0], 'utf8'));
-  const cold = performance.now() - started;
-  started = performance.now();
-  for (const file of files.slice(1)) cachet.transform(file, readFileSync(file, 'utf8'));
-  const warmRest = performance.now() - started;
-
-  const afterType = [];
-  const afterSource = [];
-  for (let i = 0; i < Math.max(RUNS, 5) * 2; i++) {
-    // A type every annotated function uses changes: re-transform one dependent.
-    writeFileSync(types, TYPES.replace('size: number;', `size: number;\n  v${i}?: number;`));
-    started = performance.now();
-    const dependents = cachet.fileChanged(types);
-    cachet.transform(files[i % ANNOTATED], readFileSync(files[i % ANNOTATED], 'utf8'));
-    afterType.push(performance.now() - started);
-    if (dependents.length !== ANNOTATED) throw new Error(`expected ${ANNOTATED} dependents, got ${dependents.length}`);
-    // The annotated file itself is edited.
-    const file = files[(i + 7) % ANNOTATED];
-    const code = readFileSync(file, 'utf8').replace('k + page.offset', `k + page.offset + ${i}`);
-    started = performance.now();
-    cachet.transform(file, code);
-    afterSource.push(performance.now() - started);
+  const rows = [];
+  for (const bundler of Object.keys(builders)) {
+    inChild(bundler, 'none', files); // the file system cache, once
+    const times = { none: [], cold: [], warm: [], edit: [] };
+    for (let r = 0; r < runs; r++) {
+      const time = (result) => (CPU ? result.cpu : result.ms);
+      times.none.push(time(inChild(bundler, 'none', files)));
+      rmSync(cacheDirOf(root), { recursive: true, force: true });
+      times.cold.push(time(inChild(bundler, 'cold', files)));
+      times.warm.push(time(inChild(bundler, 'warm', files)));
+      writeFileSync(types, TYPES.replace('size: number;', `size: number;\n  edited${r}?: number;`));
+      times.edit.push(time(inChild(bundler, 'edit', files)));
+      writeFileSync(types, TYPES);
+    }
+    rows.push({ bundler, ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) });
   }
-  writeFileSync(types, TYPES);
-  return { cold, warmRest: warmRest / (ANNOTATED - 1), afterType: median(afterType), afterSource: median(afterSource) };
+  const analyses = Array.from({ length: runs }, () => inChild('analysis', files));
+  const rest = (f) => median(analyses.map((a) => f(a.rest)));
+  const analysis = {
+    first: median(analyses.map((a) => a.first)),
+    median: rest((values) => median(values)),
+    p95: rest((values) => quantile(values, 0.95)),
+    max: rest((values) => Math.max(...values)),
+    afterType: median(analyses.map((a) => a.afterType)),
+    afterSource: median(analyses.map((a) => a.afterSource)),
+  };
+  return { rows, analysis };
 }
 
-generate();
-// The core first, in a process that has not loaded TypeScript yet: the cold start is real.
-const edits = await retransform();
-const untagged = await untaggedCost();
-const builds = await fullBuilds();
+const NAMES = { vite: 'Vite 8 (lib build)', esbuild: 'esbuild (bundle)', webpack: 'webpack 5 (esbuild loader)' };
 
-console.log(`\n${FILES} files, ${ANNOTATED} annotated; medians of ${RUNS} builds each (Node ${process.version})\n`);
-console.log('| build | without the plugin | with it, cold | × | with it, warm (nothing changed) | × |');
-console.log('| --- | --- | --- | --- | --- | --- |');
-const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-for (const row of builds) {
-  console.log(
-    `| ${row.name} | ${ms(row.without)} | ${ms(row.cold)} | ${ratio(row.cold, row.without)} | ${ms(row.warm)} | ${ratio(row.warm, row.without)} |`,
-  );
+async function main() {
+  const sizes = (arg('--files') ?? '500,5000').split(',').map(Number);
+  const what = CPU ? 'CPU time of the build process' : 'time on the clock';
+  console.log(`Node ${process.version}; each build in a fresh process; ${what}\n`);
+  for (const files of sizes) {
+    const runs = Number(arg('--runs') ?? (files > 1000 ? 3 : 5));
+    const annotated = annotatedOf(files);
+    generate(files);
+    const { rows, analysis } = measure(files, runs);
+    const untagged = await untaggedCost(files);
+    console.log(`${files} modules, ${annotated} of them with two @cached functions; medians of ${runs} builds\n`);
+    console.log('| build | without the plugin | cold | × | warm (nothing changed) | × | after one type edit | × |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const row of rows) {
+      const cells = [row.cold, row.warm, row.edit].map((value) => `${ms(value)} | ${ratio(value, row.none)}`);
+      console.log(`| ${NAMES[row.bundler]} | ${ms(row.none)} | ${cells.join(' | ')} |`);
+    }
+    console.log('\n| plugin work | time |');
+    console.log('| --- | --- |');
+    console.log(
+      `| first tagged file in a fresh process (loads TypeScript, builds the program) | ${ms(analysis.first)} |`,
+    );
+    console.log(
+      `| each further tagged file: median / p95 / max | ${ms(analysis.median)} / ${ms(analysis.p95)} / ${ms(analysis.max)} |`,
+    );
+    console.log(
+      `| transform hook on the ${untagged.count} files without the tag | ${ms(untagged.all)} (${(untagged.perFile * 1000).toFixed(2)} µs per file) |`,
+    );
+    console.log(`| re-transform after an edit to a type it uses (types.ts), watch mode | ${ms(analysis.afterType)} |`);
+    console.log(`| re-transform after an edit to the tagged file itself, watch mode | ${ms(analysis.afterSource)} |\n`);
+  }
 }
-console.log('\n| plugin work | time |');
-console.log('| --- | --- |');
-console.log(
-  `| transform hook on the ${FILES - ANNOTATED} files without the tag | ${ms(untagged.all)} (${(untagged.perFile * 1000).toFixed(2)} µs per file) |`,
-);
-console.log(
-  `| first annotated file in a fresh process (loads TypeScript, starts the language service) | ${ms(edits.cold)} |`,
-);
-console.log(`| each further annotated file, same build | ${ms(edits.warmRest)} |`);
-console.log(`| re-transform after an edit to a type it uses (types.ts) | ${ms(edits.afterType)} |`);
-console.log(`| re-transform after an edit to the annotated file itself | ${ms(edits.afterSource)} |`);
+
+if (process.argv[2] === '--child') {
+  const [kind, ...rest] = process.argv.slice(3);
+  const result =
+    kind === 'analysis' ? await childAnalysis(Number(rest[0])) : await childBuild(kind, rest[0], Number(rest[1]));
+  console.log(JSON.stringify(result));
+} else {
+  await main();
+}

@@ -33,7 +33,7 @@ export interface FileCompilation {
   /** Module-level support code placed at the end of the file. */
   readonly footer: string;
   readonly diagnostics: readonly CachetDiagnostic[];
-  /** Files whose types the encoders were derived from. */
+  /** Files whose declarations the encoders and codecs were derived from (see analyse/dependencies.ts). */
   readonly dependencies: readonly string[];
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCachet } from '../src/core/cachet.js';
 import { resolveOptions } from '../src/core/options.js';
+import { sharedProjects } from '../src/core/projects.js';
 import { analyserSource } from '../src/core/typescript.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -134,6 +135,32 @@ describe('the TypeScript the analysis uses', () => {
     expect(analyserSource(fakeTypeScript('ts4', '4.9.5')).kind).toBe('bundled');
     const bundled = analyserSource('/').load();
     expect(Number(bundled.ts.versionMajorMinor.split('.')[0])).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('the program', () => {
+  it('is one per tsconfig and process: every tagged file of the project, shared by plugin instances', () => {
+    const root = copyFixture('shared');
+    const users = join(root, 'src/users.ts');
+    const boom = join(root, 'src/boom.ts');
+    const plain = join(root, 'src/plain.ts');
+    const analyser = analyserSource(root).load();
+    const projects = sharedProjects({ analyser, tsconfig: undefined });
+    const program = projects.program(users, readFileSync(users, 'utf8'));
+    // Found by a string search when the service started: no new program for the next tagged file.
+    expect(program.getSourceFile(boom)).toBeDefined();
+    expect(projects.program(boom, readFileSync(boom, 'utf8'))).toBe(program);
+    // An untagged file the tagged ones do not import is not parsed.
+    expect(program.getSourceFile(plain)).toBeUndefined();
+    // Another plugin instance (a webpack compiler, a Vite environment, the next build) gets the same.
+    expect(sharedProjects({ analyser, tsconfig: undefined })).toBe(projects);
+    expect(projects.program(users, readFileSync(users, 'utf8'))).toBe(program);
+    // A tsconfig edited between builds starts its service again.
+    const tsconfig = join(root, 'tsconfig.json');
+    writeFileSync(tsconfig, readFileSync(tsconfig, 'utf8').replace('"strict": true', '"strict": false'));
+    const next = sharedProjects({ analyser, tsconfig: undefined }).program(users, readFileSync(users, 'utf8'));
+    expect(next).not.toBe(program);
+    expect(next.getCompilerOptions().strict).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@
  * was made from has since changed: the file, a type it read, the tsconfig, the options, the
  * version of Cachet or TypeScript. Stale, corrupt and foreign entries are misses.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,22 @@ function setup(name: string) {
   return { root, users, types, cacheDir, build };
 }
 
+/**
+ * The output of a cold build in a fresh process (the built plugin): no language service, no
+ * memory of earlier builds, no persistent cache.
+ */
+function coldBuild(root: string, fileName: string): string | undefined {
+  const script = `
+    const { createCachet, resolveOptions } = await import('unplugin-cachet/core');
+    const { readFileSync } = await import('node:fs');
+    const cachet = createCachet(resolveOptions({ defaults: { storage: 'memory' }, cacheDir: false }));
+    const file = ${JSON.stringify(fileName)};
+    process.stdout.write(JSON.stringify({ code: cachet.transform(file, readFileSync(file, 'utf8'))?.output?.code }));
+  `;
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  return (JSON.parse(stdout) as { code?: string }).code;
+}
+
 describe('the persistent transform cache', () => {
   it('serves a warm build from disk, with the same output, diagnostics and dependencies', () => {
     const { build, types } = setup('warm');
@@ -66,6 +83,40 @@ describe('the persistent transform cache', () => {
     expect(build().code).toBe(edited.code); // same as a cold build
     expect(build().cachet.counts).toMatchObject({ fromDisk: 1 });
   });
+
+  it('a type edit between builds of one process, cache warm, gives what a cold build in a new process gives', () => {
+    // Builds in one process share the language service (Vite environments, webpack compilers,
+    // esbuild rebuilds, a second build): it must see edits made without a watch event.
+    const { build, root, users, types } = setup('process');
+    // The imported type now comes from a third file: the edit is two imports away.
+    const ids = join(root, 'src/ids.ts');
+    writeFileSync(ids, 'export type Id = number;\n');
+    writeFileSync(
+      types,
+      `import type { Id } from './ids.js';\n${readFileSync(types, 'utf8').replace('id: number;', 'id: Id;')}`,
+    );
+    build();
+    expect(build().cachet.counts).toMatchObject({ analysed: 0, fromDisk: 1 });
+    /** Edits a file the result came from: the next build analyses again, as a cold build would. */
+    const edit = (file: string, text: string) => {
+      const before = build();
+      expect(before.outcome?.dependencies).toContain(file);
+      writeFileSync(file, text);
+      const after = build();
+      expect(after.cachet.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+      expect(after.code).not.toBe(before.code);
+      expect(after.code).toBe(coldBuild(root, users));
+    };
+    // Same length, so only the content tells: number becomes string.
+    edit(ids, 'export type Id = string;\n');
+    edit(types, readFileSync(types, 'utf8').replace('id: Id;', 'id: Id;\n  region: string;'));
+    // A property of a primitive type inherited from an interface in another file.
+    const base = join(root, 'src/base.ts');
+    writeFileSync(base, 'export interface Base {\n  flag: boolean;\n}\n');
+    const extended = readFileSync(types, 'utf8').replace('interface Query {', 'interface Query extends Base {');
+    writeFileSync(types, `import type { Base } from './base.js';\n${extended}`);
+    edit(base, 'export interface Base {\n  flag: string;\n}\n');
+  }, 240_000); // three cold builds, each a new process that loads TypeScript
 
   it('analyses again after an edit to the tsconfig', () => {
     const { build, root } = setup('tsconfig');

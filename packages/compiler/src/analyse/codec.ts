@@ -8,6 +8,7 @@ import type ts from 'typescript';
 import type { CodecChoice } from '../plan.js';
 import { builtinName, typeArguments } from './builtins.js';
 import type { AnalysisContext } from './context.js';
+import { recordSymbol } from './dependencies.js';
 
 export interface CodecResult {
   readonly codec: CodecChoice;
@@ -34,6 +35,8 @@ export function codecOf(ctx: AnalysisContext, type: ts.Type): CodecResult {
 function visit(ctx: AnalysisContext, type: ts.Type, walk: Walk): void {
   if (walk.seen.has(type) || walk.problem !== undefined) return;
   walk.seen.add(type);
+  recordSymbol(ctx, type.aliasSymbol);
+  recordSymbol(ctx, type.getSymbol());
   const F = ctx.ts.TypeFlags;
   const flags = type.flags;
   if (flags & (F.Any | F.Unknown | F.TypeParameter | F.IndexedAccess | F.Conditional | F.NonPrimitive)) {
@@ -77,6 +80,7 @@ function visitObject(ctx: AnalysisContext, type: ts.Type, walk: Walk): void {
   }
   for (const info of ctx.checker.getIndexInfosOfType(type)) visit(ctx, info.type, walk);
   for (const property of type.getProperties()) {
+    recordSymbol(ctx, property);
     const declared = ctx.checker.getTypeOfSymbol(property);
     const optional = (property.flags & ctx.ts.SymbolFlags.Optional) !== 0;
     visit(ctx, optional ? ctx.checker.getNonNullableType(declared) : declared, walk);

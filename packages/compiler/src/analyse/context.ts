@@ -17,6 +17,8 @@ export interface AnalysisContext {
   readonly named: Map<ts.Type, KeyNode>;
   /** Files whose declarations the analysis read: a change there should re-transform this file. */
   readonly dependencies: Set<string>;
+  /** Symbols whose declarations were recorded in `dependencies` (each is followed once). */
+  readonly recorded: Set<ts.Symbol>;
   readonly warnings: CachetCompileError[];
   /** Where findings about the current parameter point. */
   span: Span;
@@ -46,6 +48,7 @@ export function createContext(props: {
     active: new Map(),
     named: new Map(),
     dependencies: new Set(),
+    recorded: new Set(),
     warnings: [],
     span: { start: 0, end: 0 },
     site: undefined,

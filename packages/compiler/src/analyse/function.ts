@@ -11,6 +11,7 @@ import type { CachedFunctionPlan, KeyNode, ParamKey } from '../plan.js';
 import { isAbortSignal } from './builtins.js';
 import { codecOf } from './codec.js';
 import type { AnalysisContext } from './context.js';
+import { recordNames } from './dependencies.js';
 import { keyOf } from './key.js';
 import { mergeKeys } from './merge.js';
 
@@ -38,6 +39,9 @@ export function planFunction({ ctx, target, annotation, path }: PlanProps): Cach
   ctx.site = { sourceFile: node.getSourceFile(), node };
   ctx.ignored = new Set(paths.map((i) => i.name));
   ctx.ignoredUsed.clear();
+  // What the signature names (the body too when the return type is inferred) shapes the plan.
+  for (const part of [...node.parameters, ...(node.typeParameters ?? []), node.type ?? node.body])
+    recordNames(ctx, part);
   const keyed: ParamKey[] = [];
   params.forEach((param, index) => {
     const name = ts.isIdentifier(param.name) ? param.name.text : `#${index + 1}`;

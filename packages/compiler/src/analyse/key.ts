@@ -15,6 +15,7 @@ import {
   reflective,
   unkeyable,
 } from './context.js';
+import { recordSymbol } from './dependencies.js';
 import { mergeKeys } from './merge.js';
 import { unionOf } from './union.js';
 
@@ -29,6 +30,7 @@ const PRIMITIVE: Record<string, KeyNode> = {
 
 /** How values of `type` enter the key. Throws `CACHET_E_UNKEYABLE` for types that cannot. */
 export function keyOf(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode {
+  recordSymbol(ctx, type.aliasSymbol);
   const F = ctx.ts.TypeFlags;
   const flags = type.flags;
   if (flags & F.Any) return reflective(ctx, path, 'typed any');
@@ -141,7 +143,7 @@ function helperName(ctx: AnalysisContext, type: ts.Type): string {
 }
 
 function objectKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode {
-  recordDependency(ctx, type);
+  recordSymbol(ctx, type.getSymbol());
   const builtin = builtinName(ctx, type);
   if (builtin !== undefined) return builtinKey(ctx, type, builtin, path);
   if (ctx.checker.isTupleType(type)) return exactBuiltin(ctx, 'Array', tupleKey(ctx, type as ts.TypeReference, path));
@@ -165,7 +167,10 @@ function objectKey(ctx: AnalysisContext, type: ts.Type, path: Path): KeyNode {
 function recordKey(ctx: AnalysisContext, type: ts.Type, infos: readonly ts.IndexInfo[], path: Path): KeyNode {
   const values = [
     ...infos.map((info) => info.type),
-    ...type.getProperties().map((p) => ctx.checker.getTypeOfSymbol(p)),
+    ...type.getProperties().map((p) => {
+      recordSymbol(ctx, p);
+      return ctx.checker.getTypeOfSymbol(p);
+    }),
   ];
   return { kind: 'record', value: mergeKeys(values.map((value) => keyOf(ctx, value, child(path, '[key]')))) };
 }
@@ -177,11 +182,6 @@ function functionKey(ctx: AnalysisContext, path: Path): KeyNode {
 
 function exactBuiltin(ctx: AnalysisContext, builtin: string, inner: KeyNode): KeyNode {
   return { kind: 'exact', builtin, local: ctx.local, inner };
-}
-
-function recordDependency(ctx: AnalysisContext, type: ts.Type): void {
-  for (const declaration of type.getSymbol()?.declarations ?? [])
-    ctx.dependencies.add(declaration.getSourceFile().fileName);
 }
 
 /** Built-ins keyed by one string of their internal value (boxed primitives: primitives too). */
@@ -388,6 +388,7 @@ function propertiesKey(ctx: AnalysisContext, type: ts.Type, path: Path, isClass:
   const symbol = type.getSymbol();
   const properties: PropertyKey[] = [];
   for (const property of ctx.checker.getPropertiesOfType(type)) {
+    recordSymbol(ctx, property);
     if (!isDataProperty(ctx, property, isClass)) continue;
     const escaped = property.escapedName as string;
     if (escaped.startsWith('__#') && !isAccessor(ctx, property)) {

@@ -1,6 +1,7 @@
 /**
- * The plugin's core, which knows no bundler: the compiler, the language services and two caches
- * of results, all owned by one plugin instance. A result is looked up in memory (this build and
+ * The plugin's core, which knows no bundler: the compiler and two caches of results, owned by one
+ * plugin instance, and the language services, shared by every instance of the process (see
+ * `sharedProjects`). A result is looked up in memory (this build and
  * its watch rebuilds), then on disk (earlier builds, see `createTransformCache`), and only then
  * computed: a warm build with nothing changed never loads TypeScript.
  */
@@ -18,7 +19,7 @@ import {
 } from '@cachet/compiler';
 import { compiledInput } from './compiled-input.js';
 import type { OptionsResolved } from './options.js';
-import { createProjects, type Projects } from './projects.js';
+import { type Projects, sharedProjects } from './projects.js';
 import { createStripper, type Stripper } from './strip-types.js';
 import { type Analyser, type AnalyserSource, analyserSource } from './typescript.js';
 
@@ -92,7 +93,7 @@ export function createCachet(options: OptionsResolved): Cachet {
   function start(): { analyser: Analyser; compiler: CachetCompiler; projects: Projects } {
     analyser ??= typescript.load();
     compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
-    projects ??= createProjects({ analyser, tsconfig: options.tsconfig });
+    projects ??= sharedProjects({ analyser, tsconfig: options.tsconfig });
     return { analyser, compiler, projects };
   }
 
@@ -103,7 +104,6 @@ export function createCachet(options: OptionsResolved): Cachet {
   }
 
   function reset(): void {
-    projects = undefined;
     compiler = undefined;
     stripper = undefined;
     results.clear();
@@ -173,6 +173,7 @@ export function createCachet(options: OptionsResolved): Cachet {
       if (projects === undefined) return dependents;
       if (projects.isConfig(fileName) || /(^|\/)package\.json$/.test(fileName)) {
         const all = [...results.keys()];
+        projects.fileChanged(fileName);
         reset();
         return all;
       }

@@ -3,6 +3,16 @@
  * bundler's current code as versioned snapshots. After an edit, the service re-checks only what
  * changed instead of building a program per file.
  *
+ * The program of a tsconfig is the import closure of its tagged files, not the whole project: its
+ * roots are the project's declaration files (ambient types) and every file of the project whose
+ * text contains `@cached` (a string search when the service starts), so the first tagged file
+ * builds the one program every other tagged file is analysed with. A tagged file outside the
+ * tsconfig's files joins as a root when the bundler hands it over.
+ *
+ * The services live as long as the process and are shared by every plugin instance with the same
+ * `tsconfig` option (Vite's environments, webpack's compilers, esbuild's rebuilds, a second build
+ * in the same process): a build checks what changed on disk (`refresh`) instead of starting over.
+ *
  * Every file has a content version: it moves only when the text differs, so reading a file again
  * after a watch event that changed nothing keeps the programs (and the plugin's cached results).
  */
@@ -15,9 +25,15 @@ export interface Projects {
   program(fileName: string, code: string): ts.Program;
   /** The content version of a file as the programs see it (`-` when it does not exist). */
   version(fileName: string): string;
-  /** A file changed, appeared or went away on disk: read it again. Returns whether its text changed. */
+  /**
+   * A file changed, appeared or went away on disk: read it again (a tsconfig: start its services
+   * again). Returns whether its text changed.
+   */
   fileChanged(fileName: string): boolean;
-  /** Looks at every file read from disk again (by modification time), for builds without watch events. */
+  /**
+   * Looks at every file read from disk again (by modification time and size), for builds without
+   * watch events; services whose tsconfig changed start again. Returns the files whose text changed.
+   */
   refresh(): string[];
   /** Whether `fileName` is a tsconfig one of the services was made from, or a file it extends. */
   isConfig(fileName: string): boolean;
@@ -28,45 +44,66 @@ export interface Projects {
 interface FileState {
   text: string | undefined;
   version: number;
-  /** Modification time when read from disk; undefined for code the bundler passed. */
-  mtimeMs: number | undefined;
+  /** Modification time and size when read from disk; undefined for code the bundler passed. */
+  stat: string | undefined;
 }
 
 interface Project {
   readonly service: ts.LanguageService;
   /** The tsconfig and the files it extends. */
   readonly configFiles: readonly string[];
+  /** Their texts when the service was made (compared whole: a few small files). */
+  readonly configTexts: ReadonlyMap<string, string | undefined>;
   readonly roots: Set<string>;
   rootList: string[];
+}
+
+/** The shared projects, by the plugin's `tsconfig` option ('' for the nearest tsconfig of each file). */
+const shared = new Map<string, { analyser: Analyser; projects: Projects }>();
+
+/**
+ * The projects of this process for a `tsconfig` option, made on first use: every plugin instance
+ * with the same option gets the same, looked at again for changes on disk.
+ */
+export function sharedProjects(props: { analyser: Analyser; tsconfig: string | undefined }): Projects {
+  const key = props.tsconfig ?? '';
+  const known = shared.get(key);
+  if (known !== undefined && known.analyser === props.analyser) {
+    known.projects.refresh();
+    return known.projects;
+  }
+  const projects = createProjects(props);
+  shared.set(key, { analyser: props.analyser, projects });
+  return projects;
 }
 
 const NO_CONFIG = '';
 
 export function createProjects(props: { analyser: Analyser; tsconfig: string | undefined }): Projects {
   const { ts, libFiles, libDir } = props.analyser;
-  const registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, ts.sys.getCurrentDirectory());
+  const registry = ts.createDocumentRegistry(
+    ts.sys.useCaseSensitiveFileNames,
+    ts.sys.getCurrentDirectory(),
+    ts.JSDocParsingMode.ParseForTypeInfo,
+  );
   const files = new Map<string, FileState>();
   const projects = new Map<string, Project>();
   const configOfDir = new Map<string, string>();
   let projectVersion = 0;
 
-  function readDisk(fileName: string): Pick<FileState, 'text' | 'mtimeMs'> {
-    try {
-      const mtimeMs = statSync(fileName).mtimeMs;
-      return { text: ts.sys.readFile(fileName), mtimeMs };
-    } catch {
-      return { text: undefined, mtimeMs: -1 };
-    }
+  function readDisk(fileName: string): Pick<FileState, 'text' | 'stat'> {
+    const stat = statOf(fileName);
+    return { text: stat === MISSING ? undefined : ts.sys.readFile(fileName), stat };
   }
 
-  function setText(fileName: string, text: string | undefined, mtimeMs: number | undefined): boolean {
+  function setText(fileName: string, text: string | undefined, stat: string | undefined): boolean {
     const state = files.get(fileName);
     if (state === undefined) {
-      files.set(fileName, { text, version: 1, mtimeMs });
+      files.set(fileName, { text, version: 1, stat });
       projectVersion++;
       return true;
     }
-    state.mtimeMs = mtimeMs;
+    state.stat = stat;
     if (state.text === text) return false;
     state.text = text;
     state.version++;
@@ -98,16 +135,22 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
   function createProject(config: string): Project {
     const parsed = config === NO_CONFIG ? undefined : parseConfig(config);
     const options: ts.CompilerOptions = parsed?.options ?? ts.getDefaultCompilerOptions();
-    // Roots: the files the bundler hands over (added as they come) and the project's declaration
-    // files (ambient types). Other files enter the program through imports, so a 500-file project
-    // with a few annotated files parses what those files reach, not everything.
-    const roots = new Set((parsed?.fileNames ?? []).filter((f) => /\.d\.[cm]?ts$/.test(f)));
+    // Roots: the project's declaration files (ambient types) and its tagged files, plus tagged
+    // files outside it as the bundler hands them over. Other files enter the program through
+    // imports, so a project with a few tagged files parses what those files reach, not everything.
+    const roots = new Set<string>();
+    for (const file of parsed?.fileNames ?? []) {
+      if (/\.d\.[cm]?ts$/.test(file)) roots.add(file);
+      else if (isTagged(file)) roots.add(file);
+    }
     const extended = (parsed?.options.configFile as { extendedSourceFiles?: string[] } | undefined)
       ?.extendedSourceFiles;
+    const configFiles = config === NO_CONFIG ? [] : [config, ...(extended ?? [])];
     const project: Project = {
       roots,
       rootList: [...roots],
-      configFiles: config === NO_CONFIG ? [] : [config, ...(extended ?? [])],
+      configFiles,
+      configTexts: new Map(configFiles.map((file) => [file, ts.sys.readFile(file)])),
       service: undefined as unknown as ts.LanguageService,
     };
     const host: ts.LanguageServiceHost = {
@@ -131,9 +174,32 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       readDirectory: (...args) => ts.sys.readDirectory(...args),
       realpath: (path) => (libFiles.has(path) ? path : (ts.sys.realpath?.(path) ?? path)),
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      // JSDoc only where it carries types (JavaScript files), as tsc does: the tags Cachet reads
+      // are found in the text, and skipping the JSDoc of lib.dom.d.ts and the like saves a third
+      // of the parse.
+      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
     };
     (project as { service: ts.LanguageService }).service = ts.createLanguageService(host, registry);
     return project;
+  }
+
+  /** Whether a file of the project holds the tag; its text is kept for the program when it does. */
+  function isTagged(fileName: string): boolean {
+    const known = files.get(fileName);
+    if (known !== undefined) return known.text?.includes('@cached') === true;
+    const disk = readDisk(fileName);
+    if (disk.text?.includes('@cached') !== true) return false;
+    files.set(fileName, { ...disk, version: 1 });
+    return true;
+  }
+
+  /** Forgets the services made from a tsconfig that changed: the next program starts again. */
+  function configChanged(fileName: string): void {
+    for (const [config, project] of projects) {
+      if (project.configFiles.includes(fileName)) projects.delete(config);
+    }
+    // A tsconfig that appeared or went away may be the nearest one of other directories now.
+    configOfDir.clear();
   }
 
   function parseConfig(config: string): ts.ParsedCommandLine {
@@ -181,16 +247,22 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       return state.text === undefined ? '-' : String(state.version);
     },
     fileChanged(fileName) {
+      if (/\.json$/.test(fileName)) configChanged(fileName);
       if (!files.has(fileName)) return false;
       const disk = readDisk(fileName);
-      return setText(fileName, disk.text, disk.mtimeMs);
+      return setText(fileName, disk.text, disk.stat);
     },
     refresh() {
       const changed: string[] = [];
       for (const [fileName, state] of files) {
-        if (state.mtimeMs === undefined) continue;
-        if (mtimeOf(fileName) !== state.mtimeMs && this.fileChanged(fileName)) changed.push(fileName);
+        if (state.stat === undefined) continue;
+        if (statOf(fileName) !== state.stat && this.fileChanged(fileName)) changed.push(fileName);
       }
+      for (const project of [...projects.values()]) {
+        const stale = project.configFiles.find((file) => project.configTexts.get(file) !== ts.sys.readFile(file));
+        if (stale !== undefined) configChanged(stale);
+      }
+      configOfDir.clear();
       return changed;
     },
     isConfig(fileName) {
@@ -203,11 +275,15 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
   };
 }
 
-function mtimeOf(fileName: string): number {
+const MISSING = '-';
+
+/** Modification time and size, to notice a file changed without reading it. */
+function statOf(fileName: string): string {
   try {
-    return statSync(fileName).mtimeMs;
+    const stat = statSync(fileName);
+    return `${stat.mtimeMs}:${stat.size}`;
   } catch {
-    return -1;
+    return MISSING;
   }
 }
 

@@ -4,6 +4,8 @@
  * compiler has no JS API, or no TypeScript at all) the plugin's own, ts-morph's bundled compiler.
  * Choosing reads package.json files only; loading happens on the first file that holds a tag, so
  * builds without one never pay for it, and the plugin's own TypeScript is loaded only when chosen.
+ * Each TypeScript is loaded once per process, so plugin instances (Vite's environments, webpack's
+ * compilers, the next build) share it, and with it the language services (`sharedProjects`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -49,15 +51,27 @@ export function analyserSource(root: string): AnalyserSource {
       kind: 'project',
       version: `typescript@${project.version}`,
       libDir,
-      load: () => loadProject(project.dir, libDir),
+      load: () => once(libDir, () => loadProject(project.dir, libDir)),
     };
   }
   return {
     kind: 'bundled',
     version: `@ts-morph/common@${bundledCommon().version}`,
     libDir: LIB_DIR,
-    load: loadBundled,
+    load: () => once(LIB_DIR, loadBundled),
   };
+}
+
+const loaded = new Map<string, Analyser>();
+
+/** The TypeScript whose lib files are in `libDir`, loaded by `load` the first time only. */
+function once(libDir: string, load: () => Analyser): Analyser {
+  let analyser = loaded.get(libDir);
+  if (analyser === undefined) {
+    analyser = load();
+    loaded.set(libDir, analyser);
+  }
+  return analyser;
 }
 
 function projectTypeScript(root: string): { dir: string; version: string } | undefined {
