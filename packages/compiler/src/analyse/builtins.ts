@@ -2,7 +2,7 @@
 import type ts from 'typescript';
 import type { AnalysisContext } from './context.js';
 
-export const TYPED_ARRAYS = new Set([
+export const TYPED_ARRAYS: ReadonlySet<string> = new Set([
   'Int8Array',
   'Uint8Array',
   'Uint8ClampedArray',
@@ -17,7 +17,7 @@ export const TYPED_ARRAYS = new Set([
 ]);
 
 /** Error and its standard subclasses: keyed by the runtime (name, message, cause, own fields). */
-export const ERRORS = new Set([
+export const ERRORS: ReadonlySet<string> = new Set([
   'Error',
   'EvalError',
   'RangeError',

@@ -1,21 +1,15 @@
 /**
  * Step 4b: one function's encoder — hash, snapshot, equals, text and (for verify mode) the
- * reflective text over its argument list
- * (`a`, the arguments object) and `self` (`this`, for instance methods keyed by it).
+ * reflective text over its argument list (`a`, the arguments object) and `self` (`this`, for
+ * instance methods keyed by it); for one to three plain parameters, the hash and equality over
+ * the arguments as passed (`hashAt`, `equalsAt`).
  */
 import type { KeyPlan } from '../plan.js';
 import type { KeyCode } from './key-code.js';
-import { prelude, RUNTIME } from './names.js';
+import { type FunctionNames, prelude, RUNTIME } from './names.js';
 
-export interface EncoderNames {
-  readonly hash: string;
-  readonly hashAt: string;
-  readonly equalsAt: string;
-  readonly snapshot: string;
-  readonly equals: string;
-  readonly text: string;
-  readonly reflect: string;
-}
+/** The generated functions of one encoder. */
+export type EncoderNames = Omit<FunctionNames, 'impl' | 'cf' | 'get'>;
 
 /** A keyed value: where it is read from a call, and where it sits in the snapshot. */
 interface Slot {
@@ -40,27 +34,41 @@ function slotsOf(key: KeyPlan, positional = false): Slot[] {
 
 /**
  * The encoder's functions. With `arity` (a function of one to three plain parameters, called
- * through the runtime's `call1`..`call3`), also `hashAt` and `equalsAt`, the same hash and
- * equality over positional arguments, so a hit builds no argument array.
+ * through the runtime's `call1`..`call3`), the hash and equality are written over positional
+ * arguments (`hashAt`, `equalsAt`), so a hit builds no argument array, and `hash` and `equals`
+ * pass them the arguments of a list.
  */
 export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames, arity?: 1 | 2 | 3): string {
   const slots = slotsOf(key);
   const fn = (name: string, params: string, lines: string[]): string =>
     `function ${name}(${params}) {\n${lines.map((l) => `  ${l}`).join('\n')}\n}\n`;
-  const parts = [
-    fn(names.hash, 'a, self', hashBody(code, slots)),
+  const common = [
     fn(names.snapshot, 'a, self', snapshotLines(code, slots)),
-    fn(names.equals, 's, a, self', equalsBody(code, slots)),
     fn(names.text, 'a, self', textLines(code, slots)),
     fn(names.reflect, 'a, self', [`return ${RUNTIME}.reflectKey([${slots.map(reflectedValue).join(', ')}]);`]),
   ];
-  if (arity !== undefined) {
-    const positional = slotsOf(key, true);
-    const args = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
-    parts.push(fn(names.hashAt, `self, ${args}`, hashBody(code, positional)));
-    if (!isOwnKey(positional)) parts.push(fn(names.equalsAt, `s, self, ${args}`, equalsBody(code, positional)));
+  if (arity === undefined) {
+    return [
+      fn(names.hash, 'a, self', hashBody(code, slots)),
+      fn(names.equals, 's, a, self', equalsBody(code, slots)),
+      ...common,
+    ].join('');
   }
-  return parts.join('');
+  const positional = slotsOf(key, true);
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  const fromList = Array.from({ length: arity }, (_, i) => `a[${i}]`).join(', ');
+  const own = isOwnKey(positional);
+  return [
+    fn(names.hashAt, `self, ${params}`, hashBody(code, positional)),
+    fn(names.hash, 'a, self', [`return ${names.hashAt}(self, ${fromList});`]),
+    ...(own
+      ? [fn(names.equals, 's, a, self', equalsBody(code, slots))]
+      : [
+          fn(names.equalsAt, `s, self, ${params}`, equalsBody(code, positional)),
+          fn(names.equals, 's, a, self', [`return ${names.equalsAt}(s, self, ${fromList});`]),
+        ]),
+    ...common,
+  ].join('');
 }
 
 /** What the plan literal's `encoder` lists: the positional members only where they were generated. */

@@ -6,7 +6,7 @@
 import type { CachedFunctionPlan } from '../plan.js';
 import { encoderCode, encoderMembers } from './encoder.js';
 import type { KeyCode } from './key-code.js';
-import { functionNames, property, RUNTIME } from './names.js';
+import { type FunctionNames, functionNames, property, RUNTIME } from './names.js';
 
 /** What the wrapper must look like, read from the source by the front end. */
 export type WrapperShape = (
@@ -25,7 +25,7 @@ export type WrapperShape = (
 };
 
 export interface FunctionCode {
-  readonly names: ReturnType<typeof functionNames>;
+  readonly names: FunctionNames;
   /**
    * `function`: a declaration placed before the original; `variable`: the function expression
    * that replaces the initializer; `method`: a static block placed first in the class body.
@@ -81,7 +81,7 @@ export function functionCode(props: {
 
 function planLiteral(
   plan: CachedFunctionPlan,
-  names: ReturnType<typeof functionNames>,
+  names: FunctionNames,
   verify: boolean,
   arity: 1 | 2 | 3 | undefined,
 ): string {

@@ -29,18 +29,32 @@ export const prelude = {
  */
 export const MAX_DEPTH = 1000;
 
+/** The bindings of one cached function. */
+export interface FunctionNames {
+  /** The original function, renamed (declarations) or bound (arrows, methods). */
+  readonly impl: string;
+  /** The CachedFunction, created on first call. */
+  readonly cf: string;
+  /** Creates the CachedFunction: a hoisted declaration, so calls before module evaluation work. */
+  readonly get: string;
+  readonly hash: string;
+  /** `hash` and `equals` over positional arguments, for `call1`..`call3`. */
+  readonly hashAt: string;
+  readonly equalsAt: string;
+  readonly snapshot: string;
+  readonly equals: string;
+  readonly text: string;
+  readonly reflect: string;
+}
+
 /** The bindings of one cached function, from its local name (`loadUser`, `UserRepo$find`). */
-export function functionNames(localName: string) {
+export function functionNames(localName: string): FunctionNames {
   const base = `__cachet$${localName}`;
   return {
-    /** The original function, renamed (declarations) or bound (arrows, methods). */
     impl: base,
-    /** The CachedFunction, created on first call. */
     cf: `${base}$cf`,
-    /** Creates the CachedFunction: a hoisted declaration, so calls before module evaluation work. */
     get: `${base}$get`,
     hash: `${base}$hash`,
-    /** `hash` and `equals` over positional arguments, for `call1`..`call3`. */
     hashAt: `${base}$hashAt`,
     equalsAt: `${base}$equalsAt`,
     snapshot: `${base}$snapshot`,
