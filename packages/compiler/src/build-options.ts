@@ -40,7 +40,8 @@ export const buildOptions = {
   /**
    * The store names the application registers with `configure({ stores })`: a `storage=`
    * naming another store is then a build error (`CACHET_E_UNKNOWN_STORE`) at its line. Without
-   * it, a name that is not built in is a warning (`CACHET_W_UNDECLARED_STORE`).
+   * it, a name that is not built in is a warning (`CACHET_W_UNDECLARED_STORE`), and
+   * `configure({ stores })` refuses it at start-up if the application does not register it.
    * @default not declared
    */
   stores: { kind: 'names', frontEnds: ['plugin', 'tsconfig', 'register'] },

@@ -52,6 +52,13 @@ describe('storage names', () => {
     );
   });
 
+  it('that are not built in are named where generated code binds the function, for configure({ stores }) to check', () => {
+    const code = createCompiler({ ts, options: {} }).transform({ program, fileName: file })?.code ?? '';
+    expect(code).toContain('__cachet.bind(a, __cachet$a$get, "shared");');
+    expect(code).toContain('__cachet.bind(b, __cachet$b$get, "sahred");');
+    expect(code).toContain('__cachet.bind(c, __cachet$c$get);');
+  });
+
   it('refuse a malformed stores option when the compiler is created', () => {
     expect(() => createCompiler({ ts, options: { stores: [''] } })).toThrow(
       /CACHET_E_BAD_OPTION_VALUE: option stores has a bad value .*expected a list of names/,

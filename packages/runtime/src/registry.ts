@@ -14,8 +14,21 @@ interface Registered {
 
 const registry = new WeakMap<object, Registered>();
 
-export function bind(fn: object, get: () => CachedFunction): void {
+/**
+ * Store names compiled functions use that are not built in (`@cached storage=shared`), each with
+ * the name of one function using it: `configure({ stores })` checks them, so a name the
+ * application does not register is an error there, not at that function's first call.
+ */
+export const namedStores: Map<string, string> = new Map();
+
+/**
+ * Registers a compiled function (generated code calls this as its module loads). `storage`: the
+ * function's store, when it is not built in.
+ */
+export function bind(fn: object, get: () => CachedFunction, storage?: string): void {
   registry.set(fn, { get });
+  if (storage !== undefined && !namedStores.has(storage))
+    namedStores.set(storage, (fn as { name?: string }).name || 'a cached function');
 }
 
 /** The CachedFunction behind `fn`, and the instance it is bound to, if any. */

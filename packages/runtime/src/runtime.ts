@@ -3,6 +3,7 @@ import { resolveConfig, storeSettings } from './config.js';
 import { CachetConfigError, isCachetError } from './errors.js';
 import { MemoryTier } from './memory/memory-tier.js';
 import { platform } from './platform.js';
+import { namedStores } from './registry.js';
 import type { ScopeStorage } from './scope/scope.js';
 import type { FunctionStats } from './stats.js';
 import { StatsReporter } from './stats-sink.js';
@@ -59,7 +60,9 @@ export class Runtime implements TierHost {
 
   configure(options: ConfigureOptions): void {
     const before = this.cfg;
-    this.cfg = resolveConfig(options, before);
+    const next = resolveConfig(options, before);
+    if (options.stores !== undefined) checkNamedStores(next);
+    this.cfg = next;
     this.memory.limits = this.cfg.memory;
     this.memory.evict();
     this.storages.clear();
@@ -246,4 +249,21 @@ let instance: Runtime | undefined;
 /** The process-wide runtime, created on first use. */
 export function runtime(): Runtime {
   return (instance ??= new Runtime());
+}
+
+/**
+ * A `configure()` that registers stores: every store name a compiled function loaded so far uses
+ * must be built in or among them (`CACHET_E_UNKNOWN_STORE`), so a typo fails at start-up, not at
+ * that function's first call. Functions of modules loaded later are checked at their first call.
+ */
+function checkNamedStores(config: ResolvedConfig): void {
+  const builtin = platform().builtinStores;
+  for (const [name, fn] of namedStores) {
+    if (name === 'memory' || name === 'tiered' || name in builtin || name in config.stores) continue;
+    const known = ['memory', 'tiered', ...Object.keys(builtin), ...Object.keys(config.stores)];
+    throw new CachetConfigError(
+      `${fn} uses storage "${name}", which configure() does not register (stores: ${known.join(', ')}); register it with configure({ stores: { ${name}: ... } }) or fix the name`,
+      { code: 'CACHET_E_UNKNOWN_STORE' },
+    );
+  }
 }

@@ -3,6 +3,7 @@
  * `this` and hoisting as the original), and the support code that creates the runtime side on
  * first call.
  */
+import { BUILTIN_STORAGES } from '../annotation.js';
 import type { CachedFunctionPlan } from '../plan.js';
 import { encoderCode, encoderMembers } from './encoder.js';
 import type { KeyCode } from './key-code.js';
@@ -49,14 +50,19 @@ export function functionCode(props: {
   const params = shape.params.join(', ');
   const entry = shape.fixedArity === undefined ? 'invoke(this, arguments)' : `call${shape.fixedArity}(this, ${params})`;
   const call = `return (${names.cf} ?? ${names.get}()).${entry};`;
+  // A store that is not built in is named at bind time, so configure({ stores }) can check it.
+  const store =
+    plan.storage === undefined || (BUILTIN_STORAGES as readonly string[]).includes(plan.storage)
+      ? ''
+      : `, ${JSON.stringify(plan.storage)}`;
   let wrapper: string;
   let after = '';
   if (shape.form === 'function') {
     wrapper = `${shape.modifiers}function ${shape.name}(${params}) {\n  ${call}\n}\n`;
-    after = `\n${RUNTIME}.bind(${shape.name}, ${names.get});`;
+    after = `\n${RUNTIME}.bind(${shape.name}, ${names.get}${store});`;
   } else if (shape.form === 'variable') {
     wrapper = `function (${params}) {\n  ${call}\n}`;
-    after = `\n${RUNTIME}.bind(${shape.name}, ${names.get});`;
+    after = `\n${RUNTIME}.bind(${shape.name}, ${names.get}${store});`;
   } else {
     const owner = shape.isStatic ? 'this' : 'this.prototype';
     const slot = property(owner, shape.method);
@@ -65,7 +71,7 @@ export function functionCode(props: {
       'static {',
       `    ${names.impl} = ${slot};`,
       `    ${slot} = ${property(`{ ${key}(${params}) { ${call} } }`, shape.method)};`,
-      `    ${RUNTIME}.bind(${slot}, ${names.get});`,
+      `    ${RUNTIME}.bind(${slot}, ${names.get}${store});`,
       '  }',
     ].join('\n');
   }

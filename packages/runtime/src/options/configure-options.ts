@@ -23,7 +23,9 @@ export const configureOptions = {
   },
   /**
    * Named stores for `storage=<name>`: a store, or a list of tiers such as
-   * `['memory', redisStore(...)]`.
+   * `['memory', redisStore(...)]`. Stores merge across calls; a call that registers stores
+   * refuses (`CACHET_E_UNKNOWN_STORE`) a store name that a compiled function loaded so far uses
+   * and no call registered, so a typo fails at start-up, not at that function's first call.
    * @default none
    */
   stores: { kind: 'stores', frontEnds: ['configure'] },

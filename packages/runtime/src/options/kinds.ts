@@ -109,6 +109,11 @@ export const checks: { readonly [K in keyof Kinds]: Check } = {
   policy: (value) => need(isFunction(value), 'a function', value),
   key: (value) =>
     need(isFunction(value) || (isPlain(value) && isFunction(value.text)), 'a function or an encoder', value),
-  stores: (value) => need(isPlain(value), 'an object of store names', value),
+  stores: (value) =>
+    need(
+      isPlain(value) && Object.keys(value).every((name) => STORE_NAME.test(name)),
+      'an object of store names (a letter or _, then letters, digits, _ or -: the names storage= takes)',
+      value,
+    ),
   object: (value) => need(isPlain(value), 'an object', value),
 };
