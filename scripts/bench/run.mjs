@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { configure } from '@cachet/runtime';
 import { markdown, svg } from './report.mjs';
 import { fidelity } from './scenarios/fidelity.mjs';
@@ -56,6 +56,11 @@ const scripts = [
   { title: 'Build time with and without the bundler plugin', file: 'build-time.mjs', minutes: 45 },
 ];
 
+/** A failure's text as the report may show it: paths relative to the repository, node as `node`. */
+function local(text) {
+  return text.replaceAll(process.execPath, 'node').replaceAll(pathToFileURL(root).href, '.').replaceAll(`${root}/`, '');
+}
+
 function runScript(file, minutes = 10) {
   return new Promise((resolve) => {
     const path = join(root, 'scripts/bench', file);
@@ -65,7 +70,9 @@ function runScript(file, minutes = 10) {
       [path],
       { cwd: root, timeout: minutes * 60_000, maxBuffer: 16 * 2 ** 20 },
       (error, stdout, stderr) =>
-        resolve(error ? `failed: ${String(error.message).split('\n')[0]}\n${stderr.slice(-2000)}` : stdout.trim()),
+        resolve(
+          error ? local(`failed: ${String(error.message).split('\n')[0]}\n${stderr.slice(-2000)}`) : stdout.trim(),
+        ),
     );
   });
 }

@@ -192,18 +192,23 @@ function blobsAgainstFiles(driver) {
  * (d) Cachet on one binding against Cachet on the other, interleaved round by round in one
  * group (so a busy machine slows both alike): what decides which binding `auto` prefers.
  */
+/** A store name for a driver (store names are letters, digits, _ and -). */
+function storeName(driver) {
+  return `d-${driver.replace(/[^\w-]/g, '-')}`;
+}
+
 async function headToHead() {
   const drivers = ['better-sqlite3', 'node:sqlite'];
   const stores = Object.fromEntries(
-    drivers.map((driver) => [
-      `d-${driver}`,
-      createSqliteStore({ dir: join(root, `d-${driver.replace(':', '-')}`), driver }),
-    ]),
+    drivers.map((driver) => [storeName(driver), createSqliteStore({ dir: join(root, storeName(driver)), driver })]),
   );
   configure({ stores });
   const KEYS = 1024;
   const fns = Object.fromEntries(
-    drivers.map((driver) => [driver, cached((id) => payload(id), { id: `bench#d-${driver}`, storage: `d-${driver}` })]),
+    drivers.map((driver) => [
+      driver,
+      cached((id) => payload(id), { id: `bench#d-${driver}`, storage: storeName(driver) }),
+    ]),
   );
   for (const driver of drivers) for (let i = 0; i < KEYS; i++) fns[driver](i);
   await turn();
