@@ -5,6 +5,7 @@
  * options and the `defaults` fields this shares with `configure()`.
  */
 import { defaultsOptions } from '@cachet/runtime/options';
+import { warningCodes } from './diagnostics.js';
 
 /** Every build option: its kind, default, doc text and the build front ends that take it. */
 export const buildOptions = {
@@ -32,6 +33,7 @@ export const buildOptions = {
   warnings: {
     kind: 'level',
     values: ['warn', 'error', 'off'],
+    keys: warningCodes as readonly string[],
     default: 'warn',
     frontEnds: ['plugin', 'tsconfig', 'register'],
   },

@@ -33,6 +33,9 @@ export const codes = {
 /** A diagnostic's stable code (`CACHET_E_*` for errors, `CACHET_W_*` for warnings). */
 export type DiagnosticCode = keyof typeof codes;
 
+/** The codes of warnings (`CACHET_W_...`): what the `warnings` option may name. */
+export const warningCodes: readonly string[] = Object.keys(codes).filter((code) => code.startsWith('CACHET_W_'));
+
 /** A compiler finding, independent of TypeScript's and bundlers' diagnostic types. */
 export interface CachetDiagnostic {
   readonly code: DiagnosticCode;

@@ -46,7 +46,7 @@ describe('options', () => {
       /CACHET_E_BAD_OPTION_VALUE: option warnings has a bad value .*expected warn, error, off/,
     );
     expect(() => resolveOptions({ warnings: { CACHET_W_NOPE: 'off' } as never })).toThrow(
-      /warnings\.CACHET_W_NOPE is not a warning code/,
+      /CACHET_E_BAD_OPTION_VALUE: option warnings has a bad value .*CACHET_W_NOPE is not a warning code; the codes are CACHET_W_/,
     );
   });
 });

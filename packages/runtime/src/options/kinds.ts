@@ -93,9 +93,15 @@ export const checks: { readonly [K in keyof Kinds]: Check } = {
   level: (value, spec) => {
     const levels = spec.values ?? [];
     const ok = (level: unknown): boolean => levels.includes(level as string);
-    return ok(value) || (isPlain(value) && Object.values(value).every(ok))
-      ? undefined
-      : `expected ${levels.join(', ')}, or levels per code such as { default: 'error' }, got ${show(value)}`;
+    if (ok(value)) return undefined;
+    if (!isPlain(value) || !Object.values(value).every(ok))
+      return `expected ${levels.join(', ')}, or levels per code such as { default: 'error' }, got ${show(value)}`;
+    const codes = spec.keys;
+    const unknown = Object.keys(value).filter(
+      (key) => key !== 'default' && codes !== undefined && !codes.includes(key),
+    );
+    if (unknown.length === 0) return undefined;
+    return `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a warning code' : 'are not warning codes'}; the codes are ${codes?.join(', ')}`;
   },
   pattern: (value) => {
     const one = (p: unknown): boolean => typeof p === 'string' || p instanceof RegExp;

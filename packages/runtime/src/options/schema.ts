@@ -23,6 +23,8 @@ export interface OptionSpec {
   readonly positional?: number;
   /** For the `choice` and `level` kinds: the words allowed. */
   readonly values?: readonly string[];
+  /** For the `level` kind: the codes a table of levels may name, besides `default`. */
+  readonly keys?: readonly string[];
   /** For the `object` kind: its own options. */
   readonly fields?: Schema;
 }
