@@ -29,7 +29,8 @@ const keyOf = (i) => {
   const text = `${fn}\u00000\u0000${i}`;
   return { fn, version: '0', text, hash: xxh64(text) };
 };
-const valueOf = (i) => ({ id: i, name: `user ${i}`, score: i % 1000 });
+const payload = (i) => ({ id: i, name: `user ${i}`, score: i % 1000 });
+const entryOf = (i) => ({ value: payload(i), codec: 'json', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity });
 
 /** A raw table on the same binding: what an application would write by hand. */
 function rawTable(file) {
@@ -47,7 +48,7 @@ function rawTable(file) {
     fill: db.transaction((indexes) => {
       for (const i of indexes) {
         const key = keyOf(i);
-        upsert.run(key.hash, key.text, JSON.stringify(valueOf(i)));
+        upsert.run(key.hash, key.text, JSON.stringify(payload(i)));
       }
     }),
     close: () => db.close(),
@@ -72,7 +73,7 @@ for (const entries of sizes) {
     const to = Math.min(entries, from + chunk);
     for (let at = from; at < to; at++) {
       const i = order[at];
-      store.set(keyOf(i), { value: valueOf(i), codec: 'json', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity });
+      store.set(keyOf(i), entryOf(i));
     }
     store.flush();
     raw.fill(order.subarray(from, to));
@@ -103,11 +104,11 @@ for (const entries of sizes) {
     {
       'raw autocommit upsert': () => {
         const key = keyOf(nextRaw++);
-        return raw.upsert.run(key.hash, key.text, JSON.stringify(valueOf(nextRaw)));
+        return raw.upsert.run(key.hash, key.text, JSON.stringify(payload(nextRaw)));
       },
       'Cachet set + flush': () => {
         const i = next++;
-        store.set(keyOf(i), { value: valueOf(i), codec: 'json', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity });
+        store.set(keyOf(i), entryOf(i));
         store.flush();
       },
     },
