@@ -103,8 +103,9 @@ for (const entries of sizes) {
     `miss + store of a new key beside ${entries} entries (${driver})`,
     {
       'raw autocommit upsert': () => {
-        const key = keyOf(nextRaw++);
-        return raw.upsert.run(key.hash, key.text, JSON.stringify(payload(nextRaw)));
+        const i = nextRaw++;
+        const key = keyOf(i);
+        return raw.upsert.run(key.hash, key.text, JSON.stringify(payload(i)));
       },
       'Cachet set + flush': () => {
         const i = next++;
