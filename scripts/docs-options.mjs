@@ -38,6 +38,8 @@ const TABLES = [
     frontEnd: 'register',
     schema: buildOptions,
     docs: ['packages/register/README.md', 'docs/options.md'],
+    // The variables `node --import @cachet/register` reads the options from (`env`).
+    env: true,
   },
   { table: 'front-ends', docs: ['docs/options.md'] },
 ];
@@ -96,16 +98,17 @@ function defaultOf(path, spec, doc) {
   return `\`${spec.default}\``;
 }
 
-/** Rows of the options `frontEnd` takes, nested ones as `parent.name`. */
-function rows(schema, frontEnd, docs, prefix = '') {
+/** Rows of the options `frontEnd` takes, nested ones as `parent.name`; with `env`, a column of variables. */
+function rows(schema, frontEnd, docs, env, prefix = '') {
   const out = [];
   for (const [name, spec] of Object.entries(schema)) {
     if (!spec.frontEnds.includes(frontEnd)) continue;
     const path = `${prefix}${name}`;
     const doc = docs.get(spec);
     if (doc === undefined || doc.text === '') throw new Error(`${path}: no JSDoc to document it with`);
-    out.push(`| \`${path}\` | ${cell(doc.text)} | ${cell(defaultOf(path, spec, doc))} |`);
-    if (spec.fields !== undefined) out.push(...rows(spec.fields, frontEnd, docs, `${path}.`));
+    const variable = env ? ` ${spec.env === undefined ? '' : `\`${spec.env}\``} |` : '';
+    out.push(`| \`${path}\` | ${cell(doc.text)} | ${cell(defaultOf(path, spec, doc))} |${variable}`);
+    if (spec.fields !== undefined) out.push(...rows(spec.fields, frontEnd, docs, env, `${path}.`));
   }
   return out;
 }
@@ -135,9 +138,12 @@ function frontEndTable() {
 
 function render(table, docs) {
   if (table.table === 'front-ends') return frontEndTable();
-  return ['| option | meaning | default |', '| --- | --- | --- |', ...rows(table.schema, table.frontEnd, docs)].join(
-    '\n',
-  );
+  const env = table.env === true;
+  return [
+    `| option | meaning | default |${env ? ' `node --import` variable |' : ''}`,
+    `| --- | --- | --- |${env ? ' --- |' : ''}`,
+    ...rows(table.schema, table.frontEnd, docs, env),
+  ].join('\n');
 }
 
 /** The docs with every table written; which of them changed. */

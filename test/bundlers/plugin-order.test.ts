@@ -119,6 +119,35 @@ async function rollupTypescript(cachetFirst: boolean): Promise<Setup['build']> {
   };
 }
 
+/** Rolldown with @rollup/plugin-typescript (which compiles in `load`), before or after Cachet. */
+async function rolldownTypescript(cachetFirst: boolean): Promise<Setup['build']> {
+  const typescript = await typescriptPlugin();
+  const cachet = (await import('unplugin-cachet/rolldown')).default;
+  return async (outDir) => {
+    const { rolldown } = await import('rolldown');
+    const ts = typescript({ tsconfig, outputToFilesystem: false });
+    const plugins = (cachetFirst ? [cachet(), ts] : [ts, cachet()]) as never[];
+    const warnings: string[] = [];
+    const file = join(outDir, OUT);
+    try {
+      const bundle = await rolldown({
+        input: join(fixture, 'src/main.ts'),
+        cwd: fixture,
+        external: [/^@cachet\/runtime/],
+        platform: 'node',
+        plugins,
+        onLog: (level, log) => void (level === 'warn' && warnings.push(logLine(log as RollupLog))),
+      });
+      await bundle.write({ file, format: 'es', sourcemap: true });
+      await bundle.close();
+      return { file, warnings, errors: [] };
+    } catch (error) {
+      const errors = (error as { errors?: RollupLog[] }).errors ?? [error as RollupLog];
+      return { file, warnings, errors: errors.map(logLine) };
+    }
+  };
+}
+
 type WebpackLike = 'webpack' | 'rspack';
 
 const SWC = { loader: 'builtin:swc-loader', options: { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } } };
@@ -216,6 +245,8 @@ async function viteWith(other: 'react' | 'typescript', cachetFirst: boolean): Pr
 const setups: Setup[] = [
   { name: 'rollup: cachet(), typescript()', tagged: 'src/lookup.ts', build: await rollupTypescript(true) },
   { name: 'rollup: typescript(), cachet()', tagged: 'src/lookup.ts', build: await rollupTypescript(false) },
+  { name: 'rolldown: cachet(), typescript()', tagged: 'src/lookup.ts', build: await rolldownTypescript(true) },
+  { name: 'rolldown: typescript(), cachet()', tagged: 'src/lookup.ts', build: await rolldownTypescript(false) },
   {
     name: 'rollup: a TypeScript transform listed before cachet()',
     tagged: 'src/lookup.ts',
@@ -225,12 +256,17 @@ const setups: Setup[] = [
     },
   },
   {
-    // ts-loader's type-checking mode checks the generated code too, which is not written for
-    // `noImplicitAny`: type-check with tsc or fork-ts-checker-webpack-plugin instead (docs/bundlers.md).
-    name: 'webpack: ts-loader',
+    name: 'webpack: ts-loader with transpileOnly',
     tagged: 'src/lookup.ts',
     build: (outDir) =>
       webpackBuild('webpack', outDir, { loader: 'ts-loader', options: { configFile: tsconfig, transpileOnly: true } }),
+  },
+  {
+    // Type-checks what Cachet hands it, under the fixture's `strict`: the generated code, and the
+    // wrapper's signature where main.ts passes `lookup` on.
+    name: 'webpack: ts-loader with type checking',
+    tagged: 'src/lookup.ts',
+    build: (outDir) => webpackBuild('webpack', outDir, { loader: 'ts-loader', options: { configFile: tsconfig } }),
   },
   {
     name: 'webpack: esbuild-loader',

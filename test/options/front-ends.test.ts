@@ -10,8 +10,18 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createCompiler } from '@cachet/compiler';
+import { buildOptions, createCompiler } from '@cachet/compiler';
+import { CachetConfigError } from '@cachet/runtime';
+import {
+  checkOptions,
+  checkValue,
+  configureOptions,
+  type FrontEnd,
+  functionOptions,
+  type Schema,
+} from '@cachet/runtime/options';
 import ts from 'typescript';
+import { resolveOptions as resolvePluginOptions } from 'unplugin-cachet/core';
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../packages/register/src/options.js';
 import { compileFixture, repoRoot } from '../compiler/tspc.js';
@@ -88,7 +98,18 @@ describe('an option a front end does not take', () => {
       `${config}(${unknown.line},${unknown.column}): error TS990001: CACHET_E_UNKNOWN_OPTION: unknown option "defautls" in the tsconfig plugin entry Hint: did you mean defaults?`,
     );
     expect(compiled.output).toContain(
-      `${config}(${bad.line},${bad.column}): error TS990002: CACHET_E_BAD_DURATION: defaults.ttl "0s" is not positive`,
+      `${config}(${bad.line},${bad.column}): error TS990002: CACHET_E_BAD_DURATION: defaults.ttl "0s" is not positive in the tsconfig plugin entry Hint: a duration must be positive: for entries that never expire, leave defaults.ttl out or write forever`,
+    );
+    expect(compiled.exitCode).not.toBe(0);
+  });
+
+  it('is refused in a tsconfig entry that an extended base config holds, at its place in the base, by tspc', async () => {
+    const base = 'tsconfig.base-entry.json';
+    const text = readFileSync(join(here, '../compiler/fixtures/warnings', base), 'utf8');
+    const compiled = await compileFixture('warnings', undefined, ['-p', 'tsconfig.extends.json']);
+    const bad = lineColumn(text, text.indexOf('"yes"'));
+    expect(compiled.output).toContain(
+      `${base}(${bad.line},${bad.column}): error TS990004: CACHET_E_BAD_OPTION_VALUE: option verify has a bad value in the tsconfig plugin entry`,
     );
     expect(compiled.exitCode).not.toBe(0);
   });
@@ -106,6 +127,54 @@ describe('an option a front end does not take', () => {
       /^CACHET_E_UNKNOWN_OPTION: unknown option "defaults\.swr" in CACHET_DEFAULTS Hint: swr is an option of `configure\(options\)`/,
     );
     expect(optionsFromEnv({ CACHET_DEFAULTS: '{"ttl":"1h30m"}' }).defaults).toEqual({ ttl: '1h30m' });
+  });
+
+  it('every variable of node --import @cachet/register is declared in the build options, and read by its kind', () => {
+    const declared = Object.entries(buildOptions).flatMap(([name, spec]) =>
+      'env' in spec && spec.frontEnds.includes('register') ? [`${name}=${spec.env}`] : [],
+    );
+    expect(declared.sort()).toEqual([
+      'cacheDir=CACHET_TRANSFORM_CACHE',
+      'defaults=CACHET_DEFAULTS',
+      'strict=CACHET_STRICT',
+      'tsconfig=CACHET_TSCONFIG',
+      'verify=CACHET_VERIFY',
+    ]);
+    expect(
+      optionsFromEnv({
+        CACHET_TSCONFIG: 'tsconfig.app.json',
+        CACHET_VERIFY: '1',
+        CACHET_STRICT: 'false',
+        CACHET_TRANSFORM_CACHE: '0',
+        CACHET_DEFAULTS: '',
+      }),
+    ).toEqual({ tsconfig: 'tsconfig.app.json', verify: true, strict: false, cacheDir: false });
+    expect(optionsFromEnv({ CACHET_TRANSFORM_CACHE: '.cache/cachet' })).toEqual({ cacheDir: '.cache/cachet' });
+  });
+
+  it.each([
+    [
+      'CACHET_VERIFY',
+      'yes',
+      'CACHET_E_BAD_OPTION_VALUE: option verify has a bad value in CACHET_VERIFY Hint: expected 1',
+    ],
+    ['CACHET_STRICT', 'on', 'CACHET_E_BAD_OPTION_VALUE: option strict has a bad value in CACHET_STRICT'],
+    [
+      'CACHET_DEFAULTS',
+      '{ttl:1}',
+      'CACHET_E_BAD_OPTION_VALUE: option defaults has a bad value in CACHET_DEFAULTS Hint: expected JSON',
+    ],
+    ['CACHET_DEFAULTS', '{"ttl":"0s"}', 'CACHET_E_BAD_DURATION: defaults.ttl "0s" is not positive in CACHET_DEFAULTS'],
+  ])('a bad %s=%s is refused with the contract code, naming the variable', (variable, value, message) => {
+    let thrown: unknown;
+    try {
+      optionsFromEnv({ [variable]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CachetConfigError);
+    expect((thrown as CachetConfigError).code).toBe(message.slice(0, message.indexOf(':')));
+    expect((thrown as Error).message.startsWith(message)).toBe(true);
   });
 
   it('is refused by a real Vite build at the line of vite.config.ts, not of the file Vite bundles it to', async () => {
@@ -133,5 +202,38 @@ describe('an option a front end does not take', () => {
     expect(failed?.stderr).toContain(
       `${join(dir, 'vite.config.ts')}:${at.line}:${at.column}: CACHET_E_UNKNOWN_OPTION: unknown option "defautls"`,
     );
+  });
+});
+
+describe('a ttl that is not positive', () => {
+  /** The hint of the one problem `checkOptions` finds. */
+  const hintOf = (schema: Schema, frontEnd: FrontEnd, options: object): string | undefined => {
+    const problems = checkOptions(schema, frontEnd, options);
+    expect(problems.map((p) => p.code)).toEqual(['CACHET_E_BAD_DURATION']);
+    return problems[0]?.hint;
+  };
+
+  it('in the tag: remove the annotation to not cache', () => {
+    const [problem] = checkValue(functionOptions.ttl, 'tag', '0s', ['ttl']);
+    expect(problem?.hint).toBe('a duration must be positive: to not cache, remove the annotation');
+  });
+
+  it.each(['plugin', 'tsconfig', 'register', 'configure'] as const)(
+    'in defaults.ttl of %s options, where there is no annotation: leave it out or write forever',
+    (frontEnd) => {
+      const schema = frontEnd === 'configure' ? configureOptions : buildOptions;
+      const hint = hintOf(schema, frontEnd, { defaults: { ttl: '0ms' } });
+      expect(hint).toBe(
+        'a duration must be positive: for entries that never expire, leave defaults.ttl out or write forever; to not cache a function, remove its @cached annotation',
+      );
+    },
+  );
+
+  it('in cached(fn, { ttl }): call the function itself', () => {
+    expect(hintOf(functionOptions, 'cached', { ttl: 0 })).toMatch(/to not cache, call the function itself/);
+  });
+
+  it('by the bundler plugin, with the hint for defaults', () => {
+    expect(() => resolvePluginOptions({ defaults: { ttl: '0s' } })).toThrow(/leave defaults\.ttl out or write forever/);
   });
 });

@@ -94,14 +94,18 @@ export function integer(spec: {
 }
 
 /** The options every command takes. */
-export const commonFlags = {
+export const commonFlags: {
+  readonly dir: Flag<string>;
+  readonly json: Flag<boolean>;
+  readonly help: Flag<boolean>;
+} = {
   dir: {
     type: 'string',
     value: '<path>',
     help: 'the cache directory',
     defaultText: '$CACHET_DIR, else ./.cachet',
     parse: (given, _name, io) => cacheDir(io, typeof given === 'string' ? given : undefined),
-  } satisfies Flag<string>,
+  },
   json: toggle('print the data as JSON, and nothing else on stdout'),
   help: toggle('show this help', 'h'),
-} as const;
+};

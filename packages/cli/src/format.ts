@@ -46,7 +46,7 @@ export function formatWhen(time: number | null, now: number): string {
 }
 
 /** Key text for a terminal: control characters (the NUL separators) escaped, long text cut with `…`. */
-export function printable(text: string, max = Number.POSITIVE_INFINITY): string {
+export function printable(text: string, max: number = Number.POSITIVE_INFINITY): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
   const safe = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;

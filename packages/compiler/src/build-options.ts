@@ -2,7 +2,9 @@
  * The build's options, declared once for every build front end: the bundler plugin
  * (`cachet({...})`), the tsconfig plugin entry (beside `"transform"`) and `register({...})`.
  * Kinds, defaults and the doc text work as in `@cachet/runtime/options`, which declares the tag's
- * options and the `defaults` fields this shares with `configure()`.
+ * options and the `defaults` fields this shares with `configure()`. `env` names the environment
+ * variable `node --import @cachet/register` reads the option from (JSON for `defaults`, `1`/`true`
+ * or `0`/`false` for a boolean, `0`/`false` for no `cacheDir`).
  */
 import { defaultsOptions } from '@cachet/runtime/options';
 import { warningCodes } from './diagnostics.js';
@@ -18,13 +20,14 @@ export const buildOptions = {
     kind: 'object',
     fields: defaultsOptions as typeof defaultsOptions,
     frontEnds: ['plugin', 'tsconfig', 'register'],
+    env: 'CACHET_DEFAULTS',
   },
   /**
    * Compiled functions run in verify mode: each call also computes the reflective key and
    * reports calls where the two keys disagree (`CACHET_VERIFY=1` at run time does the same
    * without recompiling).
    */
-  verify: { kind: 'boolean', default: false, frontEnds: ['plugin', 'tsconfig', 'register'] },
+  verify: { kind: 'boolean', default: false, frontEnds: ['plugin', 'tsconfig', 'register'], env: 'CACHET_VERIFY' },
   /**
    * What warnings do: `'warn'` reports them and the build succeeds, `'error'` fails it, `'off'`
    * hides them; or per code, `{ default: 'error', CACHET_W_REFLECTIVE: 'off' }`. Errors are
@@ -38,7 +41,7 @@ export const buildOptions = {
     frontEnds: ['plugin', 'tsconfig', 'register'],
   },
   /** Shorthand for `warnings: 'error'`, when `warnings` is not given. */
-  strict: { kind: 'boolean', default: false, frontEnds: ['plugin', 'tsconfig', 'register'] },
+  strict: { kind: 'boolean', default: false, frontEnds: ['plugin', 'tsconfig', 'register'], env: 'CACHET_STRICT' },
   /**
    * The store names the application registers with `configure({ stores })`: a `storage=`
    * naming another store is then a build error (`CACHET_E_UNKNOWN_STORE`) at its line. Without
@@ -54,7 +57,7 @@ export const buildOptions = {
    * working directory.
    * @default the nearest `tsconfig.json` of each file
    */
-  tsconfig: { kind: 'text', frontEnds: ['plugin', 'register'] },
+  tsconfig: { kind: 'text', frontEnds: ['plugin', 'register'], env: 'CACHET_TSCONFIG' },
   /**
    * Files to transform (regular expressions, or globs against absolute paths). A file must also
    * contain `@cached` to be looked at; others cost one string search.
@@ -72,5 +75,5 @@ export const buildOptions = {
    * deleting the directory is always safe.
    * @default the bundler's cache directory + `/cachet` (Vite), else `node_modules/.cache/cachet`; for `register()`, `node_modules/.cache/cachet/register` beside the nearest package.json
    */
-  cacheDir: { kind: 'directory', frontEnds: ['plugin', 'register'] },
+  cacheDir: { kind: 'directory', frontEnds: ['plugin', 'register'], env: 'CACHET_TRANSFORM_CACHE' },
 } as const;

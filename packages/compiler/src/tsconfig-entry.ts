@@ -1,8 +1,9 @@
 /**
  * The tsconfig plugin entry as options: ts-patch's own keys set aside, the rest checked against
  * the build's declarations, and each mistake placed at its key (or value) in the tsconfig.json
- * that holds the entry, as a TypeScript diagnostic.
+ * that holds the entry (the project's, or a base config it extends), as a TypeScript diagnostic.
  */
+import { dirname } from 'node:path';
 import { checkOptions, type OptionProblem } from '@cachet/runtime/options';
 import type ts from 'typescript';
 import { buildOptions } from './build-options.js';
@@ -32,9 +33,33 @@ export function readEntry(
   const problems = checkOptions(buildOptions, 'tsconfig', options);
   if (problems.length === 0) return { options, diagnostics: [] };
   const configFile = program.getCompilerOptions().configFilePath;
-  const json = typeof configFile === 'string' ? tsi.readJsonConfigFile(configFile, tsi.sys.readFile) : undefined;
-  const node = json === undefined ? undefined : entryNode(tsi, json, Object.keys(entry));
-  return { options: {}, diagnostics: problems.map((problem) => toDiagnostic(tsi, problem, json, node)) };
+  const found = typeof configFile === 'string' ? findEntry(tsi, configFile, Object.keys(entry)) : undefined;
+  return {
+    options: {},
+    diagnostics: problems.map((problem) => toDiagnostic(tsi, problem, found?.json, found?.node)),
+  };
+}
+
+/**
+ * The entry and the tsconfig file holding it: the project's own, else one it `extends` (directly
+ * or through others), where a base config shared by several projects keeps the plugin entry.
+ */
+function findEntry(
+  tsi: typeof import('typescript'),
+  configFile: string,
+  keys: readonly string[],
+): { json: ts.JsonSourceFile; node: ts.ObjectLiteralExpression } | undefined {
+  const json = tsi.readJsonConfigFile(configFile, tsi.sys.readFile);
+  const node = entryNode(tsi, json, keys);
+  if (node !== undefined) return { json, node };
+  // Parsing the config resolves its `extends` chain, as tsc did, and lists the files it read.
+  tsi.parseJsonSourceFileConfigFileContent(json, tsi.sys, dirname(configFile), undefined, configFile);
+  for (const base of json.extendedSourceFiles ?? []) {
+    const baseJson = tsi.readJsonConfigFile(base, tsi.sys.readFile);
+    const baseNode = entryNode(tsi, baseJson, keys);
+    if (baseNode !== undefined) return { json: baseJson, node: baseNode };
+  }
+  return undefined;
 }
 
 function toDiagnostic(

@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { buildOptions } from '@cachet/compiler/build-options';
-import { CachetOptionError, checkOptions, type OptionsOf } from '@cachet/runtime/options';
+import { type OptionsOf, optionsFromEnvironment } from '@cachet/runtime/options';
 import { nearest } from './nearest.js';
 
 /**
@@ -43,29 +43,13 @@ export function resolveRegisterOptions(options: RegisterOptions, cwd: string): R
   };
 }
 
-/** The options `node --import @cachet/register` takes from the environment. */
+/**
+ * The options `node --import @cachet/register` takes from the environment: the variables the
+ * build options declare (`env` in `@cachet/compiler/build-options`). A bad value throws the
+ * contract's `CachetOptionError`, naming the variable.
+ */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): RegisterOptions {
-  const flag = (value: string | undefined): boolean => value === '1' || value === 'true';
-  const cache = env.CACHET_TRANSFORM_CACHE;
-  return {
-    ...(env.CACHET_TSCONFIG ? { tsconfig: env.CACHET_TSCONFIG } : {}),
-    ...(env.CACHET_DEFAULTS ? { defaults: parseDefaults(env.CACHET_DEFAULTS) } : {}),
-    verify: flag(env.CACHET_VERIFY),
-    strict: flag(env.CACHET_STRICT),
-    ...(cache === undefined || cache === '' ? {} : { cacheDir: cache === '0' || cache === 'false' ? false : cache }),
-  };
-}
-
-function parseDefaults(text: string): RegisterOptions['defaults'] {
-  let defaults: unknown;
-  try {
-    defaults = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`@cachet/register: CACHET_DEFAULTS is not JSON: ${(error as Error).message}`);
-  }
-  const problems = checkOptions(buildOptions, 'register', { defaults });
-  if (problems.length > 0) throw new CachetOptionError(problems, undefined, 'CACHET_DEFAULTS');
-  return defaults as RegisterOptions['defaults'];
+  return optionsFromEnvironment(buildOptions, 'register', env) as RegisterOptions;
 }
 
 /** The nearest directory at or above `dir` holding a package.json; `dir` itself when none does. */

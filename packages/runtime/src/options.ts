@@ -8,6 +8,7 @@
 export { callSite, formatPosition, type Position } from './options/call-site.js';
 export { accepted, checkOptions, checkValue, near, type OptionProblem } from './options/check.js';
 export { configureOptions } from './options/configure-options.js';
+export { optionsFromEnvironment } from './options/environment.js';
 export { assertOptions, CachetOptionError, type OptionsCall } from './options/error.js';
 export { FRONT_ENDS, type FrontEnd } from './options/front-ends.js';
 export { defaultsOptions, functionOptions } from './options/function-options.js';

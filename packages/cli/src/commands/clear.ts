@@ -1,9 +1,9 @@
 import { withCache } from '../cache.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { json } from '../format.js';
 
-export const clearCommand = defineCommand({
+export const clearCommand: Command = defineCommand({
   name: 'clear',
   summary: 'remove every entry of a function, or every entry',
   description:

@@ -1,10 +1,10 @@
 import { withCache } from '../cache.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { json } from '../format.js';
 import { progressLine } from '../progress.js';
 
-export const gcCommand = defineCommand({
+export const gcCommand: Command = defineCommand({
   name: 'gc',
   summary: 'remove expired entries, orphaned blob files, old counters and older versions',
   description:

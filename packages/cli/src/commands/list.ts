@@ -1,10 +1,10 @@
 import { withCache } from '../cache.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { duration, integer } from '../flags.js';
 import { formatBytes, formatSpan, formatWhen, json, printable, table } from '../format.js';
 
-export const listCommand = defineCommand({
+export const listCommand: Command = defineCommand({
   name: 'list',
   summary: 'functions in the cache, or the entries of one function',
   description:

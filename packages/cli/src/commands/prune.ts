@@ -1,11 +1,11 @@
 import { withCache } from '../cache.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { duration } from '../flags.js';
 import { json } from '../format.js';
 import { progressLine } from '../progress.js';
 
-export const pruneCommand = defineCommand({
+export const pruneCommand: Command = defineCommand({
   name: 'prune',
   summary: 'remove entries older than a duration, or unused for one',
   description:

@@ -1,10 +1,10 @@
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { integer } from '../flags.js';
 import { json } from '../format.js';
 import { DEFAULT_PORT, startDashboard } from '../serve/server.js';
 
-export const serveCommand = defineCommand({
+export const serveCommand: Command = defineCommand({
   name: 'serve',
   summary: 'a local dashboard: functions, sizes, hit rates over time, expiring entries, clear',
   description:

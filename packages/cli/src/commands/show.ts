@@ -2,12 +2,12 @@ import { inspect } from 'node:util';
 import { reflectKey } from '@cachet/runtime';
 import type { SqliteStore } from '@cachet/runtime/admin';
 import { type EntryInfo, withCache } from '../cache.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { CliError, EXIT, type ExitCode, usageError } from '../errors.js';
 import { integer, text } from '../flags.js';
 import { formatBytes, formatWhen, json, printable } from '../format.js';
 
-export const showCommand = defineCommand({
+export const showCommand: Command = defineCommand({
   name: 'show',
   summary: 'entries of a function with their values',
   description:

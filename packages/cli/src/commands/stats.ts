@@ -1,11 +1,11 @@
 import { withCache } from '../cache.js';
-import { defineCommand } from '../command.js';
+import { type Command, defineCommand } from '../command.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import { duration } from '../flags.js';
 import { formatBytes, formatRate, json, table } from '../format.js';
 import { functionReports, totals } from '../report.js';
 
-export const statsCommand = defineCommand({
+export const statsCommand: Command = defineCommand({
   name: 'stats',
   summary: 'entries, sizes, hits, misses and herd joins per function',
   description:

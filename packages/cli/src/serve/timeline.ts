@@ -33,18 +33,19 @@ const BUCKETS: readonly number[] = [
 export const MAX_BARS = 62;
 
 /** "Everything kept" spans at least this, so a minute of counts is one bar of many, not the whole width. */
-export const MIN_SPAN = 15 * MINUTE;
+export const MIN_SPAN: number = 15 * MINUTE;
+
+/** A range the dashboard offers. */
+export type Range = 'all' | '1h' | '24h' | '7d' | '30d';
 
 /** The ranges the dashboard offers: `all` is everything counted, from the first counted minute. */
-export const RANGES = {
+export const RANGES: { readonly [R in Range]: { readonly label: string; readonly span: number | undefined } } = {
   all: { label: 'everything kept', span: undefined },
   '1h': { label: 'last hour', span: HOUR },
   '24h': { label: 'last 24 hours', span: DAY },
   '7d': { label: 'last 7 days', span: 7 * DAY },
   '30d': { label: 'last 30 days', span: 30 * DAY },
-} as const satisfies Record<string, { label: string; span: number | undefined }>;
-
-export type Range = keyof typeof RANGES;
+};
 
 export function isRange(name: string): name is Range {
   return Object.hasOwn(RANGES, name);

@@ -29,7 +29,7 @@ export function applyEdits(
       // `const f = WRAPPER;\nconst impl = <original initializer>;`: the initializer stays in place.
       const end = target.statement.end;
       const semicolon = sourceFile.text[end - 1] === ';' ? '' : ';';
-      s.appendLeft(target.node.getStart(), `${code.wrapper};\nconst ${code.names.impl} = `);
+      s.appendLeft(target.node.getStart(), `${code.wrapper};\n${code.implDeclaration}`);
       s.appendLeft(end, `${semicolon}${code.after}`);
     } else {
       s.appendLeft(target.classNode.members.pos, `\n  ${code.wrapper}`);

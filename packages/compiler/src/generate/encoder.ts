@@ -5,6 +5,7 @@
  * the arguments as passed (`hashAt`, `equalsAt`).
  */
 import type { KeyPlan } from '../plan.js';
+import { functionDeclaration, type Param } from './declare.js';
 import type { KeyCode } from './key-code.js';
 import { type FunctionNames, prelude, RUNTIME } from './names.js';
 
@@ -19,6 +20,15 @@ interface Slot {
   /** A rest parameter starting at this argument index. */
   readonly restFrom?: number;
 }
+
+/**
+ * The parameters of an encoder function over a call's argument list `a` and its `this`. Typed
+ * `any`: generated key code checks at run time what it reads (see prelude.ts), whatever was passed.
+ */
+const SELF: Param = ['self', 'any'];
+const LIST: readonly Param[] = [['a', 'ArrayLike<any>'], SELF];
+/** The snapshot `equals` compares with. */
+const S: Param = ['s', 'any'];
 
 /** The keyed values of a call, read from the argument list `a`, or from `a0`..`a2` when `positional`. */
 function slotsOf(key: KeyPlan, positional = false): Slot[] {
@@ -40,32 +50,32 @@ function slotsOf(key: KeyPlan, positional = false): Slot[] {
  */
 export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames, arity?: 1 | 2 | 3): string {
   const slots = slotsOf(key);
-  const fn = (name: string, params: string, lines: string[]): string =>
-    `function ${name}(${params}) {\n${lines.map((l) => `  ${l}`).join('\n')}\n}\n`;
+  const fn = (name: string, params: readonly Param[], returns: string, lines: string[]): string =>
+    functionDeclaration(name, params, returns, lines.join('\n'));
   const common = [
-    fn(names.snapshot, 'a, self', snapshotLines(code, slots)),
-    fn(names.text, 'a, self', textLines(code, slots)),
-    fn(names.reflect, 'a, self', [`return ${RUNTIME}.reflectKey([${slots.map(reflectedValue).join(', ')}]);`]),
+    fn(names.snapshot, LIST, 'unknown[]', snapshotLines(code, slots)),
+    fn(names.text, LIST, 'string', textLines(code, slots)),
+    fn(names.reflect, LIST, 'string', [`return ${RUNTIME}.reflectKey([${slots.map(reflectedValue).join(', ')}]);`]),
   ];
   if (arity === undefined) {
     return [
-      fn(names.hash, 'a, self', hashBody(code, slots)),
-      fn(names.equals, 's, a, self', equalsBody(code, slots)),
+      fn(names.hash, LIST, 'unknown', hashBody(code, slots)),
+      fn(names.equals, [S, ...LIST], 'boolean', equalsBody(code, slots)),
       ...common,
     ].join('');
   }
   const positional = slotsOf(key, true);
-  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  const params = Array.from({ length: arity }, (_, i): Param => [`a${i}`, 'any']);
   const fromList = Array.from({ length: arity }, (_, i) => `a[${i}]`).join(', ');
   const own = isOwnKey(positional);
   return [
-    fn(names.hashAt, `self, ${params}`, hashBody(code, positional)),
-    fn(names.hash, 'a, self', [`return ${names.hashAt}(self, ${fromList});`]),
+    fn(names.hashAt, [SELF, ...params], 'unknown', hashBody(code, positional)),
+    fn(names.hash, LIST, 'unknown', [`return ${names.hashAt}(self, ${fromList});`]),
     ...(own
-      ? [fn(names.equals, 's, a, self', equalsBody(code, slots))]
+      ? [fn(names.equals, [S, ...LIST], 'boolean', equalsBody(code, slots))]
       : [
-          fn(names.equalsAt, `s, self, ${params}`, equalsBody(code, positional)),
-          fn(names.equals, 's, a, self', [`return ${names.equalsAt}(s, self, ${fromList});`]),
+          fn(names.equalsAt, [S, SELF, ...params], 'boolean', equalsBody(code, positional)),
+          fn(names.equals, [S, ...LIST], 'boolean', [`return ${names.equalsAt}(s, self, ${fromList});`]),
         ]),
     ...common,
   ].join('');
@@ -131,7 +141,7 @@ function snapshotLines(code: KeyCode, slots: Slot[]): string[] {
   const plain = slots.map((slot) => (slot.restFrom === undefined ? code.snapshot(slot.node, slot.value) : 'rest'));
   if (rest === undefined) return [`return [${plain.join(', ')}];`];
   return [
-    'const rest = [];',
+    'const rest: unknown[] = [];',
     `for (let i = ${rest.restFrom}; i < a.length; i++) rest.push(${code.snapshot(rest.node, 'a[i]')});`,
     `return [${plain.join(', ')}];`,
   ];

@@ -2,6 +2,12 @@
  * Step 4c: the code around one cached function — the wrapper users call (same name, `length`,
  * `this` and hoisting as the original), and the support code that creates the runtime side on
  * first call.
+ *
+ * The code is TypeScript that type-checks under `strict` and `noUnusedLocals`, for front ends that
+ * check what they are given (ts-loader). The wrapper keeps the function's declared type: a
+ * declaration gets the original's signature as an overload (or keeps the original's overloads),
+ * a const is cast to the original's type, a method keeps its slot's type. The wrapper's own
+ * parameters are `unknown` and optional and it returns `any`, so it fits any declared signature.
  */
 import { BUILTIN_STORAGES } from '../annotation.js';
 import type { CachedFunctionPlan } from '../plan.js';
@@ -9,12 +15,28 @@ import { encoderCode, encoderMembers } from './encoder.js';
 import type { KeyCode } from './key-code.js';
 import { type FunctionNames, functionNames, property, RUNTIME } from './names.js';
 
+/** The wrapper's form, name, and the declared type it keeps. */
+export type WrapperForm =
+  | {
+      readonly form: 'function';
+      readonly name: string;
+      readonly modifiers: string;
+      /**
+       * The declared signature after the name (`<T>(x: T): R`), written as an overload of the
+       * wrapper; undefined when the original has overload signatures, which then precede it.
+       */
+      readonly signature: string | undefined;
+    }
+  | {
+      readonly form: 'variable';
+      readonly name: string;
+      /** The type annotation of the const, if it has one: the renamed original gets it too. */
+      readonly declaredType: string | undefined;
+    }
+  | { readonly form: 'method'; readonly method: string; readonly isStatic: boolean };
+
 /** What the wrapper must look like, read from the source by the front end. */
-export type WrapperShape = (
-  | { readonly form: 'function'; readonly name: string; readonly modifiers: string }
-  | { readonly form: 'variable'; readonly name: string }
-  | { readonly form: 'method'; readonly method: string; readonly isStatic: boolean }
-) & {
+export type WrapperShape = WrapperForm & {
   /** The wrapper's parameter names (up to the first default or rest parameter, for `length`). */
   readonly params: readonly string[];
   /**
@@ -34,6 +56,8 @@ export interface FunctionCode {
   readonly wrapper: string;
   /** A statement right after the function's own statement (`function` and `variable` forms). */
   readonly after: string;
+  /** `variable` form: the declaration of the original, renamed, up to its initializer. */
+  readonly implDeclaration: string;
   /** Module-level code, placed at the end of the file (all of it hoisted). */
   readonly support: string;
 }
@@ -47,8 +71,12 @@ export function functionCode(props: {
 }): FunctionCode {
   const { plan, shape, keys, verify } = props;
   const names = functionNames(plan.localName);
-  const params = shape.params.join(', ');
-  const entry = shape.fixedArity === undefined ? 'invoke(this, arguments)' : `call${shape.fixedArity}(this, ${params})`;
+  const { fixedArity } = shape;
+  // Passed on through `arguments` (not named) when the arity is not fixed, so marked unused.
+  const runtimeNames = fixedArity === undefined ? shape.params.map((p) => `_${p}`) : shape.params;
+  const params = ['this: unknown', ...runtimeNames.map((p) => `${p}?: unknown`)].join(', ');
+  const entry =
+    fixedArity === undefined ? 'invoke(this, arguments)' : `call${fixedArity}(this, ${shape.params.join(', ')})`;
   const call = `return (${names.cf} ?? ${names.get}()).${entry};`;
   // A store that is not built in is named at bind time, so configure({ stores }) can check it.
   const store =
@@ -57,12 +85,17 @@ export function functionCode(props: {
       : `, ${JSON.stringify(plan.storage)}`;
   let wrapper: string;
   let after = '';
+  let implDeclaration = '';
   if (shape.form === 'function') {
-    wrapper = `${shape.modifiers}function ${shape.name}(${params}) {\n  ${call}\n}\n`;
+    const declared =
+      shape.signature === undefined ? '' : `${shape.modifiers}function ${shape.name}${shape.signature};\n`;
+    wrapper = `${declared}${shape.modifiers}function ${shape.name}(${params}): any {\n  ${call}\n}\n`;
     after = `\n${RUNTIME}.bind(${shape.name}, ${names.get}${store});`;
   } else if (shape.form === 'variable') {
-    wrapper = `function (${params}) {\n  ${call}\n}`;
+    const cast = shape.declaredType === undefined ? ` as typeof ${names.impl}` : '';
+    wrapper = `function (${params}): any {\n  ${call}\n}${cast}`;
     after = `\n${RUNTIME}.bind(${shape.name}, ${names.get}${store});`;
+    implDeclaration = `const ${names.impl}${shape.declaredType === undefined ? '' : `: ${shape.declaredType}`} = `;
   } else {
     const owner = shape.isStatic ? 'this' : 'this.prototype';
     const slot = property(owner, shape.method);
@@ -70,19 +103,20 @@ export function functionCode(props: {
     wrapper = [
       'static {',
       `    ${names.impl} = ${slot};`,
-      `    ${slot} = ${property(`{ ${key}(${params}) { ${call} } }`, shape.method)};`,
+      `    ${slot} = ${property(`{ ${key}(${params}): any { ${call} } }`, shape.method)};`,
       `    ${RUNTIME}.bind(${slot}, ${names.get}${store});`,
       '  }',
     ].join('\n');
   }
   const support = [
-    `var ${names.cf}${shape.form === 'method' ? `, ${names.impl}` : ''};`,
-    `function ${names.get}() {`,
+    `var ${names.cf}: ${RUNTIME}.CachedFunction | undefined;`,
+    ...(shape.form === 'method' ? [`var ${names.impl}: (...args: never[]) => unknown;`] : []),
+    `function ${names.get}(): ${RUNTIME}.CachedFunction {`,
     `  return (${names.cf} ??= ${RUNTIME}.define(${planLiteral(plan, names, verify, shape.fixedArity)}, ${names.impl}));`,
     '}',
     encoderCode(keys, plan.key, names, shape.fixedArity),
   ].join('\n');
-  return { names, wrapper, after, support };
+  return { names, wrapper, after, implDeclaration, support };
 }
 
 function planLiteral(

@@ -6,9 +6,10 @@
  * Every inline expression uses each operand once, so operands can be any expression.
  */
 import type { KeyNode } from '../plan.js';
+import { functionDeclaration, type Param } from './declare.js';
 import * as classes from './keys/class.js';
 import * as collections from './keys/collection.js';
-import { type Bodies, indent, isPrimitiveUnion, type KeyOps } from './keys/kind.js';
+import { type Bodies, isPrimitiveUnion, type KeyOps } from './keys/kind.js';
 import * as objects from './keys/object.js';
 import * as primitives from './keys/primitive.js';
 import { depthLimited } from './keys/recursive.js';
@@ -28,7 +29,8 @@ export interface HelperNames {
 export class KeyCode implements KeyOps {
   private readonly names = new Map<string, HelperNames>();
   private readonly used = new Set<string>();
-  private readonly chunks: string[] = [];
+  /** The helper functions of each composite node, in order of first use. */
+  private readonly chunks: string[][] = [];
   private counter = 0;
   /** Imported classes generated code checks prototypes against: local name → import. */
   private readonly imports = new Map<string, { readonly module: string; readonly name: string }>();
@@ -65,13 +67,13 @@ export class KeyCode implements KeyOps {
     return `${this.helper(node).text}(${v})`;
   }
 
-  /** The helper functions generated so far, in order of first use. */
-  code(): string {
+  /** The imports and helper functions generated so far, one declaration each, in order of first use. */
+  declarations(): string[] {
     // Imports are hoisted: here, at the end of the module, they bind before any call runs.
     const imports = [...this.imports].map(
       ([local, { module, name }]) => `import { ${name} as ${local} } from ${JSON.stringify(module)};\n`,
     );
-    return [...(imports.length === 0 ? [] : [imports.join('')]), ...this.chunks].join('\n');
+    return [...imports, ...this.chunks.flat()];
   }
 
   /** The helper functions for a composite node, generated on first use. */
@@ -92,7 +94,7 @@ export class KeyCode implements KeyOps {
     if (body.kind === 'exact' && body.className !== undefined && body.from !== undefined) {
       this.imports.set(body.className, body.from);
     }
-    const index = this.chunks.push('') - 1;
+    const index = this.chunks.push([]) - 1;
     const bodies = withObjectCheck(body, this.bodiesOf(body, base));
     this.chunks[index] = helperCode(node.kind === 'ref' ? depthLimited(bodies) : bodies, names);
     return names;
@@ -182,15 +184,17 @@ function withObjectCheck(node: KeyNode, bodies: Bodies): Bodies {
   return { ...bodies, hash: `${check}\n${bodies.hash}` };
 }
 
-/** The four functions (hash, snapshot, equals, text) of one composite node. */
-function helperCode(bodies: Bodies, names: HelperNames): string {
-  const fn = (name: string, params: string, body: string): string =>
-    `function ${name}(${params}) {\n${indent(body)}\n}\n`;
-  return (
-    (bodies.extra ?? '') +
-    fn(names.hash, 'h, v', bodies.hash) +
-    fn(names.snapshot, 'v', bodies.snapshot) +
-    fn(names.equals, 's, v', bodies.equals) +
-    fn(names.text, 'v', bodies.text)
-  );
+/** The four functions (hash, snapshot, equals, text) of one composite node, and its extra function. */
+function helperCode(bodies: Bodies, names: HelperNames): string[] {
+  // `v` and `s` are typed `any`: the hash checks at run time what it reads (see prelude.ts). The
+  // return types are written out, as recursive helpers call themselves.
+  const h: Param = ['h', 'number'];
+  const v: Param = ['v', 'any'];
+  return [
+    ...(bodies.extra === undefined ? [] : [bodies.extra]),
+    functionDeclaration(names.hash, [h, v], 'number', bodies.hash),
+    functionDeclaration(names.snapshot, [v], 'unknown', bodies.snapshot),
+    functionDeclaration(names.equals, [['s', 'any'], v], 'boolean', bodies.equals),
+    functionDeclaration(names.text, [v], 'string', bodies.text),
+  ];
 }

@@ -8,54 +8,57 @@
  */
 import { prelude, RUNTIME } from './names.js';
 
-export function preludeCode(): string {
+/** The helpers, one declaration each (see prune.ts: only those something calls are kept). */
+export function preludeCode(): string[] {
   const { mix, hashString, hashNumber, sameNumber, Other, depth } = prelude;
   const { notItsType, hashBigint, hashBoolean, hashNullish, ownNumber, ownString } = prelude;
-  return `function ${mix}(h, x) {
+  const code = `function ${mix}(h: number, x: number): number {
   return Math.imul(h ^ x, 16777619);
 }
-function ${notItsType}() {
-  ${RUNTIME}.uncacheable("an argument is not of its declared type (passed from JavaScript or through an any); the call runs uncached");
+function ${notItsType}(): never {
+  return ${RUNTIME}.uncacheable("an argument is not of its declared type (passed from JavaScript or through an any); the call runs uncached");
 }
-function ${hashString}(h, s) {
+function ${hashString}(h: number, s: any): number {
   if (typeof s !== "string") ${notItsType}();
   h = ${mix}(h, s.length);
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h;
 }
-function ${hashNumber}(h, n) {
+function ${hashNumber}(h: number, n: any): number {
   if (typeof n !== "number") ${notItsType}();
   if ((n | 0) === n) return ${mix}(h, n); // an int32 (0 and -0 alike): one step
   return ${mix}(${mix}(${mix}(h, n | 0), (n / 4294967296) | 0), ((n - Math.trunc(n)) * 4294967296) | 0);
 }
-function ${hashBigint}(h, n) {
+function ${hashBigint}(h: number, n: any): number {
   if (typeof n !== "bigint") ${notItsType}();
   return ${hashNumber}(h, Number(n));
 }
-function ${hashBoolean}(h, b) {
+function ${hashBoolean}(h: number, b: any): number {
   if (b !== true && b !== false) ${notItsType}();
   return ${mix}(h, b ? 1 : 2);
 }
-function ${hashNullish}(h, v, expected) {
+function ${hashNullish}(h: number, v: any, expected: null | undefined): number {
   if (v !== expected) ${notItsType}();
   return ${mix}(h, 3);
 }
-function ${ownNumber}(n) {
+function ${ownNumber}(n: any): number {
   if (typeof n !== "number") ${notItsType}();
   return n;
 }
-function ${ownString}(s) {
+function ${ownString}(s: any): string {
   if (typeof s !== "string") ${notItsType}();
   return s;
 }
-function ${sameNumber}(a, b) {
+function ${sameNumber}(a: any, b: any): boolean {
   return a === b || (a !== a && b !== b);
 }
 class ${Other} {
-  constructor(t) {
+  readonly t: string;
+  constructor(t: string) {
     this.t = t;
   }
 }
 let ${depth} = 0;
 `;
+  return code.split(/\n(?=function |class |let )/).map((declaration) => `${declaration.trimEnd()}\n`);
 }

@@ -64,7 +64,8 @@ export function checkValue(
     if (spec.kind === 'duration') {
       const positive = typeof value === 'number' || (typeof value === 'string' && readDuration(value) !== undefined);
       const what = positive ? 'is not positive' : 'is not a duration';
-      return [{ code: 'CACHET_E_BAD_DURATION', path, message: `${name} ${describe(value)} ${what}`, hint: problem }];
+      const hint = positive ? notPositiveHint(frontEnd, path) : problem;
+      return [{ code: 'CACHET_E_BAD_DURATION', path, message: `${name} ${describe(value)} ${what}`, hint }];
     }
     if (spec.kind === 'storage')
       return [
@@ -78,6 +79,23 @@ export function checkValue(
     return [badValue(path, problem)];
   }
   return spec.fields === undefined ? [] : checkOptions(spec.fields, frontEnd, value, path);
+}
+
+/**
+ * What to write instead of a duration that is not positive, for where it was written: a ttl of
+ * zero reads as "do not cache", which only leaving the function uncached does.
+ */
+function notPositiveHint(frontEnd: FrontEnd, path: readonly string[]): string {
+  const name = path[path.length - 1];
+  const written = path.join('.');
+  if (name === 'ttl') {
+    if (frontEnd === 'tag') return 'a duration must be positive: to not cache, remove the annotation';
+    if (frontEnd === 'cached')
+      return 'a duration must be positive: to not cache, call the function itself, not cached(fn)';
+    return `a duration must be positive: for entries that never expire, leave ${written} out or write forever; to not cache a function, remove its @cached annotation`;
+  }
+  if (name === 'swr') return `a duration must be positive: to serve no stale value, leave ${written} out`;
+  return `a duration must be positive: leave ${written} out for its default`;
 }
 
 function describe(value: unknown): string {

@@ -27,6 +27,11 @@ export interface OptionSpec {
   readonly keys?: readonly string[];
   /** For the `object` kind: its own options. */
   readonly fields?: Schema;
+  /**
+   * The environment variable that gives the option where no code passes options
+   * (`node --import @cachet/register`); read with `optionsFromEnvironment`.
+   */
+  readonly env?: string;
 }
 
 /** Options by name. */

@@ -2,8 +2,8 @@
  * The unplugin factory: one Cachet core per plugin instance, wired to the hooks every bundler
  * shares, plus Vite's hot update. Runs before the bundler strips types (`enforce: 'pre'`, and
  * `order: 'pre'` on the transform hook where the bundler orders hooks): the analysis needs the
- * types and the JSDoc tags that type stripping drops. In Rollup and Vite, a plugin that compiles
- * TypeScript in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack,
+ * types and the JSDoc tags that type stripping drops. In Rollup, Rolldown and Vite, a plugin that
+ * compiles TypeScript in `load` is met with Cachet's own `load` (`own-load.ts`); in webpack and Rspack,
  * Cachet's loader runs first among `enforce: 'pre'` loaders (`loader-order.ts`).
  *
  * esbuild gets a `load` hook instead of `transform`: unplugin's esbuild transform reads every
@@ -102,6 +102,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     },
     ...hooks,
     rollup: {
+      buildStart(inputOptions) {
+        buildStart();
+        ownLoad.usePlugins(inputOptions.plugins);
+      },
+      load,
+    },
+    rolldown: {
       buildStart(inputOptions) {
         buildStart();
         ownLoad.usePlugins(inputOptions.plugins);

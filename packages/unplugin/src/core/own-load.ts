@@ -1,5 +1,5 @@
 /**
- * Cachet's own `load`, for Rollup and Vite builds where another plugin compiles TypeScript in its
+ * Cachet's own `load`, for Rollup, Rolldown and Vite builds where another plugin compiles TypeScript in its
  * `load` hook (@rollup/plugin-typescript serves every file from its program's emit). Such a plugin hands
  * every later hook JavaScript, whatever the plugin order, so Cachet would see no types. Instead
  * Cachet loads each tagged TypeScript file first (`order: 'pre'`), from disk, compiles its `@cached`
@@ -15,10 +15,10 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 export interface OwnLoad {
   /**
-   * The build's plugins (Rollup's `buildStart` options, Vite's resolved config): whether Cachet
+   * The build's plugins (Rollup's and Rolldown's `buildStart` options, Vite's resolved config): whether Cachet
    * must load tagged files itself.
    */
-  usePlugins(plugins: readonly { readonly name: string; readonly load?: unknown }[]): void;
+  usePlugins(plugins: readonly object[]): void;
   /** A build starts: nothing is loaded yet. */
   buildStart(): void;
   /** The source of `fileName` when Cachet loads it itself: a tagged TypeScript file, in such a build. */
@@ -38,7 +38,11 @@ export function createOwnLoad(): OwnLoad {
   const loaded = new Map<string, string>();
   return {
     usePlugins(plugins) {
-      active = plugins.some((plugin) => COMPILE_IN_LOAD.has(plugin.name) && plugin.load !== undefined);
+      // Rolldown's list may hold plugins without a name (parallel ones).
+      active = plugins.some(
+        (plugin: { readonly name?: unknown; readonly load?: unknown }) =>
+          typeof plugin.name === 'string' && COMPILE_IN_LOAD.has(plugin.name) && plugin.load !== undefined,
+      );
     },
     buildStart() {
       loaded.clear();

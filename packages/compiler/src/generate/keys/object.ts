@@ -29,7 +29,7 @@ export function objectBodies(code: KeyOps, node: Node<'object'>): Bodies {
   }
   return {
     hash: [...hash, 'return h;'].join('\n'),
-    snapshot: ['const s = {};', ...snapshot, 'return s;'].join('\n'),
+    snapshot: ['const s: any = {};', ...snapshot, 'return s;'].join('\n'),
     equals: [...equals, 'return true;'].join('\n'),
     text: ['let t = "{";', ...text, 'return t + "}";'].join('\n'),
   };
@@ -82,7 +82,7 @@ export function recordBodies(code: KeyOps, node: Node<'record'>): Bodies {
       `  if (!(k in s) || !(${code.equals(value, 's[k]', 'v[k]')})) return false;`,
       '  n++;',
       '}',
-      'for (const k in s) n--;',
+      'for (const _k in s) n--;',
       'return n === 0;',
     ].join('\n'),
     text: [

@@ -44,7 +44,7 @@ function predicate(member: KeyNode, v: string): string {
 export function unionBodies(code: KeyOps, node: Node<'union'>, base: string): Bodies {
   const kind = `${base}$kind`;
   const tests = node.members.map((m, i) => `if (${predicate(m, 'v')}) return ${i};`);
-  const extra = `function ${kind}(v) {\n${indent([...tests, 'return -1;'].join('\n'))}\n}\n`;
+  const extra = `function ${kind}(v: any): number {\n${indent([...tests, 'return -1;'].join('\n'))}\n}\n`;
   const cases = (make: (m: KeyNode, i: number) => string, fallback: string, subject = `${kind}(v)`): string =>
     [
       `switch (${subject}) {`,
