@@ -16,13 +16,22 @@ type TS = typeof import('typescript');
 const dir = join(dirname(fileURLToPath(import.meta.url)), '.virtual-purity');
 const main = join(dir, 'main.ts').replace(/\\/g, '/');
 const state = join(dir, 'state.ts').replace(/\\/g, '/');
+const aliases = join(dir, 'aliases.ts').replace(/\\/g, '/');
 
 const stateSource = `export let counter = 0;
 export const fixed = 1;
 export function bump(): void { counter++; }
 `;
 
+/** Library members under other names: a property access by such a name must still be resolved. */
+const aliasesSource = `import { randomUUID as uuid } from 'node:crypto';
+export { uuid as id };
+export { randomBytes as bytes } from 'node:crypto';
+export default uuid;
+`;
+
 const header = `import { randomUUID } from 'node:crypto';
+import * as aliases from './aliases.js';
 import * as nodeCrypto from 'node:crypto';
 import { env as processEnv } from 'node:process';
 import { counter as importedCounter, fixed } from './state.js';
@@ -81,6 +90,11 @@ const impure: readonly Case[] = [
   { body: 'return d.getTimezoneOffset();', at: 'd.getTimezoneOffset()' },
   { body: 'return new Date(d).setHours(x);', at: 'new Date(d).setHours(x)' },
   { body: 'return d.toString();', at: 'd.toString()' },
+  // Renamed by imports and exports, through a namespace import and through a value of its type.
+  { body: 'return aliases.id();', at: 'aliases.id()' },
+  { body: 'return aliases.bytes(x);', at: 'aliases.bytes(x)' },
+  { body: 'return aliases.default();', at: 'aliases.default()' },
+  { body: 'const ns: typeof aliases = aliases; return ns.id();', at: 'ns.id()' },
   { body: 'return counter + x;', at: 'counter' },
   { body: 'return { counter };', at: 'counter' },
   { body: 'return counter++;', at: 'counter' },
@@ -159,7 +173,7 @@ const options: typescript.CompilerOptions = { ...compilerOptions, lib: ['lib.es2
 
 /** Compiles main.ts with the given TypeScript, through the compile function every front end uses. */
 function compile(ts: TS, libFiles: ReadonlyMap<string, string> = new Map()): readonly CachetDiagnostic[] {
-  const files = new Map([[main, source], [state, stateSource], ...libFiles]);
+  const files = new Map([[main, source], [state, stateSource], [aliases, aliasesSource], ...libFiles]);
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile;
   host.getSourceFile = (name, version) => {

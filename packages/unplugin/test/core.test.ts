@@ -120,11 +120,47 @@ describe('the TypeScript the analysis uses', () => {
     const analyser = source.load();
     expect(analyser.ts.version).toBe(installed.version);
     expect(analyser.libFiles.get(`${source.libDir}/lib.es5.d.ts`)).toMatch(/interface Array<T>/);
+    expect(analyser.libFiles.has(`${source.libDir}/lib.dom.d.ts`)).toBe(true);
+    expect(analyser.libFiles.has(`${source.libDir}/lib.nope.d.ts`)).toBe(false);
+    expect(analyser.libFiles.get(`${source.libDir}/typescript.js`)).toBeUndefined();
+    expect(analyser.libFiles.has(`${here}/lib.es5.d.ts`)).toBe(false);
     expect(createCachet(resolveOptions({})).typescript.version).toBe(`typescript@${installed.version}`);
     expect(analyserSource(fakeTypeScript('ts6', '6.0.2'))).toMatchObject({
       kind: 'project',
       version: 'typescript@6.0.2',
     });
+  });
+
+  it("is loaded through Node's compile cache, unless NODE_DISABLE_COMPILE_CACHE says no", () => {
+    /** Loads TypeScript in a new process whose temporary directory is `dir`: what it cached there. */
+    const load = (dir: string, disable: boolean): { before: boolean; files: number } => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const script = `
+        const { analyserSource } = await import('unplugin-cachet/core');
+        const { getCompileCacheDir } = await import('node:module');
+        const { existsSync, readdirSync } = await import('node:fs');
+        const before = getCompileCacheDir() !== undefined;
+        analyserSource(process.cwd()).load();
+        const dir = ${JSON.stringify(join(dir, 'node-compile-cache'))};
+        const files = existsSync(dir) ? readdirSync(dir, { recursive: true }).length : 0;
+        console.log(JSON.stringify({ before, files }));
+      `;
+      const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: dir, TMP: dir, TEMP: dir };
+      delete env.NODE_COMPILE_CACHE;
+      delete env.NODE_DISABLE_COMPILE_CACHE;
+      if (disable) env.NODE_DISABLE_COMPILE_CACHE = '1';
+      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: here,
+        encoding: 'utf8',
+        env,
+      });
+      return JSON.parse(stdout);
+    };
+    // Off until TypeScript is loaded, then written at once (not only at exit).
+    expect(load(join(tmp, 'compile-cache'), false)).toEqual({ before: false, files: expect.any(Number) });
+    expect(load(join(tmp, 'compile-cache'), false).files).toBeGreaterThan(0);
+    expect(load(join(tmp, 'compile-cache-off'), true)).toEqual({ before: false, files: 0 });
   });
 
   it("is the plugin's own beside TypeScript 7 (no JS API) or without any TypeScript", () => {

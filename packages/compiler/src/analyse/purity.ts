@@ -6,7 +6,9 @@
  * `CACHET_W_IMPURE`, with the fix.
  *
  * Names are resolved with the checker, so a local `Date` or a parameter shadowing `process` is
- * not the global. Calls into other functions are not followed: a helper that reads the clock is
+ * not the global. A property access is resolved only when its name is one a library member with a
+ * rule goes by in the program (its own, or a name an import or export gives it): resolving
+ * `rows.filter` would type-check `rows`, the larger part of analysing a typical function. Calls into other functions are not followed: a helper that reads the clock is
  * not seen. A line holding `// cachet-ignore-impure` (or following a line that is only that
  * comment) is not reported.
  */
@@ -121,7 +123,7 @@ export function impureReads(props: PurityProps): CachetCompileError[] {
 function inspect(props: PurityProps, node: ts.Node): Finding | undefined {
   const { ts, checker } = props;
   if (ts.isIdentifier(node)) {
-    if (isWriteOnly(ts, node)) return undefined;
+    if (isWriteOnly(ts, node) || isUnruledMember(props, node)) return undefined;
     const symbol = resolve(ts, checker, referenced(ts, checker, node));
     if (symbol === undefined) return undefined;
     const site = ts.isPropertyAccessExpression(node.parent) && node.parent.name === node ? node.parent : node;
@@ -145,6 +147,79 @@ function inspect(props: PurityProps, node: ts.Node): Finding | undefined {
     return symbol === undefined ? undefined : apply(ts, ruleOf(props, symbol), node);
   }
   return undefined;
+}
+
+/**
+ * The names a property access may reach a library member with a rule by: the members' own names,
+ * `Date` (`globalThis.Date`), `default`, and the names imports and exports anywhere in the program
+ * give them (`export { randomUUID as id }`, then `ns.id()`), followed through renames of renames.
+ */
+const MEMBER_NAMES: readonly string[] = [
+  ...[...members.values()].flatMap((rules) => [...rules.keys()]),
+  'Date',
+  'default',
+];
+
+const memberNames = new WeakMap<ts.Program, ReadonlySet<string>>();
+
+function memberNamesOf(ts: TS, program: ts.Program): ReadonlySet<string> {
+  let names = memberNames.get(program);
+  if (names !== undefined) return names;
+  const renames: [from: string, to: string][] = [];
+  const rename = (from: ts.Node | undefined, to: ts.Node): void => {
+    if (from !== undefined && (ts.isIdentifier(from) || ts.isStringLiteral(from)) && ts.isIdentifier(to)) {
+      renames.push([from.text, to.text]);
+    }
+  };
+  const visit = (statements: readonly ts.Statement[]): void => {
+    for (const statement of statements) {
+      if (ts.isImportDeclaration(statement)) {
+        const bindings = statement.importClause?.namedBindings;
+        if (bindings !== undefined && ts.isNamedImports(bindings)) {
+          for (const element of bindings.elements) rename(element.propertyName, element.name);
+        }
+      } else if (ts.isExportDeclaration(statement)) {
+        const clause = statement.exportClause;
+        if (clause !== undefined && ts.isNamedExports(clause)) {
+          for (const element of clause.elements) rename(element.propertyName, element.name);
+        }
+      } else if (ts.isImportEqualsDeclaration(statement)) {
+        const reference = statement.moduleReference;
+        if (ts.isIdentifier(reference)) rename(reference, statement.name);
+        else if (ts.isQualifiedName(reference)) rename(reference.right, statement.name);
+      } else if (ts.isModuleDeclaration(statement)) {
+        let body = statement.body;
+        while (body !== undefined && ts.isModuleDeclaration(body)) body = body.body;
+        if (body !== undefined && ts.isModuleBlock(body)) visit(body.statements);
+      }
+    }
+  };
+  for (const file of program.getSourceFiles()) visit(file.statements);
+  const found = new Set(MEMBER_NAMES);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [from, to] of renames) {
+      if (found.has(from) && !found.has(to)) {
+        found.add(to);
+        grew = true;
+      }
+    }
+  }
+  names = found;
+  memberNames.set(program, names);
+  return names;
+}
+
+/**
+ * `x.name` where `name` is not a name a library member with a rule is known by: no rule can apply,
+ * and resolving it would type-check `x` (often an initializer's call, with overloads to choose),
+ * which was a third of analysing a tagged file. Without the program, everything is resolved.
+ */
+function isUnruledMember(props: PurityProps, node: ts.Identifier): boolean {
+  const { ts, program } = props;
+  const parent = node.parent;
+  if (program === undefined || !ts.isPropertyAccessExpression(parent) || parent.name !== node) return false;
+  return !memberNamesOf(ts, program).has(node.text);
 }
 
 /** The symbol an identifier stands for; for `{ counter }`, the variable, not the property. */
