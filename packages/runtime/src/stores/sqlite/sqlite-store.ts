@@ -47,7 +47,7 @@ const STATS_KEPT = 7 * 24 * 3_600_000;
 
 /**
  * The SQLite tier (and, with an inline limit of 0, the blob-file tier `fs`): one row per entry in
- * `cache.db`, values above the inline limit in content-named blob files. Synchronous (better-sqlite3 or
+ * `cache.db`, values above the inline limit in blob files. Synchronous (better-sqlite3 or
  * `node:sqlite`, see `driver/`), so sync cached functions read it too. Faults are thrown for the runtime's guard to report, except
  * corruption, which is repaired; faults of background work are thrown by the next call.
  */
