@@ -87,7 +87,7 @@ describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) =>
     expect(bytes).toBeLessThanOrEqual(50_000);
     expect(count(dir)).toBeLessThan(100);
     expect(
-      readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{32}$/.test(String(p))),
+      readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{16}-[0-9a-f]{16}$/.test(String(p))),
     ).toHaveLength(count(dir, 'blob IS NOT NULL'));
     configure({ sqlite: { maxBytes: 1024 ** 3, inlineLimit: 64 * 1024 } });
   });
@@ -101,7 +101,9 @@ describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) =>
     expect(count(dir)).toBe(0);
     expect(
       existsSync(join(dir, 'blobs'))
-        ? readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{32}$/.test(String(p)))
+        ? readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) =>
+            /[0-9a-f]{16}-[0-9a-f]{16}$/.test(String(p)),
+          )
         : [],
     ).toEqual([]);
   });
