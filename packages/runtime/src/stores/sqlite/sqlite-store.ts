@@ -273,10 +273,12 @@ export class SqliteStore implements SyncStore {
   }
 
   private readRow(rows: Open, key: EntryKey, row: EntryRow): StoredEntry | undefined {
-    const [, codec, createdAt, expiresAt, staleUntil, accessedAt, inline, blob] = row;
+    // Read by index: array destructuring goes through the iterator protocol on every hit.
+    const codec = row[1];
+    const blob = row[7];
     let value: unknown;
     try {
-      const data: Encoded | null = blob === null ? inline : (rows.blobs?.read(blob) ?? null);
+      const data: Encoded | null = blob === null ? row[6] : (rows.blobs?.read(blob) ?? null);
       if (data === null) throw new CachetCodecError('the entry holds no value');
       value = decodeValue(codec, data);
     } catch (error) {
@@ -291,16 +293,16 @@ export class SqliteStore implements SyncStore {
       return undefined;
     }
     const now = this.opts.now();
-    if (now - accessedAt >= TOUCH_EVERY) {
+    if (now - row[5] >= TOUCH_EVERY) {
       this.batch.touches.set(key.hash, now);
       this.schedule();
     }
     return {
       value,
       codec: codec as PersistentCodec,
-      createdAt,
-      expiresAt: expiresAt ?? Number.POSITIVE_INFINITY,
-      staleUntil: staleUntil ?? Number.POSITIVE_INFINITY,
+      createdAt: row[2],
+      expiresAt: row[3] ?? Number.POSITIVE_INFINITY,
+      staleUntil: row[4] ?? Number.POSITIVE_INFINITY,
     };
   }
 
