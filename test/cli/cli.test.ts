@@ -122,7 +122,7 @@ describe('cachet show', () => {
     ]);
     expect(entries.map((e) => e.value)).toEqual([{ id: 9, name: 'user9', joined: '2024-01-00' }]);
     const all = await cachet(['show', 'reports.render', '--limit', '1', '--dir', cache]);
-    expect(all.stdout).toMatch(/blob file [0-9a-f]{32}/);
+    expect(all.stdout).toMatch(/blob file [0-9a-f]{16}-[0-9a-f]{16}/);
     expect(all.stdout).toContain('(1 of 2 entries shown');
   });
 

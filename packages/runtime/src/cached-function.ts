@@ -17,6 +17,7 @@ import {
   loadAsync,
   loadSync,
   type MissContext,
+  NO_SNAPSHOT,
   refresh,
   remember,
   storeTimes,
@@ -185,7 +186,45 @@ export class CachedFunction implements RuntimeFunction {
     } catch (error) {
       return this.uncached(error, self, args);
     }
+    if (scope === undefined && this.memory === undefined && this.tiers.length > 0)
+      return this.lookupStores(self, args, hash);
     return this.lookup(self, args, hash, scope);
+  }
+
+  /**
+   * `lookup` for a function whose storage has no memory tier (`storage=sqlite`, `fs`, a store of
+   * its own), outside scopes: every call reads the stores, so nothing is built that no table
+   * keeps. A sync call takes no snapshot (see `NO_SNAPSHOT`).
+   */
+  private lookupStores(self: unknown, args: ArrayLike<unknown>, hash: unknown): unknown {
+    let call: Call;
+    try {
+      const herd = this.herd;
+      const inFlight = herd.size === 0 ? undefined : herd.find(hash, this.encoder.equals, args, self);
+      if (inFlight !== undefined) {
+        this.counters.herdJoins++;
+        if (this.rt.listening) this.rt.event({ type: 'herd-join', fn: this.id });
+        return inFlight;
+      }
+      call = {
+        self,
+        args,
+        hash,
+        snapshot: this.isAsync ? this.encoder.snapshot(args, self) : NO_SNAPSHOT,
+        key: this.entryKey(args, self, hash),
+        context: undefined,
+        memory: undefined,
+        tiers: this.tiers,
+        read: true,
+        write: true,
+      };
+    } catch (error) {
+      return this.uncached(error, self, args);
+    }
+    if (!this.isAsync) return loadSync(this.miss, call);
+    const promise = loadAsync(this.miss, call);
+    this.herd.add(hash, call.snapshot, promise);
+    return promise;
   }
 
   /**

@@ -34,6 +34,12 @@ export interface MissContext {
   readonly expiry: { ttl: number; swr: number };
 }
 
+/**
+ * The snapshot of a sync call that no memory table keeps: only a sync-declared function that
+ * returns a promise would need one (to let equal calls join it), and it then runs without a herd.
+ */
+export const NO_SNAPSHOT: unique symbol = Symbol('no snapshot');
+
 /** A call's arguments with their hash and snapshot: what a memory table needs. */
 export interface KeyedArgs {
   readonly self: unknown;
@@ -184,7 +190,8 @@ function adopt(fn: MissContext, call: Call, value: PromiseLike<unknown>): Promis
       throw error;
     },
   );
-  fn.herd.add(call.hash, call.snapshot, promise);
+  // Without a snapshot (see `NO_SNAPSHOT`) other calls cannot be matched to this one: no herd.
+  if (call.snapshot !== NO_SNAPSHOT) fn.herd.add(call.hash, call.snapshot, promise);
   return promise;
 }
 
@@ -199,9 +206,8 @@ function tierHit(fn: MissContext, call: Call, index: number, entry: StoredEntry,
 
 /** A hit in tier `index` fills the tiers above it. */
 function fill(fn: MissContext, call: Call, index: number, entry: StoredEntry, async: boolean): void {
-  for (const table of [call.context, call.memory]) {
-    if (table !== undefined) remember(fn, table, call, entry.value, entry, async);
-  }
+  if (call.context !== undefined) remember(fn, call.context, call, entry.value, entry, async);
+  if (call.memory !== undefined) remember(fn, call.memory, call, entry.value, entry, async);
   if (call.key === undefined) return;
   for (let i = 0; i < index; i++) write(fn, call.tiers[i] as Tier, call.key, entry);
 }

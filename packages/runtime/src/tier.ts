@@ -46,11 +46,32 @@ export class Tier {
   }
 
   get(key: EntryKey): MaybePromise<StoredEntry | undefined> {
-    return this.guard('get', () => this.store.get(key), undefined);
+    // `guard` inlined: a read of a persistent tier is the hit path of functions without a
+    // memory tier, and a closure per read is measurable there.
+    if (this.downUntil !== 0 && !this.available()) return undefined;
+    try {
+      const result = this.store.get(key);
+      if (isThenable(result))
+        return result.then(this.succeeded, (error: unknown) => this.failed('get', error, undefined));
+      if (this.skipMs !== 0 || this.reported) this.recovered();
+      return result;
+    } catch (error) {
+      return this.failed('get', error, undefined);
+    }
   }
 
   set(key: EntryKey, entry: StoredEntry): MaybePromise<void> {
-    return this.guard('set', () => this.store.set(key, entry), undefined);
+    // `guard` inlined, as in `get`: every miss of a function with persistent tiers stores.
+    if (this.downUntil !== 0 && !this.available()) return undefined;
+    try {
+      const result = this.store.set(key, entry);
+      if (isThenable(result))
+        return result.then(this.succeeded, (error: unknown) => this.failed('set', error, undefined));
+      if (this.skipMs !== 0 || this.reported) this.recovered();
+      return result;
+    } catch (error) {
+      return this.failed('set', error, undefined);
+    }
   }
 
   delete(key: EntryKey): MaybePromise<boolean> {

@@ -12,7 +12,16 @@ import xxhash from 'xxhash-wasm';
 interface XxhExports {
   readonly mem: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   xxh64(ptr: number, length: number, seed: bigint): bigint;
+  /** Streaming: a state of STATE_BYTES at `state`, fed from memory at `ptr`. */
+  init64(state: number, seed: bigint): void;
+  update64(state: number, ptr: number, length: number): void;
+  digest64(state: number): bigint;
 }
+
+/** Bytes of xxh64's streaming state (as xxhash-wasm allocates it). */
+const STATE_BYTES = 88;
+/** Bytes copied into the module per update: small enough to stay in the CPU cache while hashed. */
+const CHUNK = 32 * 1024;
 
 /** The part of the WebAssembly global used here (typed locally: the runtime has no DOM lib). */
 interface WasmApi {
@@ -69,4 +78,27 @@ export function xxh64(text: string): bigint {
 /** The unsigned hex form of `xxh64(text)` (16 digits), as xxhash-wasm's `h64ToString` gives it. */
 export function xxh64Hex(text: string): string {
   return BigInt.asUintN(64, xxh64(text)).toString(16).padStart(16, '0');
+}
+
+/**
+ * Signed 64-bit xxh64 (seed 0) of `bytes`, the same as xxhash-wasm's `h64Raw` gives (as signed).
+ * Large inputs are fed in cache-sized chunks: one copy of a megabyte into the module, then a pass
+ * over it, would read it from memory twice.
+ */
+export function xxh64Bytes(bytes: Uint8Array): bigint {
+  const wasm = (exportsCache ??= load());
+  const length = bytes.byteLength;
+  ensureCapacity(wasm, STATE_BYTES + CHUNK);
+  if (length <= CHUNK) {
+    view.set(bytes);
+    return wasm.xxh64(0, length, 0n);
+  }
+  view.fill(0, 0, STATE_BYTES); // init64 leaves some of the state as it finds it
+  wasm.init64(0, 0n);
+  for (let at = 0; at < length; at += CHUNK) {
+    const end = Math.min(length, at + CHUNK);
+    view.set(bytes.subarray(at, end), STATE_BYTES);
+    wasm.update64(0, STATE_BYTES, end - at);
+  }
+  return wasm.digest64(0);
 }

@@ -43,6 +43,43 @@ describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) =>
     expect(count(dir, "fn <> 's-fs' AND blob IS NULL")).toBe(2);
   });
 
+  it('stores what a sync function without a memory tier settles to when it returns a promise', async () => {
+    configure({ dir: tempDir() });
+    let runs = 0;
+    const f = cached(
+      (n: number) => {
+        runs++;
+        return Promise.resolve(n * 2);
+      },
+      { id: 'sync-promise', storage: 'sqlite' },
+    );
+    await expect(f(2)).resolves.toBe(4);
+    await nextTick();
+    expect(await f(2)).toBe(4); // read back from SQLite
+    expect(runs).toBe(1);
+    // Such a call keeps no snapshot of its arguments, so equal calls in flight do not join it:
+    // each runs, and each gets its own value.
+    const [a, b] = [f(3), f(3)];
+    expect([await a, await b]).toEqual([6, 6]);
+    expect(runs).toBe(3);
+  });
+
+  it('lets equal calls of an async function without a memory tier join the one in flight', async () => {
+    configure({ dir: tempDir() });
+    let runs = 0;
+    const f = cached(
+      async (key: { id: number }) => {
+        runs++;
+        await nextTick();
+        return key.id;
+      },
+      { id: 'async-herd', storage: 'sqlite' },
+    );
+    const calls = [f({ id: 1 }), f({ id: 1 }), f({ id: 2 })];
+    expect(await Promise.all(calls)).toEqual([1, 1, 2]);
+    expect(runs).toBe(2);
+  });
+
   it('moves to a new dir given after the stores were opened, without close()', async () => {
     const [first, second] = [tempDir(), tempDir()];
     configure({ dir: first });
@@ -87,7 +124,7 @@ describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) =>
     expect(bytes).toBeLessThanOrEqual(50_000);
     expect(count(dir)).toBeLessThan(100);
     expect(
-      readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{32}$/.test(String(p))),
+      readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{16}-[0-9a-f]{16}$/.test(String(p))),
     ).toHaveLength(count(dir, 'blob IS NOT NULL'));
     configure({ sqlite: { maxBytes: 1024 ** 3, inlineLimit: 64 * 1024 } });
   });
@@ -101,7 +138,9 @@ describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) =>
     expect(count(dir)).toBe(0);
     expect(
       existsSync(join(dir, 'blobs'))
-        ? readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) => /[0-9a-f]{32}$/.test(String(p)))
+        ? readdirSync(join(dir, 'blobs'), { recursive: true }).filter((p) =>
+            /[0-9a-f]{16}-[0-9a-f]{16}$/.test(String(p)),
+          )
         : [],
     ).toEqual([]);
   });

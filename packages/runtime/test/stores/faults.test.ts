@@ -167,6 +167,28 @@ describeDrivers('persistent tier faults', (driver) => {
     expect(again.runs()).toBe(2);
   });
 
+  it('treats a blob file with one changed byte as a miss: recomputed, never the altered value', async () => {
+    const dir = tempDir();
+    configure({ dir });
+    const { f } = counted('blob-flipped', 'fs');
+    f(7);
+    await close();
+    const [file] = readdirSync(join(dir, 'blobs'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+    const bytes = readFileSync(file as string);
+    bytes[bytes.indexOf('"n":7') + 4] = '8'.charCodeAt(0); // valid JSON, another value
+    writeFileSync(file as string, bytes);
+    const again = counted('blob-flipped', 'fs');
+    expect(again.f(7).n).toBe(7);
+    expect(again.runs()).toBe(1);
+    expect(logger.warnings).toHaveLength(1);
+    await close();
+    const third = counted('blob-flipped', 'fs');
+    expect(third.f(7).n).toBe(7);
+    expect(third.runs()).toBe(0); // stored again by the recomputation, read back
+  });
+
   const root = process.getuid?.() === 0;
   it('skips a read-only directory, with one warning, in a process that cannot write it', () => {
     const dir = tempDir();

@@ -1,10 +1,35 @@
 import { hash as digest, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { xxh64Bytes } from '../../key/xxh64.js';
 
-/** Content names are 32 lowercase hex digits (128 bits of SHA-256 of the encoded bytes). */
-const CONTENT_NAME = /^[0-9a-f]{32}$/;
+/**
+ * Blob names: 16 hex digits drawn at random for each write, a dash, and the 16 hex digits of the
+ * xxh64 of the file's bytes (the check a read makes).
+ */
+const BLOB_NAME = /^[0-9a-f]{16}-[0-9a-f]{16}$/;
+/** Names earlier versions wrote: the first 128 bits of the SHA-256 of the bytes (still read and checked). */
+const SHA256_NAME = /^[0-9a-f]{32}$/;
 const TEMP_DIR = 'tmp';
+
+/** Random bytes drawn in bulk: a blob write takes 8 of them. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function randomHex8(): string {
+  if (poolAt + 8 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  poolAt += 8;
+  return pool.toString('hex', poolAt - 8, poolAt);
+}
+
+/** The 16 hex digits of the unsigned xxh64 of `bytes`. */
+function checkOf(bytes: Uint8Array): string {
+  return BigInt.asUintN(64, xxh64Bytes(bytes)).toString(16).padStart(16, '0');
+}
 
 /** A blob file that no longer holds what its name says (missing, truncated, overwritten). */
 export class BlobMissingError extends Error {
@@ -27,24 +52,28 @@ export interface BlobListing {
 }
 
 /**
- * The blob directory: one file per distinct encoded value, named by the hash of its bytes and
- * fanned out by the first two hex digits (`ab/abcd...`). A name is never derived from user text,
- * so no key can reach a path outside this directory. A file is written under `tmp/` first and
- * renamed into place, so a content file is either absent or complete; reads check the bytes
- * against the name, so a file damaged afterwards is found out, never decoded.
+ * The blob directory: one file per write, fanned out by the name's first two hex digits
+ * (`ab/ab12...`). A name is 64 random bits and the xxh64 of the bytes: never derived from user
+ * text, so no key can reach a path outside this directory, and new for every write, so two
+ * entries never share a file (unless both the random part and the bytes' hash agree, which takes
+ * a 2^-64 draw on top of a hash collision). A file is written under `tmp/` first and renamed into
+ * place, so a named file is either absent or complete; reads check the bytes against the hash
+ * in the name, so a file damaged afterwards (a byte changed, truncated, overwritten) is found
+ * out, never decoded. xxh64 detects damage as a cryptographic hash would; it only has to tell a
+ * file from its own damaged copy, never one value from another, since names are not shared.
  */
 export class BlobFiles {
   constructor(readonly dir: string) {}
 
-  /** The content name of `bytes`. */
-  static nameOf(bytes: Uint8Array): string {
-    return digest('sha256', bytes, 'hex').slice(0, 32);
+  /** A new name for a file holding `bytes`. */
+  static nameFor(bytes: Uint8Array): string {
+    return `${randomHex8()}-${checkOf(bytes)}`;
   }
 
   /** Writes `bytes` to a new temporary file. Call `place` inside the transaction that commits the row. */
   stage(bytes: Uint8Array): StagedBlob {
-    const name = BlobFiles.nameOf(bytes);
-    const temp = join(this.dir, TEMP_DIR, `${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
+    const name = BlobFiles.nameFor(bytes);
+    const temp = join(this.dir, TEMP_DIR, `${process.pid}-${name.slice(0, 16)}.tmp`);
     try {
       writeFileSync(temp, bytes);
     } catch (error) {
@@ -55,7 +84,7 @@ export class BlobFiles {
     return { name, temp, size: bytes.byteLength };
   }
 
-  /** Renames a staged file to its content name (replacing an identical file, if one is there). */
+  /** Renames a staged file to its name (replacing a file of the same bytes, if one is there). */
   place(staged: StagedBlob): void {
     const target = this.path(staged.name);
     try {
@@ -81,7 +110,7 @@ export class BlobFiles {
       if (isErrno(error, 'ENOENT')) throw new BlobMissingError(`blob ${name} is missing`, { cause: error });
       throw error;
     }
-    if (BlobFiles.nameOf(bytes) !== name) throw new BlobMissingError(`blob ${name} does not match its content`);
+    if (!matches(name, bytes)) throw new BlobMissingError(`blob ${name} does not match its content`);
     return bytes;
   }
 
@@ -90,7 +119,7 @@ export class BlobFiles {
     rmSync(this.path(name), { force: true });
   }
 
-  /** Content files and temporaries last modified before `before` (ms since the epoch). */
+  /** Blob files and temporaries last modified before `before` (ms since the epoch). */
   list(before: number): BlobListing {
     const old: string[] = [];
     const staleTemps: string[] = [];
@@ -100,7 +129,7 @@ export class BlobFiles {
         const path = join(folder, file);
         if (fan === TEMP_DIR) {
           if (modifiedBefore(path, before)) staleTemps.push(path);
-        } else if (CONTENT_NAME.test(file) && file.startsWith(fan) && modifiedBefore(path, before)) {
+        } else if (isBlobName(file) && file.startsWith(fan) && modifiedBefore(path, before)) {
           old.push(file);
         }
       }
@@ -114,9 +143,19 @@ export class BlobFiles {
   }
 
   private path(name: string): string {
-    if (!CONTENT_NAME.test(name)) throw new BlobMissingError(`"${name}" is not a blob name`);
+    if (!isBlobName(name)) throw new BlobMissingError(`"${name}" is not a blob name`);
     return join(this.dir, name.slice(0, 2), name);
   }
+}
+
+function isBlobName(name: string): boolean {
+  return BLOB_NAME.test(name) || SHA256_NAME.test(name);
+}
+
+/** True when `bytes` hash to what `name` says. */
+function matches(name: string, bytes: Uint8Array): boolean {
+  if (name.length === 33) return checkOf(bytes) === name.slice(17);
+  return digest('sha256', bytes, 'hex').slice(0, 32) === name;
 }
 
 function readdirOrEmpty(dir: string): string[] {

@@ -4,7 +4,7 @@ import type { SqliteStoreOptions } from '../sqlite/options.js';
 import { builtinOptions, SqliteStore } from '../sqlite/sqlite-store.js';
 
 /**
- * The blob-file store (`storage=fs`): every value in a content-named file under `dir/blobs/`,
+ * The blob-file store (`storage=fs`): every value in a file of its own under `dir/blobs/`,
  * its metadata (key text, times, codec, size) in a row of `dir/cache.db`. For values that are
  * large, or that other tools should be able to read or copy as files.
  */

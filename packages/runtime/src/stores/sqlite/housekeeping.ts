@@ -11,7 +11,7 @@ export interface Rows {
 }
 
 /**
- * Deletes blob `name` unless an entry still refers to it (equal values share one file). Must run
+ * Deletes blob `name` unless an entry still refers to it (files of earlier versions, named by content, may be shared). Must run
  * inside the write transaction that deleted or replaced the row: holding the write lock, no
  * other process can place the same file and commit a row for it between the check and the
  * unlink. The row goes first, its file after, so a crash in between leaves a row whose file is

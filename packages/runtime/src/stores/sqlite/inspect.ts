@@ -29,7 +29,7 @@ export interface EntryInfo {
   readonly accessedAt: number;
   /** Bytes counted against the size limit (value, key text and row overhead). */
   readonly size: number;
-  /** Content name of the blob file holding the value; null when the value is in the row. */
+  /** Name of the blob file holding the value; null when the value is in the row. */
   readonly blob: string | null;
 }
 

@@ -10,7 +10,7 @@ export const SCHEMA_VERSION = 3;
 /**
  * One row per entry, addressed by the signed xxh64 of the full key text. Times are milliseconds
  * of the runtime's clock; NULL `expires_at`/`stale_until` mean forever. The value is either
- * inline (`value`: TEXT for json, BLOB for v8) or in a blob file (`blob`: its content name).
+ * inline (`value`: TEXT for json, BLOB for v8) or in a blob file (`blob`: its file name).
  * `size` is the encoded size, inline or not. `meta.bytes` is SUM(size): a delete trigger subtracts
  * what any statement removes, and writers add what they wrote (see `ByteCount`), so the size
  * limit is checked with a point read, whichever process wrote. Every index is one more page a

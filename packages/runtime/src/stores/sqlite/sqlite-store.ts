@@ -47,7 +47,7 @@ const STATS_KEPT = 7 * 24 * 3_600_000;
 
 /**
  * The SQLite tier (and, with an inline limit of 0, the blob-file tier `fs`): one row per entry in
- * `cache.db`, values above the inline limit in content-named blob files. Synchronous (better-sqlite3 or
+ * `cache.db`, values above the inline limit in blob files. Synchronous (better-sqlite3 or
  * `node:sqlite`, see `driver/`), so sync cached functions read it too. Faults are thrown for the runtime's guard to report, except
  * corruption, which is repaired; faults of background work are thrown by the next call.
  */
@@ -273,10 +273,12 @@ export class SqliteStore implements SyncStore {
   }
 
   private readRow(rows: Open, key: EntryKey, row: EntryRow): StoredEntry | undefined {
-    const [, codec, createdAt, expiresAt, staleUntil, accessedAt, inline, blob] = row;
+    // Read by index: array destructuring goes through the iterator protocol on every hit.
+    const codec = row[1];
+    const blob = row[7];
     let value: unknown;
     try {
-      const data: Encoded | null = blob === null ? inline : (rows.blobs?.read(blob) ?? null);
+      const data: Encoded | null = blob === null ? row[6] : (rows.blobs?.read(blob) ?? null);
       if (data === null) throw new CachetCodecError('the entry holds no value');
       value = decodeValue(codec, data);
     } catch (error) {
@@ -291,16 +293,16 @@ export class SqliteStore implements SyncStore {
       return undefined;
     }
     const now = this.opts.now();
-    if (now - accessedAt >= TOUCH_EVERY) {
+    if (now - row[5] >= TOUCH_EVERY) {
       this.batch.touches.set(key.hash, now);
       this.schedule();
     }
     return {
       value,
       codec: codec as PersistentCodec,
-      createdAt,
-      expiresAt: expiresAt ?? Number.POSITIVE_INFINITY,
-      staleUntil: staleUntil ?? Number.POSITIVE_INFINITY,
+      createdAt: row[2],
+      expiresAt: row[3] ?? Number.POSITIVE_INFINITY,
+      staleUntil: row[4] ?? Number.POSITIVE_INFINITY,
     };
   }
 

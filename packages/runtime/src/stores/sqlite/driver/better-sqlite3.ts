@@ -23,11 +23,18 @@ export function loadBetterSqlite(): SqliteDriver {
 class BetterDatabase implements SqliteDatabase {
   readonly driver = 'better-sqlite3' as const;
   readonly readsNul = true;
+  /**
+   * One `BEGIN IMMEDIATE` wrapper for every transaction, the work passed as its argument:
+   * better-sqlite3 builds a new wrapper function per `db.transaction()` call, once per commit.
+   */
+  private readonly immediate: (work: () => unknown) => unknown;
 
   constructor(
     private readonly db: Database,
     readonly file: string,
-  ) {}
+  ) {
+    this.immediate = db.transaction((work: () => unknown) => work()).immediate;
+  }
 
   prepare<P extends unknown[], R>(sql: string, shape: StatementShape = {}): SqliteStatement<P, R> {
     const statement = this.db.prepare<P, R>(sql);
@@ -46,7 +53,7 @@ class BetterDatabase implements SqliteDatabase {
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.immediate(work) as T;
   }
 
   close(): void {
