@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryNode, MemoryTier, Table } from '../src/memory/memory-tier.js';
+import { type MemoryEntry, MemoryTier, Table } from '../src/memory/memory-tier.js';
 
-function add(table: Table, key: string, value: unknown = key): MemoryNode {
-  const node = new MemoryNode(table, key, undefined, value, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-  table.insert(node);
-  return node;
+const forever = Number.POSITIVE_INFINITY;
+
+function entry(
+  hash: unknown,
+  snapshot: unknown,
+  value: unknown,
+  expiresAt = forever,
+  staleUntil = forever,
+): MemoryEntry {
+  return { hash, snapshot, value, expiresAt, staleUntil };
+}
+
+function add(table: Table, key: string, value: unknown = key): number {
+  return table.insert(entry(key, undefined, value));
 }
 
 const has = (table: Table, key: string): boolean => table.find(key, undefined, [], undefined) !== undefined;
 
 describe('memory tier', () => {
   it('gives back the stale window it was given, kept as an offset from the expiry', () => {
-    const table = new Table(new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY }));
-    const forever = Number.POSITIVE_INFINITY;
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
     for (const [expiresAt, staleUntil] of [
       [forever, forever],
       [1000, 1000],
@@ -20,7 +30,7 @@ describe('memory tier', () => {
       [1000, forever],
       [1.5, 2.25],
     ] as const) {
-      const node = new MemoryNode(table, 'k', undefined, 1, expiresAt, staleUntil);
+      const node = tier.times(table.insert(entry(`${expiresAt}-${staleUntil}`, undefined, 1, expiresAt, staleUntil)));
       expect([node.expiresAt, node.staleUntil]).toEqual([expiresAt, staleUntil]);
     }
   });
@@ -54,14 +64,14 @@ describe('memory tier', () => {
     const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
     const table = new Table(tier);
     const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
-    for (const id of ['x', 'y', 'z'])
-      table.insert(new MemoryNode(table, 7, id, id.toUpperCase(), Number.POSITIVE_INFINITY, 0));
-    expect(table.find(7, equals, ['y'], undefined)?.value).toBe('Y');
-    const y = table.find(7, equals, ['y'], undefined) as MemoryNode;
+    const value = (slot: number | undefined): unknown => (slot === undefined ? undefined : tier.value(slot));
+    for (const id of ['x', 'y', 'z']) table.insert(entry(7, id, id.toUpperCase(), forever, 0));
+    expect(value(table.find(7, equals, ['y'], undefined))).toBe('Y');
+    const y = table.find(7, equals, ['y'], undefined) as number;
     table.remove(y);
     expect(table.find(7, equals, ['y'], undefined)).toBeUndefined();
-    expect(table.find(7, equals, ['x'], undefined)?.value).toBe('X');
-    expect(table.find(7, equals, ['z'], undefined)?.value).toBe('Z');
+    expect(value(table.find(7, equals, ['x'], undefined))).toBe('X');
+    expect(value(table.find(7, equals, ['z'], undefined))).toBe('Z');
     table.clear();
     expect(tier.entries).toBe(0);
     expect(tier.bytes).toBe(0);
