@@ -17,9 +17,11 @@ const compiled = await compiledFunctions();
 compiled.bodies.number = (n) => n * 2;
 const reflective = cached((i) => i * 2, { id: 'bench#memory-per-entry', storage: 'memory' });
 
+/** Bytes in use: the JS heap, and the backing stores of array buffers (typed arrays keep theirs off the heap). */
 function heap() {
   for (let i = 0; i < 4; i++) globalThis.gc();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 /**
