@@ -81,7 +81,7 @@ export class CachedFunction implements RuntimeFunction {
     this.equals = this.encoder.equals;
     this.hashAt = plan.encoder?.hashAt;
     this.equalsAt = plan.encoder?.hashAt === undefined ? undefined : plan.encoder.equalsAt;
-    this.ownTable = new Table(rt.memory);
+    this.ownTable = new Table(rt.memory, this.encoder.equals !== undefined);
     this.miss = {
       id: this.id,
       rt,
@@ -359,7 +359,7 @@ export class CachedFunction implements RuntimeFunction {
           if (slot === undefined) continue;
           const tier = table.tier;
           if (tier.isFresh(slot, now))
-            return this.memoryHit(slot, table, context, { self, args, hash, snapshot: tier.snapshot(slot) });
+            return this.memoryHit(slot, table, context, { self, args, hash, snapshot: table.snapshot(slot) });
           if (now < tier.staleUntil(slot)) stale ??= { value: tier.value(slot), promise: tier.promise(slot), table };
         }
       }
@@ -453,7 +453,7 @@ export class CachedFunction implements RuntimeFunction {
   private contextTable(context: ContextCache): Table {
     let table = context.tables.get(this);
     if (table === undefined) {
-      table = new Table(context.tier);
+      table = new Table(context.tier, this.encoder.equals !== undefined);
       context.tables.set(this, table);
     }
     return table;

@@ -77,3 +77,159 @@ describe('memory tier', () => {
     expect(tier.bytes).toBe(0);
   });
 });
+
+/**
+ * The tier before slots, as a reference: a list from oldest to newest, a visited flag per entry,
+ * CLOCK eviction past `maxEntries`. The slot tier must keep exactly the entries it keeps.
+ */
+class ReferenceClock {
+  readonly order: string[] = [];
+  readonly visited = new Set<string>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  add(key: string): void {
+    this.remove(key);
+    this.order.push(key);
+    while (this.order.length > this.maxEntries && this.order.length > 1) {
+      const oldest = this.order[0] as string;
+      this.order.shift();
+      if (this.visited.has(oldest)) {
+        this.visited.delete(oldest);
+        this.order.push(oldest);
+      }
+    }
+  }
+
+  touch(key: string): void {
+    if (this.order.includes(key)) this.visited.add(key);
+  }
+
+  remove(key: string): void {
+    const at = this.order.indexOf(key);
+    if (at >= 0) this.order.splice(at, 1);
+    this.visited.delete(key);
+  }
+}
+
+/** A small deterministic generator (xorshift), so a failure replays. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+describe('memory tier slots', () => {
+  it('evicts, touches and removes as the list-based CLOCK did, across tables and slot reuse', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const next = random(seed);
+      const tier = new MemoryTier({ maxEntries: 40, maxBytes: Number.POSITIVE_INFINITY });
+      const tables = [new Table(tier), new Table(tier, false)];
+      const reference = new ReferenceClock(40);
+      const slotOf = (name: string): number | undefined => {
+        const table = tables[Number(name[0])] as Table;
+        return table.find(name, table.keyed ? (s, args) => s === args[0] : undefined, [name], undefined);
+      };
+      for (let step = 0; step < 3000; step++) {
+        const name = `${Math.floor(next() * 2)}:${Math.floor(next() * 90)}`;
+        const table = tables[Number(name[0])] as Table;
+        const roll = next();
+        const slot = slotOf(name);
+        if (roll < 0.5) {
+          if (slot !== undefined) table.remove(slot);
+          table.insert(entry(name, name, `value of ${name}`));
+          reference.add(name);
+        } else if (roll < 0.85) {
+          if (slot !== undefined) tier.touch(slot);
+          reference.touch(name);
+        } else {
+          if (slot !== undefined) table.remove(slot);
+          reference.remove(name);
+        }
+        expect(tier.entries).toBe(reference.order.length);
+      }
+      const kept = [...tier.slots()].map((slot) => tier.value(slot));
+      expect(kept).toEqual(reference.order.map((name) => `value of ${name}`));
+      for (const name of reference.order) expect(tier.value(slotOf(name) as number)).toBe(`value of ${name}`);
+    }
+  });
+
+  it('reuses freed slots, and a cleared tier gives its arrays back', () => {
+    const tier = new MemoryTier({ maxEntries: 100, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier, false);
+    for (let i = 0; i < 1000; i++) add(table, `k${i}`);
+    const capacity = tier.expiresAt.length;
+    expect(capacity).toBeLessThan(200); // 100 entries at most, the rest reused evicted slots
+    expect(tier.entries).toBe(100);
+    table.clear();
+    expect([tier.entries, tier.bytes, table.size]).toEqual([0, 0, 0]);
+    expect(tier.expiresAt.length).toBeLessThan(capacity);
+    expect(tier.hits.length).toBe(tier.expiresAt.length);
+    add(table, 'again');
+    expect(tier.value(table.find('again', undefined, [], undefined) as number)).toBe('again');
+  });
+
+  it('keeps what only some entries have: the settled value of a promise, a key text, a wide hash', async () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+    const promise = Promise.resolve('settled');
+    for (const hash of [7, 1.5, 'text', 2 ** 40]) {
+      table.insert({ ...entry(hash, `s${hash}`, 'settled'), promise, keyText: `key ${hash}` });
+      const slot = table.find(hash, equals, [`s${hash}`], undefined) as number;
+      expect([tier.value(slot), tier.hit(slot), tier.promise(slot), tier.keyText(slot)]).toEqual([
+        'settled',
+        promise,
+        promise,
+        `key ${hash}`,
+      ]);
+      await expect(tier.hit(slot)).resolves.toBe('settled');
+    }
+    table.insert(entry(8, 's8', 'sync'));
+    const sync = table.find(8, equals, ['s8'], undefined) as number;
+    expect([tier.value(sync), tier.hit(sync), tier.promise(sync), tier.keyText(sync)]).toEqual([
+      'sync',
+      'sync',
+      undefined,
+      undefined,
+    ]);
+    table.removeKeyText('key 1.5');
+    table.removeKeyText('key text');
+    expect(table.find(1.5, equals, ['s1.5'], undefined)).toBeUndefined();
+    expect(table.find('text', equals, ['stext'], undefined)).toBeUndefined();
+    for (const hash of [7, 2 ** 40, 8]) expect(table.find(hash, equals, [`s${hash}`], undefined)).toBeDefined();
+    table.clear();
+    expect([tier.entries, table.size]).toEqual([0, 0]);
+  });
+
+  it('reports no entry when an equality check frees slots, rather than follow a reused one', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const mine = new Table(tier);
+    const other = new Table(tier);
+    const same = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+    mine.insert(entry(1, 'a', 'mine a'));
+    mine.insert(entry(1, 'b', 'mine b'));
+    other.insert(entry(1, 'x', 'other x'));
+    // The walk compares with 'b' first; meanwhile 'a' and 'b' go and the other table reuses the
+    // slot of 'b', chaining it to its own 'x': a walk that went on would find the other table's 'x'.
+    let fired = false;
+    const reentrant = (snapshot: unknown, args: ArrayLike<unknown>): boolean => {
+      if (!fired) {
+        fired = true;
+        mine.remove(mine.find(1, same, ['a'], undefined) as number);
+        mine.remove(mine.find(1, same, ['b'], undefined) as number);
+        other.insert(entry(1, 'y', 'other y'));
+      }
+      return same(snapshot, args);
+    };
+    expect(mine.find(1, reentrant, ['x'], undefined)).toBeUndefined();
+    fired = false;
+    mine.insert(entry(1, 'b', 'mine b'));
+    const head = mine.map.get(1) as number;
+    expect(mine.findAt(head, (s, _self, a) => reentrant(s, [a]), undefined, 'x', undefined, undefined)).toBeUndefined();
+  });
+});

@@ -10,10 +10,11 @@ import { approximateSize } from './size.js';
  * never builds a key string.
  *
  * Entries are slots, not objects: a slot is an index into parallel arrays kept by the tier (typed
- * arrays for the numbers and links, plain arrays for the values), so an entry costs its table's
- * `Map` entry and a few array elements, with no object header and no boxed numbers. Freed slots
- * go on a free list and are reused; the arrays are released when the tier empties. What only some
- * entries have (a stale window, a key text) lives in side maps.
+ * arrays for the numbers and links, two plain arrays for the value and the key), so an entry costs
+ * its table's `Map` entry and a few array elements, with no object header and no boxed numbers.
+ * Freed slots go on a free list and are reused; the arrays grow by a quarter and are released when
+ * the tier empties. What only some entries have (an async function's settled value, a stale
+ * window, a key text, a hash that is not an int32) lives in side maps.
  *
  * An entry keeps the snapshot it compares against (a copy of the keyed arguments, made by the
  * encoder), so a caller that mutates its argument afterwards cannot corrupt a hit; a function
@@ -57,6 +58,8 @@ const INITIAL = 16;
 const ENTRY_BYTES = 96;
 /** The most a slot's size can record; a larger entry counts as this many bytes. */
 const MAX_SIZE = 0xffff_ffff;
+/** The table id of a free slot. */
+const FREE = 0xffff_ffff;
 
 export class MemoryTier {
   entries = 0;
@@ -64,14 +67,15 @@ export class MemoryTier {
   /** Counts freed slots: a chain walk that sees it change while it ran reports no entry. */
   epoch = 0;
 
-  // One element per slot. `hits` is what a hit returns: the value, or the promise of an async
-  // function's value; `values` is the value itself. For a sync entry both hold the same value.
+  // One element per slot.
+  /** What a hit returns: the value, or for an async function the promise of its value. */
   hits: unknown[] = new Array(INITIAL);
-  values: unknown[] = new Array(INITIAL);
-  snapshots: unknown[] = new Array(INITIAL);
-  hashes: unknown[] = new Array(INITIAL);
-  /** The table that holds each slot (undefined while the slot is free). */
-  tables: (Table | undefined)[] = new Array(INITIAL);
+  /** The snapshot a keyed table compares against; the hash itself in a table without snapshots. */
+  keys: unknown[] = new Array(INITIAL);
+  /** The hash of a keyed table's entry, when it is an int32 (generated hashes are). */
+  hashBits: Int32Array = new Int32Array(INITIAL);
+  /** The id of the table that holds each slot (`FREE` while the slot is free). */
+  tableIds: Uint32Array = new Uint32Array(INITIAL);
   /** Expiry time, ms since the epoch; Infinity for never. */
   expiresAt: Float64Array = new Float64Array(INITIAL);
   /** 1 once hit; cleared when eviction gives the entry its second chance. */
@@ -83,9 +87,16 @@ export class MemoryTier {
   /** LRU neighbours: `newer` is towards the most recently used end. */
   newer: Int32Array = new Int32Array(INITIAL);
   older: Int32Array = new Int32Array(INITIAL);
+  /** The value of an async function's entry (`hits` holds its promise). */
+  private readonly settled = new Map<number, unknown>();
+  /** The hash of a keyed table's entry, when it is not an int32. */
+  private readonly wideHashes = new Map<number, unknown>();
   /** `staleUntil - expiresAt`, only for the entries where they differ. */
   private readonly staleFor = new Map<number, number>();
   private readonly keyTexts = new Map<number, string>();
+  /** Tables by id, while they hold entries; `freeIds` lists ids to reuse. */
+  private readonly tables: (Table | undefined)[] = [];
+  private readonly freeIds: number[] = [];
 
   private newest = NONE;
   private oldest = NONE;
@@ -102,7 +113,8 @@ export class MemoryTier {
 
   /** The value in `slot`. */
   value(slot: number): unknown {
-    return this.values[slot];
+    if (this.settled.size > 0 && this.settled.has(slot)) return this.settled.get(slot);
+    return this.hits[slot];
   }
 
   /** What a hit on `slot` returns: the value, or the promise of an async function's value. */
@@ -110,19 +122,16 @@ export class MemoryTier {
     return this.hits[slot];
   }
 
-  /** The promise an async function's hit returns, undefined for a sync entry. */
+  /** The promise an async function's hit returns, undefined for a sync one. */
   promise(slot: number): Promise<unknown> | undefined {
-    const hit = this.hits[slot];
-    return hit === this.values[slot] ? undefined : (hit as Promise<unknown>);
+    if (this.settled.size === 0 || !this.settled.has(slot)) return undefined;
+    return this.hits[slot] as Promise<unknown>;
   }
 
-  snapshot(slot: number): unknown {
-    return this.snapshots[slot];
-  }
-
-  /** The table holding `slot`. */
+  /** The table holding `slot`, undefined for a free slot. */
   table(slot: number): Table | undefined {
-    return this.tables[slot];
+    const id = this.tableIds[slot] as number;
+    return id === FREE ? undefined : this.tables[id];
   }
 
   /** End of the stale-while-revalidate window of `slot`. */
@@ -147,6 +156,26 @@ export class MemoryTier {
     return { expiresAt: this.expiresAt[slot] as number, staleUntil: this.staleUntil(slot) };
   }
 
+  /** The hash `slot` was stored under, in a `keyed` table (one with snapshots) or not. */
+  hashOf(slot: number, keyed: boolean): unknown {
+    if (!keyed) return this.keys[slot];
+    if (this.wideHashes.size > 0 && this.wideHashes.has(slot)) return this.wideHashes.get(slot);
+    return this.hashBits[slot];
+  }
+
+  /** A table's id, given on its first entry. */
+  register(table: Table): number {
+    const id = this.freeIds.pop() ?? this.tables.length;
+    this.tables[id] = table;
+    return id;
+  }
+
+  /** Forgets an empty table's id, for reuse. */
+  unregister(id: number): void {
+    this.tables[id] = undefined;
+    this.freeIds.push(id);
+  }
+
   /** Stores `entry` for `table` in a free slot, as the newest entry; the caller evicts after chaining it. */
   add(table: Table, entry: MemoryEntry, chain: number): number {
     const size = Math.min(
@@ -156,12 +185,19 @@ export class MemoryTier {
         (entry.snapshot === undefined ? 0 : approximateSize(entry.snapshot, 200)),
     );
     const slot = this.allocate();
-    const { expiresAt, staleUntil } = entry;
-    this.hits[slot] = entry.promise ?? entry.value;
-    this.values[slot] = entry.value;
-    this.snapshots[slot] = entry.snapshot;
-    this.hashes[slot] = entry.hash;
-    this.tables[slot] = table;
+    const { expiresAt, staleUntil, hash } = entry;
+    if (entry.promise === undefined) this.hits[slot] = entry.value;
+    else {
+      this.hits[slot] = entry.promise;
+      this.settled.set(slot, entry.value);
+    }
+    if (!table.keyed) this.keys[slot] = hash;
+    else {
+      this.keys[slot] = entry.snapshot;
+      if (typeof hash === 'number' && (hash | 0) === hash) this.hashBits[slot] = hash;
+      else this.wideHashes.set(slot, hash);
+    }
+    this.tableIds[slot] = table.id;
     this.expiresAt[slot] = expiresAt;
     this.visited[slot] = 0;
     this.sizes[slot] = size;
@@ -180,12 +216,12 @@ export class MemoryTier {
     this.bytes -= this.sizes[slot] as number;
     this.unlink(slot);
     this.hits[slot] = undefined;
-    this.values[slot] = undefined;
-    this.snapshots[slot] = undefined;
-    this.hashes[slot] = undefined;
-    this.tables[slot] = undefined;
-    this.staleFor.delete(slot);
-    this.keyTexts.delete(slot);
+    this.keys[slot] = undefined;
+    this.tableIds[slot] = FREE;
+    if (this.settled.size > 0) this.settled.delete(slot);
+    if (this.wideHashes.size > 0) this.wideHashes.delete(slot);
+    if (this.staleFor.size > 0) this.staleFor.delete(slot);
+    if (this.keyTexts.size > 0) this.keyTexts.delete(slot);
     this.epoch++;
     if (this.entries === 0) {
       this.reset();
@@ -205,13 +241,13 @@ export class MemoryTier {
         this.unlink(oldest);
         this.linkNewest(oldest);
       } else {
-        (this.tables[oldest] as Table).remove(oldest);
+        (this.table(oldest) as Table).remove(oldest);
       }
     }
   }
 
   clear(): void {
-    while (this.oldest !== NONE) (this.tables[this.oldest] as Table).remove(this.oldest);
+    while (this.oldest !== NONE) (this.table(this.oldest) as Table).remove(this.oldest);
   }
 
   /** Slots in use, oldest first (for tests and inspection). */
@@ -225,7 +261,7 @@ export class MemoryTier {
       this.free = this.chain[free] as number;
       return free;
     }
-    if (this.top === this.expiresAt.length) this.grow(this.top + (this.top >> 1));
+    if (this.top === this.expiresAt.length) this.grow(this.top + (this.top >> 2));
     return this.top++;
   }
 
@@ -249,10 +285,9 @@ export class MemoryTier {
       return to;
     };
     this.hits = tagged(this.hits);
-    this.values = tagged(this.values);
-    this.snapshots = tagged(this.snapshots);
-    this.hashes = tagged(this.hashes);
-    this.tables = tagged(this.tables);
+    this.keys = tagged(this.keys);
+    this.hashBits = copied(new Int32Array(capacity), this.hashBits, used);
+    this.tableIds = copied(new Uint32Array(capacity), this.tableIds, used);
     this.expiresAt = copied(new Float64Array(capacity), this.expiresAt, used);
     this.visited = copied(new Uint8Array(capacity), this.visited, used);
     this.sizes = copied(new Uint32Array(capacity), this.sizes, used);
@@ -286,11 +321,25 @@ function copied<T extends Float64Array | Uint8Array | Uint32Array | Int32Array>(
   return to;
 }
 
-/** One function's entries in a memory tier: a hash maps to the first slot of its chain. */
+/**
+ * One function's entries in a memory tier: a hash maps to the first slot of its chain. A keyed
+ * table keeps each entry's snapshot for its equality check; a table whose hash is the whole key
+ * (`keyed` false: a lone number or string parameter, key texts) keeps the hash in its place.
+ */
 export class Table {
   readonly map: Map<unknown, number> = new Map();
+  /** The id its slots carry in the tier, while it holds entries. */
+  id: number = FREE;
 
-  constructor(readonly tier: MemoryTier) {}
+  constructor(
+    readonly tier: MemoryTier,
+    readonly keyed = true,
+  ) {}
+
+  /** The snapshot `slot` compares against (undefined in a table that keeps none). */
+  snapshot(slot: number): unknown {
+    return this.keyed ? this.tier.keys[slot] : undefined;
+  }
 
   get size(): number {
     return this.map.size;
@@ -307,7 +356,7 @@ export class Table {
     const tier = this.tier;
     const epoch = tier.epoch;
     for (let at = slot; at !== NONE; at = tier.chain[at] as number) {
-      const equal = equals(tier.snapshots[at], args, self);
+      const equal = equals(tier.keys[at], args, self);
       if (tier.epoch !== epoch) return undefined;
       if (equal) return at;
     }
@@ -326,7 +375,7 @@ export class Table {
     const tier = this.tier;
     const epoch = tier.epoch;
     for (let at = head; at !== NONE; at = tier.chain[at] as number) {
-      const equal = equalsAt(tier.snapshots[at], self, a, b, c);
+      const equal = equalsAt(tier.keys[at], self, a, b, c);
       if (tier.epoch !== epoch) return undefined;
       if (equal) return at;
     }
@@ -348,6 +397,7 @@ export class Table {
 
   /** Adds `entry` at the head of its chain; the caller has removed any entry for equal arguments first. */
   insert(entry: MemoryEntry): number {
+    if (this.id === FREE) this.id = this.tier.register(this);
     const head = this.map.get(entry.hash);
     const slot = this.tier.add(this, entry, head === undefined ? NONE : head);
     this.map.set(entry.hash, slot);
@@ -357,8 +407,8 @@ export class Table {
 
   remove(slot: number): void {
     const tier = this.tier;
-    if (tier.tables[slot] !== this) return; // not in this table (already removed)
-    const hash = tier.hashes[slot];
+    if (this.id === FREE || tier.tableIds[slot] !== this.id) return; // not in this table (already removed)
+    const hash = tier.hashOf(slot, this.keyed);
     const head = this.map.get(hash);
     const next = tier.chain[slot] as number;
     if (head === slot) {
@@ -371,6 +421,14 @@ export class Table {
       tier.chain[prev] = next;
     }
     tier.release(slot);
+    if (this.map.size === 0) this.forget();
+  }
+
+  /** An empty table gives its id back (ids of tables that come and go are reused). */
+  private forget(): void {
+    if (this.id === FREE) return;
+    this.tier.unregister(this.id);
+    this.id = FREE;
   }
 
   clear(): void {
@@ -385,5 +443,6 @@ export class Table {
         slot = next;
       }
     }
+    this.forget();
   }
 }

@@ -28,7 +28,7 @@ class MemoryStore implements SyncStore {
   set(key: EntryKey, entry: StoredEntry): void {
     let table = this.tables.get(key.fn);
     if (table === undefined) {
-      table = new Table(this.tier);
+      table = new Table(this.tier, false);
       this.tables.set(key.fn, table);
     }
     const existing = table.find(key.text, undefined, [], undefined);
