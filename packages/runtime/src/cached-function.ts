@@ -111,11 +111,9 @@ export class CachedFunction implements RuntimeFunction {
       }
       if (slot !== undefined) {
         // What a hit returns is read before the clock runs (the slot is only good until the tier changes).
-        const tier = memory.tier;
-        const hit = tier.hits[slot];
-        const expiresAt = tier.expiresAt[slot] as number;
-        if (expiresAt === Number.POSITIVE_INFINITY || expiresAt > this.now()) {
-          tier.visited[slot] = 1;
+        const hit = memory.hits[slot];
+        if (memory.mortal === 0 || (memory.expiresAt[slot] as number) > this.now()) {
+          memory.visited[slot] = 1;
           this.memoryHits++;
           return hit;
         }
@@ -159,11 +157,9 @@ export class CachedFunction implements RuntimeFunction {
       return this.uncached(error, self, argsOf(arity, a, b, c));
     }
     if (slot !== undefined) {
-      const tier = memory.tier;
-      const hit = tier.hits[slot];
-      const expiresAt = tier.expiresAt[slot] as number;
-      if (expiresAt === Number.POSITIVE_INFINITY || expiresAt > this.now()) {
-        tier.visited[slot] = 1;
+      const hit = memory.hits[slot];
+      if (memory.mortal === 0 || (memory.expiresAt[slot] as number) > this.now()) {
+        memory.visited[slot] = 1;
         this.memoryHits++;
         return hit;
       }

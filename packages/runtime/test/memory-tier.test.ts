@@ -141,7 +141,7 @@ describe('memory tier slots', () => {
         const slot = slotOf(name);
         if (roll < 0.5) {
           if (slot !== undefined) table.remove(slot);
-          table.insert(entry(name, name, `value of ${name}`));
+          table.insert(entry(name, name, `value of ${name}`, next() < 0.3 ? 1000 : forever));
           reference.add(name);
         } else if (roll < 0.85) {
           if (slot !== undefined) tier.touch(slot);
@@ -151,6 +151,11 @@ describe('memory tier slots', () => {
           reference.remove(name);
         }
         expect(tier.entries).toBe(reference.order.length);
+        // A hit reads no expiry while its table counts no entry that expires: the count must be exact.
+        for (const t of tables) {
+          const expiring = [...tier.slots()].filter((s) => tier.table(s) === t && tier.expiresAt[s] !== forever);
+          expect(t.mortal).toBe(expiring.length);
+        }
       }
       const kept = [...tier.slots()].map((slot) => tier.value(slot));
       expect(kept).toEqual(reference.order.map((name) => `value of ${name}`));

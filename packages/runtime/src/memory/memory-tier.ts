@@ -69,17 +69,20 @@ export class MemoryTier {
 
   // One element per slot.
   /** What a hit returns: the value, or for an async function the promise of its value. */
-  hits: unknown[] = new Array(INITIAL);
+  hits: unknown[] = column(INITIAL);
   /** The snapshot a keyed table compares against; the hash itself in a table without snapshots. */
-  keys: unknown[] = new Array(INITIAL);
+  keys: unknown[] = column(INITIAL);
   /** The hash of a keyed table's entry, when it is an int32 (generated hashes are). */
   hashBits: Int32Array = new Int32Array(INITIAL);
   /** The id of the table that holds each slot (`FREE` while the slot is free). */
   tableIds: Uint32Array = new Uint32Array(INITIAL);
   /** Expiry time, ms since the epoch; Infinity for never. */
   expiresAt: Float64Array = new Float64Array(INITIAL);
-  /** 1 once hit; cleared when eviction gives the entry its second chance. */
-  visited: Uint8Array = new Uint8Array(INITIAL);
+  /**
+   * 1 once hit; cleared when eviction gives the entry its second chance. A plain array of small
+   * integers, not a typed array: the hit path writes it, and a small-integer store there is cheaper.
+   */
+  visited: number[] = flags(INITIAL);
   /** Approximate bytes, for the byte limit. */
   sizes: Uint32Array = new Uint32Array(INITIAL);
   /** Next slot in the same hash chain, or in the free list for a free slot. */
@@ -167,6 +170,7 @@ export class MemoryTier {
   register(table: Table): number {
     const id = this.freeIds.pop() ?? this.tables.length;
     this.tables[id] = table;
+    this.share(table);
     return id;
   }
 
@@ -199,6 +203,7 @@ export class MemoryTier {
     }
     this.tableIds[slot] = table.id;
     this.expiresAt[slot] = expiresAt;
+    if (expiresAt !== Number.POSITIVE_INFINITY) table.mortal++;
     this.visited[slot] = 0;
     this.sizes[slot] = size;
     this.chain[slot] = chain;
@@ -215,6 +220,7 @@ export class MemoryTier {
     this.entries--;
     this.bytes -= this.sizes[slot] as number;
     this.unlink(slot);
+    if (this.expiresAt[slot] !== Number.POSITIVE_INFINITY) (this.table(slot) as Table).mortal--;
     this.hits[slot] = undefined;
     this.keys[slot] = undefined;
     this.tableIds[slot] = FREE;
@@ -280,7 +286,7 @@ export class MemoryTier {
 
   private resize(capacity: number, used: number): void {
     const tagged = <T>(from: T[]): T[] => {
-      const to = new Array<T>(capacity);
+      const to = column(capacity) as T[];
       for (let i = 0; i < used; i++) to[i] = from[i] as T;
       return to;
     };
@@ -289,11 +295,21 @@ export class MemoryTier {
     this.hashBits = copied(new Int32Array(capacity), this.hashBits, used);
     this.tableIds = copied(new Uint32Array(capacity), this.tableIds, used);
     this.expiresAt = copied(new Float64Array(capacity), this.expiresAt, used);
-    this.visited = copied(new Uint8Array(capacity), this.visited, used);
+    const visited = flags(capacity);
+    for (let i = 0; i < used; i++) visited[i] = this.visited[i] as number;
+    this.visited = visited;
     this.sizes = copied(new Uint32Array(capacity), this.sizes, used);
     this.chain = copied(new Int32Array(capacity), this.chain, used);
     this.newer = copied(new Int32Array(capacity), this.newer, used);
     this.older = copied(new Int32Array(capacity), this.older, used);
+    for (const table of this.tables) if (table !== undefined) this.share(table);
+  }
+
+  /** Hands a table the columns a hit reads, so the hot path reaches them in one field load. */
+  private share(table: Table): void {
+    table.hits = this.hits;
+    table.expiresAt = this.expiresAt;
+    table.visited = this.visited;
   }
 
   private linkNewest(slot: number): void {
@@ -316,7 +332,17 @@ export class MemoryTier {
   }
 }
 
-function copied<T extends Float64Array | Uint8Array | Uint32Array | Int32Array>(to: T, from: T, used: number): T {
+/** A column of 0/1 flags: a packed array of small integers. */
+function flags(capacity: number): number[] {
+  return new Array<number>(capacity).fill(0);
+}
+
+/** A plain column without holes (a packed array reads without a hole check). */
+function column(capacity: number): unknown[] {
+  return new Array(capacity).fill(undefined);
+}
+
+function copied<T extends Float64Array | Uint32Array | Int32Array>(to: T, from: T, used: number): T {
   to.set(from.subarray(0, used) as never);
   return to;
 }
@@ -330,11 +356,24 @@ export class Table {
   readonly map: Map<unknown, number> = new Map();
   /** The id its slots carry in the tier, while it holds entries. */
   id: number = FREE;
+  /**
+   * The tier's `hits`, `expiresAt` and `visited` columns, kept current by the tier while the table
+   * holds entries (a slot found in `map` can be read through them).
+   */
+  hits: unknown[];
+  expiresAt: Float64Array;
+  visited: number[];
+  /** Entries that expire (a finite `expiresAt`): while none do, a hit reads no time and no clock. */
+  mortal = 0;
 
   constructor(
     readonly tier: MemoryTier,
     readonly keyed = true,
-  ) {}
+  ) {
+    this.hits = tier.hits;
+    this.expiresAt = tier.expiresAt;
+    this.visited = tier.visited;
+  }
 
   /** The snapshot `slot` compares against (undefined in a table that keeps none). */
   snapshot(slot: number): unknown {
