@@ -1,8 +1,9 @@
 /**
  * Bytes per memory-tier entry for small keys and values: 100k entries (a number argument, a number
  * value) held by a plain `Map`, by lru-cache, and by Cachet's memory tier through the plugin's
- * output and through `cached()`. Each figure is the growth of `heapUsed` after full collections
- * (node --expose-gc), divided by the entries: what an entry costs beyond its key and value.
+ * output and through `cached()`. Each figure is the growth of `heapUsed` plus `arrayBuffers` (the
+ * backing stores of typed arrays, which live outside the JS heap) after full collections (node
+ * --expose-gc), divided by the entries: what an entry costs beyond its key and value.
  * Run: npm run build && node --expose-gc scripts/bench/memory-per-entry.mjs [--smoke] [--json]
  */
 import { cached, clear, configure } from '@cachet/runtime';
@@ -17,9 +18,11 @@ const compiled = await compiledFunctions();
 compiled.bodies.number = (n) => n * 2;
 const reflective = cached((i) => i * 2, { id: 'bench#memory-per-entry', storage: 'memory' });
 
+/** Bytes in use: the JS heap, and the backing stores of array buffers (typed arrays keep theirs off the heap). */
 function heap() {
   for (let i = 0; i < 4; i++) globalThis.gc();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 /**
@@ -62,7 +65,7 @@ const lru = rows.find((row) => row.name === 'lru-cache').bytes;
 if (args.includes('--json')) {
   console.log(JSON.stringify({ entries: ENTRIES, rows }));
 } else {
-  console.log(`Bytes per entry, ${ENTRIES} entries, number key and value (heapUsed growth after gc)`);
+  console.log(`Bytes per entry, ${ENTRIES} entries, number key and value (heap and array-buffer growth after gc)`);
   for (const row of rows) {
     const flag = row.correct ? '' : '  WRONG VALUES';
     console.log(

@@ -115,7 +115,8 @@ function section(result) {
   if (result.kind === 'bytes') {
     const base = result.rows.find((row) => row.name === result.baseline)?.bytes;
     lines.push(
-      'Heap growth per entry (number key, number value) after full collections, measured by',
+      'Growth per entry of the JS heap plus array-buffer memory (typed arrays keep theirs off the heap;',
+      'number key, number value) after full collections, measured by',
       '`node --expose-gc scripts/bench/memory-per-entry.mjs`.',
       '',
       `| tool | bytes per entry | × ${result.baseline} | correct |`,

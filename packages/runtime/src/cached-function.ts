@@ -8,7 +8,7 @@ import { type PositionalEquals, type PositionalHash, type ResolvedEncoder, resol
 import { entryKey } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
 import { isUncacheable } from './key/uncacheable.js';
-import { type Equals, type MemoryNode, Table } from './memory/memory-tier.js';
+import { type Equals, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
 import {
   type AnyFunction,
@@ -82,7 +82,7 @@ export class CachedFunction implements RuntimeFunction {
     this.equals = this.encoder.equals;
     this.hashAt = plan.encoder?.hashAt;
     this.equalsAt = plan.encoder?.hashAt === undefined ? undefined : plan.encoder.equalsAt;
-    this.ownTable = new Table(rt.memory);
+    this.ownTable = new Table(rt.memory, this.encoder.equals !== undefined);
     this.miss = {
       id: this.id,
       rt,
@@ -103,17 +103,21 @@ export class CachedFunction implements RuntimeFunction {
     const memory = this.hot;
     if (memory !== undefined) {
       let hash: unknown;
-      let node: MemoryNode | undefined;
+      let slot: number | undefined;
       try {
         hash = this.hash(args, self);
-        node = memory.find(hash, this.equals, args, self);
+        slot = memory.find(hash, this.equals, args, self);
       } catch (error) {
         return this.uncached(error, self, args);
       }
-      if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
-        node.visited = true;
-        this.memoryHits++;
-        return node.promise === undefined ? node.value : node.promise;
+      if (slot !== undefined) {
+        // What a hit returns is read before the clock runs (the slot is only good until the tier changes).
+        const hit = memory.hits[slot];
+        if (memory.mortal === 0 || (memory.expiresAt[slot] as number) > this.now()) {
+          memory.visited[slot] = 1;
+          this.memoryHits++;
+          return hit;
+        }
       }
       return this.lookup(self, args, hash, undefined);
     }
@@ -144,20 +148,22 @@ export class CachedFunction implements RuntimeFunction {
     const hashAt = this.hashAt;
     if (memory === undefined || hashAt === undefined) return this.invoke(self, argsOf(arity, a, b, c));
     let hash: unknown;
-    let node: MemoryNode | undefined;
+    let slot: number | undefined;
     try {
       hash = hashAt(self, a, b, c);
-      node = memory.map.get(hash);
+      slot = memory.map.get(hash);
       const equalsAt = this.equalsAt;
-      if (equalsAt !== undefined)
-        while (node !== undefined && !equalsAt(node.snapshot, self, a, b, c)) node = node.chain;
+      if (equalsAt !== undefined && slot !== undefined) slot = memory.findAt(slot, equalsAt, self, a, b, c);
     } catch (error) {
       return this.uncached(error, self, argsOf(arity, a, b, c));
     }
-    if (node !== undefined && (node.expiresAt === Number.POSITIVE_INFINITY || node.expiresAt > this.now())) {
-      node.visited = true;
-      this.memoryHits++;
-      return node.promise === undefined ? node.value : node.promise;
+    if (slot !== undefined) {
+      const hit = memory.hits[slot];
+      if (memory.mortal === 0 || (memory.expiresAt[slot] as number) > this.now()) {
+        memory.visited[slot] = 1;
+        this.memoryHits++;
+        return hit;
+      }
     }
     return this.lookup(self, argsOf(arity, a, b, c), hash, undefined);
   }
@@ -246,8 +252,8 @@ export class CachedFunction implements RuntimeFunction {
     const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
     const hash = this.keyFor(args, self, 'peek');
     for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
-      const node = table?.find(hash, this.encoder.equals, args, self);
-      if (node !== undefined && isFresh(node, now)) return node.value;
+      const slot = table?.find(hash, this.encoder.equals, args, self);
+      if (table !== undefined && slot !== undefined && table.tier.isFresh(slot, now)) return table.tier.value(slot);
     }
     if (this.tiers.length === 0) return undefined;
     const key = this.entryKey(args, self, hash);
@@ -267,8 +273,8 @@ export class CachedFunction implements RuntimeFunction {
       const hash = this.keyFor(args, self, 'invalidate');
       const scope = this.rt.scopesActive ? this.rt.scopes.get() : undefined;
       for (const table of [scope?.context && this.contextTable(scope.context), this.memory]) {
-        const node = table?.find(hash, this.encoder.equals, args, self);
-        if (node !== undefined) table?.remove(node);
+        const slot = table?.find(hash, this.encoder.equals, args, self);
+        if (slot !== undefined) table?.remove(slot);
       }
       if (this.tiers.length === 0) return;
       key = this.entryKey(args, self, hash);
@@ -324,13 +330,7 @@ export class CachedFunction implements RuntimeFunction {
       this.clearMemory();
       return;
     }
-    for (let node of this.ownTable.map.values()) {
-      while (node !== undefined) {
-        const next: MemoryNode | undefined = node.chain;
-        if (node.keyText === text) this.ownTable.remove(node);
-        node = next as MemoryNode;
-      }
-    }
+    this.ownTable.removeKeyText(text);
   }
 
   leaveHotPath(): void {
@@ -375,7 +375,8 @@ export class CachedFunction implements RuntimeFunction {
   private lookup(self: unknown, args: ArrayLike<unknown>, hash: unknown, scope: Scope | undefined): unknown {
     const options = scope?.options;
     let call: Call;
-    let stale: MemoryNode | undefined;
+    /** An expired entry still in its stale window, copied out of its slot. */
+    let stale: { value: unknown; promise: Promise<unknown> | undefined; table: Table } | undefined;
     let inFlight: Promise<unknown> | undefined;
     try {
       const allowed = options?.tiers;
@@ -389,11 +390,12 @@ export class CachedFunction implements RuntimeFunction {
       if (read) {
         for (const table of [context, memory]) {
           if (table === undefined) continue;
-          const node = table.find(hash, this.encoder.equals, args, self);
-          if (node === undefined) continue;
-          if (isFresh(node, now))
-            return this.memoryHit(node, table, context, { self, args, hash, snapshot: node.snapshot });
-          if (now < node.staleUntil) stale ??= node;
+          const slot = table.find(hash, this.encoder.equals, args, self);
+          if (slot === undefined) continue;
+          const tier = table.tier;
+          if (tier.isFresh(slot, now))
+            return this.memoryHit(slot, table, context, { self, args, hash, snapshot: table.snapshot(slot) });
+          if (now < tier.staleUntil(slot)) stale ??= { value: tier.value(slot), promise: tier.promise(slot), table };
         }
       }
       inFlight = this.herd.find(hash, this.encoder.equals, args, self);
@@ -466,28 +468,27 @@ export class CachedFunction implements RuntimeFunction {
     };
   }
 
-  private memoryHit(node: MemoryNode, table: Table, context: Table | undefined, call: KeyedArgs): unknown {
-    table.tier.touch(node);
+  private memoryHit(slot: number, table: Table, context: Table | undefined, call: KeyedArgs): unknown {
+    const tier = table.tier;
+    tier.touch(slot);
+    const hit = tier.hit(slot);
     this.counters.hits++;
     this.counters.tier(table === context ? 'context' : 'memory').hits++;
+    // Copy the memory entry into the context; `remember` runs the equality check, so the slot is read first.
     if (table !== context && context !== undefined)
-      remember(this.miss, context, call, node.value, node, node.promise !== undefined);
-    return node.promise === undefined ? node.value : node.promise;
+      remember(this.miss, context, call, tier.value(slot), tier.times(slot), tier.promise(slot) !== undefined);
+    return hit;
   }
 
   private entryKey(args: ArrayLike<unknown>, self: unknown, hash: unknown): EntryKey {
-    // Without `equals`, the hash is the key text itself (reflective and string keys).
-    return entryKey(
-      this.id,
-      this.version,
-      this.encoder.equals === undefined ? String(hash) : this.encoder.text(args, self),
-    );
+    // The reflective encoder's hash is the key text itself.
+    return entryKey(this.id, this.version, this.encoder.hashIsText ? String(hash) : this.encoder.text(args, self));
   }
 
   private contextTable(context: ContextCache): Table {
     let table = context.tables.get(this);
     if (table === undefined) {
-      table = new Table(context.tier);
+      table = new Table(context.tier, this.encoder.equals !== undefined);
       context.tables.set(this, table);
     }
     return table;

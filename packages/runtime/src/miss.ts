@@ -8,7 +8,7 @@ import { pickCodec } from './codec/pick.js';
 import { isFresh, type Times, timesFor } from './expiry.js';
 import type { Herd } from './herd.js';
 import { awaitLease } from './lease.js';
-import { type Equals, MemoryNode, type Table } from './memory/memory-tier.js';
+import type { Equals, Table } from './memory/memory-tier.js';
 import { approximateSize } from './memory/size.js';
 import type { Runtime } from './runtime.js';
 import type { Counters } from './stats.js';
@@ -165,10 +165,15 @@ export function remember(
   // to the head of its chain, so it is found first, and the old one ages out.
   const existing = table.find(call.hash, fn.equals, call.args, call.self);
   if (existing !== undefined) table.remove(existing);
-  const node = new MemoryNode(table, call.hash, call.snapshot, value, times.expiresAt, times.staleUntil);
-  node.keyText = call.key?.text;
-  if (async) node.promise = Promise.resolve(value);
-  table.insert(node);
+  table.insert({
+    hash: call.hash,
+    snapshot: call.snapshot,
+    value,
+    promise: async ? Promise.resolve(value) : undefined,
+    expiresAt: times.expiresAt,
+    staleUntil: times.staleUntil,
+    keyText: call.key?.text,
+  });
 }
 
 /** When a value stored now in `tier` expires, or undefined when the policy keeps it out. */

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryNode, MemoryTier, Table } from '../src/memory/memory-tier.js';
+import { type MemoryEntry, MemoryTier, Table } from '../src/memory/memory-tier.js';
 
-function add(table: Table, key: string, value: unknown = key): MemoryNode {
-  const node = new MemoryNode(table, key, undefined, value, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-  table.insert(node);
-  return node;
+const forever = Number.POSITIVE_INFINITY;
+
+function entry(
+  hash: unknown,
+  snapshot: unknown,
+  value: unknown,
+  expiresAt = forever,
+  staleUntil = forever,
+): MemoryEntry {
+  return { hash, snapshot, value, expiresAt, staleUntil };
+}
+
+function add(table: Table, key: string, value: unknown = key): number {
+  return table.insert(entry(key, undefined, value));
 }
 
 const has = (table: Table, key: string): boolean => table.find(key, undefined, [], undefined) !== undefined;
 
 describe('memory tier', () => {
   it('gives back the stale window it was given, kept as an offset from the expiry', () => {
-    const table = new Table(new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY }));
-    const forever = Number.POSITIVE_INFINITY;
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
     for (const [expiresAt, staleUntil] of [
       [forever, forever],
       [1000, 1000],
@@ -20,7 +30,7 @@ describe('memory tier', () => {
       [1000, forever],
       [1.5, 2.25],
     ] as const) {
-      const node = new MemoryNode(table, 'k', undefined, 1, expiresAt, staleUntil);
+      const node = tier.times(table.insert(entry(`${expiresAt}-${staleUntil}`, undefined, 1, expiresAt, staleUntil)));
       expect([node.expiresAt, node.staleUntil]).toEqual([expiresAt, staleUntil]);
     }
   });
@@ -54,16 +64,177 @@ describe('memory tier', () => {
     const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
     const table = new Table(tier);
     const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
-    for (const id of ['x', 'y', 'z'])
-      table.insert(new MemoryNode(table, 7, id, id.toUpperCase(), Number.POSITIVE_INFINITY, 0));
-    expect(table.find(7, equals, ['y'], undefined)?.value).toBe('Y');
-    const y = table.find(7, equals, ['y'], undefined) as MemoryNode;
+    const value = (slot: number | undefined): unknown => (slot === undefined ? undefined : tier.value(slot));
+    for (const id of ['x', 'y', 'z']) table.insert(entry(7, id, id.toUpperCase(), forever, 0));
+    expect(value(table.find(7, equals, ['y'], undefined))).toBe('Y');
+    const y = table.find(7, equals, ['y'], undefined) as number;
     table.remove(y);
     expect(table.find(7, equals, ['y'], undefined)).toBeUndefined();
-    expect(table.find(7, equals, ['x'], undefined)?.value).toBe('X');
-    expect(table.find(7, equals, ['z'], undefined)?.value).toBe('Z');
+    expect(value(table.find(7, equals, ['x'], undefined))).toBe('X');
+    expect(value(table.find(7, equals, ['z'], undefined))).toBe('Z');
     table.clear();
     expect(tier.entries).toBe(0);
     expect(tier.bytes).toBe(0);
+  });
+});
+
+/**
+ * The tier before slots, as a reference: a list from oldest to newest, a visited flag per entry,
+ * CLOCK eviction past `maxEntries`. The slot tier must keep exactly the entries it keeps.
+ */
+class ReferenceClock {
+  readonly order: string[] = [];
+  readonly visited = new Set<string>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  add(key: string): void {
+    this.remove(key);
+    this.order.push(key);
+    while (this.order.length > this.maxEntries && this.order.length > 1) {
+      const oldest = this.order[0] as string;
+      this.order.shift();
+      if (this.visited.has(oldest)) {
+        this.visited.delete(oldest);
+        this.order.push(oldest);
+      }
+    }
+  }
+
+  touch(key: string): void {
+    if (this.order.includes(key)) this.visited.add(key);
+  }
+
+  remove(key: string): void {
+    const at = this.order.indexOf(key);
+    if (at >= 0) this.order.splice(at, 1);
+    this.visited.delete(key);
+  }
+}
+
+/** A small deterministic generator (xorshift), so a failure replays. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+describe('memory tier slots', () => {
+  it('evicts, touches and removes as the list-based CLOCK did, across tables and slot reuse', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const next = random(seed);
+      const tier = new MemoryTier({ maxEntries: 40, maxBytes: Number.POSITIVE_INFINITY });
+      const tables = [new Table(tier), new Table(tier, false)];
+      const reference = new ReferenceClock(40);
+      const slotOf = (name: string): number | undefined => {
+        const table = tables[Number(name[0])] as Table;
+        return table.find(name, table.keyed ? (s, args) => s === args[0] : undefined, [name], undefined);
+      };
+      for (let step = 0; step < 3000; step++) {
+        const name = `${Math.floor(next() * 2)}:${Math.floor(next() * 90)}`;
+        const table = tables[Number(name[0])] as Table;
+        const roll = next();
+        const slot = slotOf(name);
+        if (roll < 0.5) {
+          if (slot !== undefined) table.remove(slot);
+          table.insert(entry(name, name, `value of ${name}`, next() < 0.3 ? 1000 : forever));
+          reference.add(name);
+        } else if (roll < 0.85) {
+          if (slot !== undefined) tier.touch(slot);
+          reference.touch(name);
+        } else {
+          if (slot !== undefined) table.remove(slot);
+          reference.remove(name);
+        }
+        expect(tier.entries).toBe(reference.order.length);
+        // A hit reads no expiry while its table counts no entry that expires: the count must be exact.
+        for (const t of tables) {
+          const expiring = [...tier.slots()].filter((s) => tier.table(s) === t && tier.expiresAt[s] !== forever);
+          expect(t.mortal).toBe(expiring.length);
+        }
+      }
+      const kept = [...tier.slots()].map((slot) => tier.value(slot));
+      expect(kept).toEqual(reference.order.map((name) => `value of ${name}`));
+      for (const name of reference.order) expect(tier.value(slotOf(name) as number)).toBe(`value of ${name}`);
+    }
+  });
+
+  it('reuses freed slots, and a cleared tier gives its arrays back', () => {
+    const tier = new MemoryTier({ maxEntries: 100, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier, false);
+    for (let i = 0; i < 1000; i++) add(table, `k${i}`);
+    const capacity = tier.expiresAt.length;
+    expect(capacity).toBeLessThan(200); // 100 entries at most, the rest reused evicted slots
+    expect(tier.entries).toBe(100);
+    table.clear();
+    expect([tier.entries, tier.bytes, table.size]).toEqual([0, 0, 0]);
+    expect(tier.expiresAt.length).toBeLessThan(capacity);
+    expect(tier.hits.length).toBe(tier.expiresAt.length);
+    add(table, 'again');
+    expect(tier.value(table.find('again', undefined, [], undefined) as number)).toBe('again');
+  });
+
+  it('keeps what only some entries have: the settled value of a promise, a key text, a wide hash', async () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+    const promise = Promise.resolve('settled');
+    for (const hash of [7, 1.5, 'text', 2 ** 40]) {
+      table.insert({ ...entry(hash, `s${hash}`, 'settled'), promise, keyText: `key ${hash}` });
+      const slot = table.find(hash, equals, [`s${hash}`], undefined) as number;
+      expect([tier.value(slot), tier.hit(slot), tier.promise(slot), tier.keyText(slot)]).toEqual([
+        'settled',
+        promise,
+        promise,
+        `key ${hash}`,
+      ]);
+      await expect(tier.hit(slot)).resolves.toBe('settled');
+    }
+    table.insert(entry(8, 's8', 'sync'));
+    const sync = table.find(8, equals, ['s8'], undefined) as number;
+    expect([tier.value(sync), tier.hit(sync), tier.promise(sync), tier.keyText(sync)]).toEqual([
+      'sync',
+      'sync',
+      undefined,
+      undefined,
+    ]);
+    table.removeKeyText('key 1.5');
+    table.removeKeyText('key text');
+    expect(table.find(1.5, equals, ['s1.5'], undefined)).toBeUndefined();
+    expect(table.find('text', equals, ['stext'], undefined)).toBeUndefined();
+    for (const hash of [7, 2 ** 40, 8]) expect(table.find(hash, equals, [`s${hash}`], undefined)).toBeDefined();
+    table.clear();
+    expect([tier.entries, table.size]).toEqual([0, 0]);
+  });
+
+  it('reports no entry when an equality check frees slots, rather than follow a reused one', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const mine = new Table(tier);
+    const other = new Table(tier);
+    const same = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+    mine.insert(entry(1, 'a', 'mine a'));
+    mine.insert(entry(1, 'b', 'mine b'));
+    other.insert(entry(1, 'x', 'other x'));
+    // The walk compares with 'b' first; meanwhile 'a' and 'b' go and the other table reuses the
+    // slot of 'b', chaining it to its own 'x': a walk that went on would find the other table's 'x'.
+    let fired = false;
+    const reentrant = (snapshot: unknown, args: ArrayLike<unknown>): boolean => {
+      if (!fired) {
+        fired = true;
+        mine.remove(mine.find(1, same, ['a'], undefined) as number);
+        mine.remove(mine.find(1, same, ['b'], undefined) as number);
+        other.insert(entry(1, 'y', 'other y'));
+      }
+      return same(snapshot, args);
+    };
+    expect(mine.find(1, reentrant, ['x'], undefined)).toBeUndefined();
+    fired = false;
+    mine.insert(entry(1, 'b', 'mine b'));
+    const head = mine.map.get(1) as number;
+    expect(mine.findAt(head, (s, _self, a) => reentrant(s, [a]), undefined, 'x', undefined, undefined)).toBeUndefined();
   });
 });

@@ -37,12 +37,17 @@ export interface KeyEncoder {
 export type PositionalHash = (self: unknown, a0: unknown, a1: unknown, a2: unknown) => unknown;
 export type PositionalEquals = (snapshot: unknown, self: unknown, a0: unknown, a1: unknown, a2: unknown) => boolean;
 
-/** An encoder in the form the hot path uses: `equals` undefined means `hash` is the key text. */
+/**
+ * An encoder in the form the hot path uses. `equals` undefined means `hash` is the whole key (equal
+ * hashes are equal keys), so the memory tier keeps no snapshot; `hashIsText` says the hash is
+ * also the key text (the reflective encoder, or `text` alone).
+ */
 export interface ResolvedEncoder {
   readonly hash: (args: ArrayLike<unknown>, self: unknown) => unknown;
   readonly equals: Equals | undefined;
   readonly snapshot: (args: ArrayLike<unknown>, self: unknown) => unknown;
   readonly text: (args: ArrayLike<unknown>, self: unknown) => string;
+  readonly hashIsText: boolean;
 }
 
 const noSnapshot = (): undefined => undefined;
@@ -50,7 +55,11 @@ const noSnapshot = (): undefined => undefined;
 export function resolveEncoder(encoder: KeyEncoder): ResolvedEncoder {
   const { hash, snapshot, equals } = encoder;
   if (hash !== undefined && snapshot !== undefined && equals !== undefined) {
-    return { hash, snapshot, equals, text: encoder.text };
+    // A lone number or string parameter (`hashAt` without `equalsAt`) is its own hash: its entries
+    // need no snapshot and no equality check.
+    if (encoder.hashAt !== undefined && encoder.equalsAt === undefined)
+      return { hash, snapshot: noSnapshot, equals: undefined, text: encoder.text, hashIsText: false };
+    return { hash, snapshot, equals, text: encoder.text, hashIsText: false };
   }
-  return { hash: encoder.text, equals: undefined, snapshot: noSnapshot, text: encoder.text };
+  return { hash: encoder.text, equals: undefined, snapshot: noSnapshot, text: encoder.text, hashIsText: true };
 }

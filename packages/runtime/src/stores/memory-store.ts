@@ -1,4 +1,4 @@
-import { type MemoryLimits, MemoryNode, MemoryTier, Table } from '../memory/memory-tier.js';
+import { type MemoryLimits, MemoryTier, Table } from '../memory/memory-tier.js';
 import type { EntryKey, StoredEntry, StoreFunctionInfo, SyncStore } from '../store.js';
 
 /**
@@ -19,28 +19,34 @@ class MemoryStore implements SyncStore {
   }
 
   get(key: EntryKey): StoredEntry | undefined {
-    const node = this.tables.get(key.fn)?.find(key.text, undefined, [], undefined);
-    if (node === undefined) return undefined;
-    this.tier.touch(node);
-    return node.value as StoredEntry;
+    const slot = this.tables.get(key.fn)?.find(key.text, undefined, [], undefined);
+    if (slot === undefined) return undefined;
+    this.tier.touch(slot);
+    return this.tier.value(slot) as StoredEntry;
   }
 
   set(key: EntryKey, entry: StoredEntry): void {
     let table = this.tables.get(key.fn);
     if (table === undefined) {
-      table = new Table(this.tier);
+      table = new Table(this.tier, false);
       this.tables.set(key.fn, table);
     }
     const existing = table.find(key.text, undefined, [], undefined);
     if (existing !== undefined) table.remove(existing);
-    table.insert(new MemoryNode(table, key.text, undefined, entry, entry.expiresAt, entry.staleUntil));
+    table.insert({
+      hash: key.text,
+      snapshot: undefined,
+      value: entry,
+      expiresAt: entry.expiresAt,
+      staleUntil: entry.staleUntil,
+    });
   }
 
   delete(key: EntryKey): boolean {
     const table = this.tables.get(key.fn);
-    const node = table?.find(key.text, undefined, [], undefined);
-    if (node === undefined) return false;
-    table?.remove(node);
+    const slot = table?.find(key.text, undefined, [], undefined);
+    if (slot === undefined) return false;
+    table?.remove(slot);
     return true;
   }
 
