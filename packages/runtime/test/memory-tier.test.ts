@@ -67,3 +67,69 @@ describe('memory tier', () => {
     expect(tier.bytes).toBe(0);
   });
 });
+
+describe('memory tier chains and limits (mutants that survived the tests above)', () => {
+  const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+  const node = (table: Table, id: string): MemoryNode =>
+    new MemoryNode(table, 7, id, id.toUpperCase(), Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+
+  it('removes a node from the head, the middle and the tail of a hash chain, and a removed one twice harmlessly', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => node(table, id)) as [
+      MemoryNode,
+      MemoryNode,
+      MemoryNode,
+      MemoryNode,
+    ];
+    for (const n of [a, b, c, d]) table.insert(n); // chain: d (head), c, b, a (tail)
+    const left = (): string[] =>
+      ['a', 'b', 'c', 'd'].filter((id) => table.find(7, equals, [id], undefined) !== undefined);
+    table.remove(c); // middle
+    expect(left()).toEqual(['a', 'b', 'd']);
+    table.remove(a); // tail
+    expect(left()).toEqual(['b', 'd']);
+    table.remove(a); // already gone: nothing changes, the counts stay right
+    expect(tier.entries).toBe(2);
+    table.remove(d); // head
+    expect(left()).toEqual(['b']);
+    expect(table.size).toBe(1);
+    table.remove(b);
+    expect(table.size).toBe(0);
+    expect(tier.entries).toBe(0);
+    expect(tier.bytes).toBe(0);
+  });
+
+  it('keeps the newest entry even when it alone is over the byte limit, and counts snapshots in bytes', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: 1000 });
+    const table = new Table(tier);
+    add(table, 'small', 'x');
+    add(table, 'huge', 'x'.repeat(5000));
+    expect(has(table, 'small')).toBe(false);
+    expect(has(table, 'huge')).toBe(true);
+    expect(tier.entries).toBe(1);
+    const plain = new Table(new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY }));
+    const bare = new MemoryNode(plain, 1, undefined, 'v', Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const kept = new MemoryNode(plain, 2, 'y'.repeat(1000), 'v', Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    plain.insert(bare);
+    plain.insert(kept);
+    expect(kept.size - bare.size).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('gives a visited entry a second chance once, then drops it when it was not used again', () => {
+    const tier = new MemoryTier({ maxEntries: 2, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const a = add(table, 'a');
+    add(table, 'b');
+    tier.touch(a);
+    add(table, 'c'); // a is visited: b goes
+    expect(['a', 'b', 'c'].filter((k) => has(table, k))).toEqual(['a', 'c']);
+    expect(a.visited).toBe(false);
+    add(table, 'd'); // a moved to the newest end with its chance: c, now the oldest, goes
+    expect(['a', 'c', 'd'].filter((k) => has(table, k))).toEqual(['a', 'd']);
+    add(table, 'e'); // a was not used since its second chance: it goes now
+    expect(['a', 'd', 'e'].filter((k) => has(table, k))).toEqual(['d', 'e']);
+    tier.clear();
+    expect([tier.entries, tier.bytes, table.size]).toEqual([0, 0, 0]);
+  });
+});
