@@ -13,8 +13,9 @@ export default {
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 30_000,
-  reporters: ['clear-text', 'progress', 'html'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: '.tmp/mutation/report.html' },
+  jsonReporter: { fileName: '.tmp/mutation/report.json' },
   tempDirName: '.tmp/stryker',
   cleanTempDir: true,
 };

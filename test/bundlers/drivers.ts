@@ -3,7 +3,7 @@
  * output imports `@cachet/runtime`), collect warnings and errors as `file:line:column message`
  * (1-based), and watch for rebuilds.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Configuration as RspackConfiguration } from '@rspack/core';
@@ -61,8 +61,40 @@ function esbuildMessage(message: Message): string {
   return loc === null ? message.text : located(message.text, { file: loc.file, line: loc.line, column: loc.column });
 }
 
+/**
+ * Writes `text` to `file` and returns the first build after it whose output `shows` the edit.
+ * Every bundler says when a build ends, but not all say when their watcher is armed again:
+ * webpack and Rspack do (their driver hands a build on once it is), and esbuild compares files
+ * with what its build read; the chokidar and notify watchers of Rollup, Rolldown and Vite do not.
+ * So while `quiet` ms pass with no build at all, the file is written again (a new change event),
+ * instead of a fixed wait before the first write; builds that do not show the edit are skipped.
+ */
+export async function editUntilBuilt(
+  watcher: Watcher,
+  file: string,
+  text: string,
+  shows: (code: string) => boolean,
+  quiet = 500,
+): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  writeFileSync(file, text);
+  let pending = watcher.next();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), quiet);
+    });
+    const code = await Promise.race([pending, silence]);
+    clearTimeout(timer);
+    if (code !== undefined && shows(code)) return code;
+    if (Date.now() > deadline) throw new Error(`no build showed the edit of ${file} in 30 s`);
+    if (code === undefined) writeFileSync(file, text);
+    else pending = watcher.next();
+  }
+}
+
 /** Builds' outputs as a queue the test can await. */
-function queue(): { push(code: string | Error): void; watcher(close: () => Promise<void>): Watcher } {
+export function queue(): { push(code: string | Error): void; watcher(close: () => Promise<void>): Watcher } {
   const ready: (string | Error)[] = [];
   const waiting: ((value: string | Error) => void)[] = [];
   return {
@@ -334,6 +366,7 @@ interface Compiler {
   run(callback: (error: Error | null, stats?: Stats) => void): void;
   watch(options: object, callback: (error: Error | null, stats?: Stats) => void): { close(cb: () => void): void };
   close(callback: () => void): void;
+  watchFileSystem: { watch(...args: unknown[]): unknown };
 }
 
 async function webpackCompiler(bundler: WebpackLike, props: BuildProps): Promise<Compiler> {
@@ -364,10 +397,22 @@ function webpackDriver(bundler: WebpackLike): Driver {
     async watch(props) {
       const compiler = await webpackCompiler(bundler, props);
       const builds = queue();
+      // Webpack and Rspack call back with a build before they watch its files again (on the next
+      // tick): a build is handed on once its watcher is armed, so a change the test makes then
+      // is seen (the watcher compares times with the build's start, not with its own).
+      let done: string | Error | undefined;
+      const files = compiler.watchFileSystem;
+      const watchFiles = files.watch.bind(files);
+      files.watch = (...args: unknown[]) => {
+        const armed = watchFiles(...args);
+        if (done !== undefined) builds.push(done);
+        done = undefined;
+        return armed;
+      };
       const watching = compiler.watch({ aggregateTimeout: 50 }, (error, stats) => {
-        if (error !== null || stats === undefined) builds.push(error ?? new Error('no stats'));
-        else if (stats.hasErrors()) builds.push(new Error(stats.compilation.errors.map((e) => e.message).join('\n')));
-        else builds.push(readFileSync(join(props.outDir, OUT), 'utf8'));
+        if (error !== null || stats === undefined) return builds.push(error ?? new Error('no stats'));
+        if (stats.hasErrors()) return builds.push(new Error(stats.compilation.errors.map((e) => e.message).join('\n')));
+        done = readFileSync(join(props.outDir, OUT), 'utf8');
       });
       return builds.watcher(() => new Promise<void>((resolve) => watching.close(resolve)));
     },

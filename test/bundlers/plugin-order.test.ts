@@ -4,7 +4,7 @@
  * never the reflective one Cachet falls back to when it is handed JavaScript.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RollupTypescriptOptions } from '@rollup/plugin-typescript';
@@ -13,6 +13,7 @@ import type { RollupLog, Plugin as RollupPlugin } from 'rollup';
 import type { PluginOption } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Configuration as WebpackConfiguration } from 'webpack';
+import { editUntilBuilt, queue } from './drivers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = join(here, 'fixtures/plugin-order');
@@ -20,7 +21,6 @@ const tsconfig = join(fixture, 'tsconfig.json');
 // Under the repository, so the built output resolves @cachet/runtime and react from its node_modules.
 const tmp = join(here, '.tmp/plugin-order');
 const OUT = 'main.js';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Built {
   readonly file: string;
@@ -374,28 +374,20 @@ it('rollup with typescript(): a type edited in another file reaches the encoder 
     watch: { buildDelay: 50 },
     onLog: () => {},
   });
-  const builds: string[] = [];
-  let failure: unknown;
+  const builds = queue();
   watcher.on('event', (event) => {
     if (event.code === 'BUNDLE_END') {
       void event.result.close();
       builds.push(readFileSync(file, 'utf8'));
-    } else if (event.code === 'ERROR') failure = event.error;
+    } else if (event.code === 'ERROR') builds.push(new Error(event.error.message));
   });
-  const next = async (count: number): Promise<string> => {
-    for (let i = 0; i < 400 && builds.length < count && failure === undefined; i++) await sleep(50);
-    if (failure !== undefined) throw failure;
-    return builds[count - 1] ?? '';
-  };
+  const watching = builds.watcher(() => watcher.close());
   try {
-    expect(await next(1)).not.toMatch(/\bregion\b/);
-    await sleep(300);
+    expect(await watching.next()).not.toMatch(/\bregion\b/);
     const types = join(root, 'src/types.ts');
-    writeFileSync(types, readFileSync(types, 'utf8').replace('id: number;', 'id: number;\n  region: string;'));
-    let count = 2;
-    while (!/\bregion\b/.test(await next(count)) && count < 5) count++;
-    expect(builds.at(-1)).toMatch(/\bregion\b/);
+    const edited = readFileSync(types, 'utf8').replace('id: number;', 'id: number;\n  region: string;');
+    expect(await editUntilBuilt(watching, types, edited, (code) => /\bregion\b/.test(code))).toMatch(/\bregion\b/);
   } finally {
-    await watcher.close();
+    await watching.close();
   }
 });

@@ -2,11 +2,11 @@
 import { describeStore } from '@cachet/runtime/store';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { redisStore } from '../src/index.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { type SharedRedis, sharedRedis } from './redis-server.js';
 
-let server: RedisServer;
+let server: SharedRedis;
 beforeAll(async () => {
-  server = await startRedis();
+  server = await sharedRedis('contract');
 });
 afterAll(async () => {
   await server.stop();
@@ -17,7 +17,7 @@ let prefix = '';
 describeStore(
   'redis',
   {
-    create: () => redisStore({ url: server.url, prefix: (prefix = `contract${++run}:`) }),
+    create: () => redisStore({ url: server.url, prefix: (prefix = `${server.ns}contract${++run}:`) }),
     reopen: () => redisStore({ url: server.url, prefix }),
   },
   { describe, it, afterEach },

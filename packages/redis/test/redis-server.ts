@@ -1,19 +1,35 @@
 /**
- * A private `redis-server` for tests: a free loopback port, no persistence, a temp directory.
- * `start()` resolves once it accepts connections; `kill()` and `restart()` let fault tests take it
- * away and bring it back on the same port.
+ * The Redis servers tests use. `sharedRedis(file)` is the one a test file's tests share: the
+ * server at `REDIS_URL` when that is set (an existing server: the file's keys all start with its
+ * own namespace, and only those are deleted at the end), else a private one. `startRedis()` is a
+ * private `redis-server` (a free loopback port, no persistence, a temp directory) for the tests
+ * that need one of their own: `kill()` and `restart()` take it away and bring it back on the same
+ * port. With only `REDIS_URL`, those tests are skipped (`ownRedis`; never under CI).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Cluster, Redis } from 'ioredis';
-import { redis } from '../../../test/support/services.js';
+import { type Cluster, Redis } from 'ioredis';
+import { ownRedis, redis } from '../../../test/support/services.js';
 
-export interface RedisServer {
-  readonly port: number;
+export { ownRedis };
+
+/** A server a test file shares among its tests. */
+export interface SharedRedis {
   readonly url: string;
+  /**
+   * What every key prefix of the file starts with: one per file and run, so that files sharing a
+   * `REDIS_URL` server (at once, or a run left unfinished) never meet each other's keys.
+   */
+  readonly ns: string;
+  /** Deletes the file's keys (all under `ns`) and lets the server go. */
+  stop(): Promise<void>;
+}
+
+export interface RedisServer extends SharedRedis {
+  readonly port: number;
   /** Stops the server at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -27,6 +43,52 @@ export interface RedisServerOptions {
   readonly args?: readonly string[];
 }
 
+/**
+ * The server for the tests of the file `file` (a short name for its namespace): `REDIS_URL`'s,
+ * else a private one.
+ */
+export async function sharedRedis(file: string): Promise<SharedRedis> {
+  const ns = `cachet-test:${file}:${process.pid}-${Date.now().toString(36)}:`;
+  if (redis.url === undefined) {
+    const own = await startRedis();
+    return { url: own.url, ns, stop: () => own.stop() };
+  }
+  const url = redis.url;
+  const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await admin.connect();
+    await admin.ping();
+  } catch (error) {
+    admin.disconnect();
+    throw new Error(`REDIS_URL: no Redis answers at ${url}`, { cause: error });
+  }
+  return {
+    url,
+    ns,
+    async stop() {
+      try {
+        await deleteUnder(admin, ns);
+      } finally {
+        admin.disconnect();
+      }
+    },
+  };
+}
+
+/** Deletes every key starting with `ns` (a namespace without glob characters), and nothing else. */
+export async function deleteUnder(client: Redis, ns: string): Promise<number> {
+  if (/[*?[\]\\]/.test(ns)) throw new Error(`namespace ${ns} has glob characters`);
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, names] = await client.scan(cursor, 'MATCH', `${ns}*`, 'COUNT', 500);
+    cursor = next;
+    if (names.length > 0) deleted += await client.unlink(...names);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** A private redis-server (the tests that kill, pause, cluster or count a server of their own). */
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   if (redis.path === undefined) throw new Error(`no redis-server on this machine: ${redis.install}`);
   const port = await freePort();
@@ -50,6 +112,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    ns: '',
     async kill() {
       child.kill('SIGKILL');
       await exited(child);

@@ -238,3 +238,65 @@ describe('memory tier slots', () => {
     expect(mine.findAt(head, (s, _self, a) => reentrant(s, [a]), undefined, 'x', undefined, undefined)).toBeUndefined();
   });
 });
+
+describe('memory tier chains and limits (mutants that survived the tests above)', () => {
+  const equals = (snapshot: unknown, args: ArrayLike<unknown>): boolean => snapshot === args[0];
+
+  it('removes a slot from the head, the middle and the tail of a hash chain, and a removed one twice harmlessly', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => table.insert(entry(7, id, id.toUpperCase()))) as [
+      number,
+      number,
+      number,
+      number,
+    ]; // chain: d (head), c, b, a (tail)
+    const left = (): string[] =>
+      ['a', 'b', 'c', 'd'].filter((id) => table.find(7, equals, [id], undefined) !== undefined);
+    table.remove(c); // middle
+    expect(left()).toEqual(['a', 'b', 'd']);
+    table.remove(a); // tail
+    expect(left()).toEqual(['b', 'd']);
+    table.remove(a); // already gone: nothing changes, the counts stay right
+    expect(tier.entries).toBe(2);
+    table.remove(d); // head
+    expect(left()).toEqual(['b']);
+    expect(table.size).toBe(1);
+    table.remove(b);
+    expect(table.size).toBe(0);
+    expect(tier.entries).toBe(0);
+    expect(tier.bytes).toBe(0);
+  });
+
+  it('keeps the newest entry even when it alone is over the byte limit, and counts snapshots in bytes', () => {
+    const tier = new MemoryTier({ maxEntries: 10, maxBytes: 1000 });
+    const table = new Table(tier);
+    add(table, 'small', 'x');
+    add(table, 'huge', 'x'.repeat(5000));
+    expect(has(table, 'small')).toBe(false);
+    expect(has(table, 'huge')).toBe(true);
+    expect(tier.entries).toBe(1);
+    const plainTier = new MemoryTier({ maxEntries: 10, maxBytes: Number.POSITIVE_INFINITY });
+    const plain = new Table(plainTier);
+    const bare = plain.insert(entry(1, undefined, 'v'));
+    const kept = plain.insert(entry(2, 'y'.repeat(1000), 'v'));
+    expect((plainTier.sizes[kept] as number) - (plainTier.sizes[bare] as number)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('gives a visited entry a second chance once, then drops it when it was not used again', () => {
+    const tier = new MemoryTier({ maxEntries: 2, maxBytes: Number.POSITIVE_INFINITY });
+    const table = new Table(tier);
+    const a = add(table, 'a');
+    add(table, 'b');
+    tier.touch(a);
+    add(table, 'c'); // a is visited: b goes
+    expect(['a', 'b', 'c'].filter((k) => has(table, k))).toEqual(['a', 'c']);
+    expect(tier.visited[a]).toBe(0);
+    add(table, 'd'); // a moved to the newest end with its chance: c, now the oldest, goes
+    expect(['a', 'c', 'd'].filter((k) => has(table, k))).toEqual(['a', 'd']);
+    add(table, 'e'); // a was not used since its second chance: it goes now
+    expect(['a', 'd', 'e'].filter((k) => has(table, k))).toEqual(['d', 'e']);
+    tier.clear();
+    expect([tier.entries, tier.bytes, table.size]).toEqual([0, 0, 0]);
+  });
+});

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCachetError } from '../src/errors.js';
+import { isIndex, quote } from '../src/key/leaves.js';
 import { reflectArgs, reflectKey } from '../src/key/reflect.js';
 import { cacheKey } from '../src/key/symbols.js';
 
@@ -151,3 +152,17 @@ function structurallyEqual(a: unknown, b: unknown): boolean {
   if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
   return ka.every((k) => structurallyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+describe('the key text leaves (mutants that survived the tests above)', () => {
+  it('quotes a string made only of the escaped characters, so it cannot run into its neighbour', () => {
+    expect(quote('"')).toBe('"\\""');
+    expect(quote('\\')).toBe('"\\\\"');
+    expect(quote('a"b')).toBe('"a\\"b"');
+    expect(quote('plain')).toBe('"plain"');
+  });
+
+  it('takes only canonical array indexes as indexes', () => {
+    for (const key of ['0', '7', '10', '4294967294']) expect(isIndex(key)).toBe(true);
+    for (const key of ['', '01', '1a', 'a1', '-1', '1.5', ' 1']) expect(isIndex(key)).toBe(false);
+  });
+});
