@@ -19,25 +19,28 @@ import { persistent } from './scenarios/persistent.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Each scenario with the words of its titles, so `--only` runs just the ones it names. */
 export const scenarios = [
-  (o) => numberHit(o),
-  (o) => objectHit(o),
-  (o) => objectHit({ ...o, reorder: true }),
-  (o) => asyncHit(o),
-  (o) => missUnderEviction(o),
-  (o) => memoryPerEntry(o),
-  () => herd(),
-  (o) => persistent(o),
-  (o) => persistent({ ...o, bytes: 100 * 1024 }),
-  () => fidelity(),
+  { about: 'sync hit, one number argument', run: (o) => numberHit(o) },
+  { about: 'sync hit, fresh object argument', run: (o) => objectHit(o) },
+  { about: 'sync hit, fresh object argument, keys in another order', run: (o) => objectHit({ ...o, reorder: true }) },
+  { about: 'async hit, fresh object argument', run: (o) => asyncHit(o) },
+  { about: 'miss + store under steady eviction', run: (o) => missUnderEviction(o) },
+  { about: 'memory per entry', run: (o) => memoryPerEntry(o) },
+  { about: '1000 concurrent cold calls of one key', run: () => herd() },
+  { about: 'persistent hit, miss + store to disk, 1 kb value', run: (o) => persistent(o) },
+  { about: 'persistent hit, miss + store to disk, 100 kb value', run: (o) => persistent({ ...o, bytes: 100 * 1024 }) },
+  { about: 'value fidelity', run: () => fidelity() },
 ];
 
 export async function runAll({ smoke = false, only } = {}) {
   configure({ memory: { maxEntries: 10_000 } });
+  const wanted = (text) => only === undefined || text.toLowerCase().includes(only.toLowerCase());
   const results = [];
-  for (const scenario of scenarios) {
-    for (const result of [await scenario({ smoke })].flat()) {
-      if (only !== undefined && !result.title.toLowerCase().includes(only.toLowerCase())) continue;
+  for (const { about, run } of scenarios) {
+    if (!wanted(about)) continue;
+    for (const result of [await run({ smoke })].flat()) {
+      if (!wanted(result.title)) continue;
       results.push(result);
       if (!smoke) process.stderr.write(`done: ${result.title}\n`);
     }
