@@ -38,3 +38,28 @@ describe('JavaScript compiled from a tagged file', () => {
     expect(outcome?.output?.code).toContain('__cachet');
   });
 });
+
+describe('a JavaScript file an include option lets through', () => {
+  const js = file.replace(/\.ts$/, '.js');
+
+  it('is CACHET_E_UNSUPPORTED at the tag of its first cached function, with nothing compiled', () => {
+    const code =
+      "import { x } from './x.js';\n\n/**\n * Looks up.\n * @cached ttl=1m\n */\nexport function find(id) {\n  return x(id);\n}\n";
+    const outcome = cachet.transform(js, code);
+    expect(outcome?.output).toBeUndefined();
+    expect(outcome?.diagnostics).toMatchObject([
+      {
+        code: 'CACHET_E_UNSUPPORTED',
+        category: 'error',
+        fileName: js,
+        line: 5,
+        column: 4,
+        lineText: ' * @cached ttl=1m',
+      },
+    ]);
+  });
+
+  it('is left as it is when only its text mentions the tag', () => {
+    expect(cachet.transform(js, "export const help = 'tag a function with @cached';\n")).toBeUndefined();
+  });
+});

@@ -17,7 +17,7 @@ import {
   type TransformCache,
   type TransformResult,
 } from '@cachet/compiler';
-import { compiledInput } from './compiled-input.js';
+import { compiledInput, isJavaScript, javascriptInput } from './compiled-input.js';
 import type { OptionsResolved } from './options.js';
 import { type Projects, sharedProjects } from './projects.js';
 import { createStripper, type Stripper } from './strip-types.js';
@@ -121,9 +121,11 @@ export function createCachet(options: OptionsResolved): Cachet {
       compiler,
       projects,
     } = start();
-    const compiled = compiledInput(ts, fileName, code);
-    if (compiled !== undefined) {
-      const outcome: Outcome = { output: undefined, diagnostics: [compiled], dependencies: [fileName] };
+    const refused = compiledInput(ts, fileName, code) ?? javascriptInput(ts, fileName, code);
+    if (refused !== undefined || isJavaScript(fileName)) {
+      // A JavaScript file without a tag in its JSDoc (the text only mentions one) is left as it is.
+      const outcome: Outcome | undefined =
+        refused === undefined ? undefined : { output: undefined, diagnostics: [refused], dependencies: [fileName] };
       const stampOf = (file: string): string => projects.version(file);
       return { key, dependencies: new Map([[fileName, stampOf(fileName)]]), stampOf, outcome };
     }

@@ -6,7 +6,8 @@
  *
  * The test is cheap where it matters: the bundler's code is compared with the file on disk, and
  * only when they differ are both parsed, to see whether the source has type syntax the code lost
- * (another plugin that edits the TypeScript and keeps its types passes).
+ * (another plugin that edits the TypeScript and keeps its types passes). A tag in a JavaScript file
+ * an `include` option let through is refused the same way (`javascriptInput`).
  */
 import { readFileSync } from 'node:fs';
 import type { CachetDiagnostic } from '@cachet/compiler';
@@ -14,6 +15,11 @@ import type ts from 'typescript';
 import type { TS } from './typescript.js';
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/** Whether the compiler's program cannot hold `fileName`: anything not TypeScript by its name. */
+export function isJavaScript(fileName: string): boolean {
+  return !TYPESCRIPT.test(fileName);
+}
 const TAG = '@cached';
 
 /** The error for `code`, the bundler's text of `fileName`, or undefined when it is the source. */
@@ -38,6 +44,35 @@ export function compiledInput(ts: TS, fileName: string, code: string): CachetDia
     line: line + 1,
     column: character + 1,
     lineText: source.split(/\r?\n/, line + 1)[line] ?? '',
+  };
+}
+
+/**
+ * The error for a tagged function in a JavaScript file (one an `include` option let through): it
+ * has no parameter types to derive keys from, and the compiler's program holds TypeScript files
+ * only. Undefined for TypeScript files and for JavaScript whose JSDoc has no `@cached` tag.
+ */
+export function javascriptInput(ts: TS, fileName: string, code: string): CachetDiagnostic | undefined {
+  if (!isJavaScript(fileName)) return undefined;
+  const kind = fileName.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, kind);
+  const findTag = (node: ts.Node): ts.JSDocTag | undefined =>
+    ts.getJSDocTags(node).find((tag) => tag.tagName.text === 'cached') ?? ts.forEachChild(node, findTag);
+  const tag = ts.forEachChild(sourceFile, findTag);
+  if (tag === undefined) return undefined;
+  const start = tag.tagName.getStart(sourceFile) - 1; // the tag's `@`
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(start);
+  return {
+    code: 'CACHET_E_UNSUPPORTED',
+    category: 'error',
+    message: '@cached marks a function in a JavaScript file: Cachet derives its keys from TypeScript parameter types.',
+    hint: 'move the function to a .ts file, or leave this file out of the include option.',
+    fileName,
+    start,
+    length: TAG.length,
+    line: line + 1,
+    column: character + 1,
+    lineText: code.split(/\r?\n/, line + 1)[line] ?? '',
   };
 }
 
