@@ -24,7 +24,7 @@ const TAG = '@cached';
 
 /** The error for `code`, the bundler's text of `fileName`, or undefined when it is the source. */
 export function compiledInput(ts: TS, fileName: string, code: string): CachetDiagnostic | undefined {
-  if (!TYPESCRIPT.test(fileName)) return undefined;
+  if (isJavaScript(fileName)) return undefined;
   const source = readSource(fileName);
   if (source === undefined || source === code) return undefined;
   const tag = source.indexOf(TAG);
