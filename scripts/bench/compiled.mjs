@@ -28,7 +28,16 @@ export const bodies = {
   async: async (q: Query): Promise<string> => q.user,
   miss: (key: string): number => key.length,
   herd: async (q: Query): Promise<string> => q.user,
+  persist: (id: number, bytes: number): Payload => ({ id, name: String(bytes), tags: [], body: '' }),
 };
+
+/** A value the persistent tiers store (JSON). */
+export interface Payload {
+  id: number;
+  name: string;
+  tags: string[];
+  body: string;
+}
 
 /** @cached storage=memory */
 export function numberHit(n: number): number {
@@ -58,6 +67,16 @@ export function missUnderEviction(key: string): number {
 /** @cached storage=memory */
 export async function herd(q: Query): Promise<string> {
   return bodies.herd(q);
+}
+
+/** @cached storage=sqlite */
+export function persistSqlite(id: number, bytes: number): Payload {
+  return bodies.persist(id, bytes);
+}
+
+/** @cached storage=fs */
+export function persistFs(id: number, bytes: number): Payload {
+  return bodies.persist(id, bytes);
 }
 `;
 

@@ -8,13 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cached, close, configure, xxh64 } from '@cachet/runtime';
+import { close, configure, xxh64 } from '@cachet/runtime';
 import KeyvSqlite from '@keyv/sqlite';
 import { BentoCache, bentostore } from 'bentocache';
 import { fileDriver } from 'bentocache/drivers/file';
 import Database from 'better-sqlite3';
 import cacache from 'cacache';
 import { Keyv } from 'keyv';
+import { compiledFunctions } from '../compiled.mjs';
 import { measureAsync } from '../harness.mjs';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -50,9 +51,11 @@ async function subjects(dir, bytes) {
   });
   const cacachePath = join(dir, 'cacache');
   let fresh = 1_000_000;
-  const make = (storage) => cached((id) => payload(id, bytes), { id: `persist-${storage}-${bytes}`, storage });
-  const cachetSqlite = make('sqlite');
-  const cachetFs = make('fs');
+  // The plugin's output: (id, bytes) keys, so each value size has keys of its own.
+  const compiled = await compiledFunctions();
+  compiled.bodies.persist = payload;
+  const cachetSqlite = (id) => compiled.persistSqlite(id, bytes);
+  const cachetFs = (id) => compiled.persistFs(id, bytes);
   return {
     close: async () => {
       raw.close();
@@ -73,8 +76,9 @@ async function subjects(dir, bytes) {
       'raw better-sqlite3 select + JSON.parse': {
         fill: () => undefined,
         hit: (i) => {
-          const row = select.get(rawKey(i).hash);
-          return row.key === rawKey(i).text ? JSON.parse(row.value) : undefined;
+          const key = rawKey(i);
+          const row = select.get(key.hash);
+          return row.key === key.text ? JSON.parse(row.value) : undefined;
         },
       },
       'Cachet sqlite': {
