@@ -430,14 +430,24 @@ function sameGlobalScope(ts: TS, whole: ts.Program, closure: ts.Program, changed
     const b = references(ts, after, options);
     if (a.length !== b.length || a.some((ref, i) => ref !== b[i])) return false;
   }
-  const globalOf = (program: ts.Program): string[] =>
-    program
+  const a = globalFilesOf(whole);
+  const b = globalFilesOf(closure);
+  return a.length === b.length && a.every((file, i) => file === b[i]);
+}
+
+const globalFiles = new WeakMap<ts.Program, readonly string[]>();
+
+/** The files of a program that add to the global scope, in its order (once per program). */
+function globalFilesOf(program: ts.Program): readonly string[] {
+  let names = globalFiles.get(program);
+  if (names === undefined) {
+    names = program
       .getSourceFiles()
       .filter(addsToGlobalScope)
       .map((file) => file.fileName);
-  const a = globalOf(whole);
-  const b = globalOf(closure);
-  return a.length === b.length && a.every((file, i) => file === b[i]);
+    globalFiles.set(program, names);
+  }
+  return names;
 }
 
 /** Modification time and size, to notice a file changed without reading it. */
