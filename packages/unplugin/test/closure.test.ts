@@ -141,6 +141,10 @@ declare module './types.js' {
     expect(output).toMatch(/\bowner\b/);
     expect(output).toMatch(/\bregion\b/);
     expect(output).toBe(cold(s, 'src/a.ts'));
+    // The next edit: still the whole program (the closure is not tried again for this file).
+    s.edit('src/types.ts', EDITED.replace('region: number;', 'region: string;'));
+    expect(s.program('src/a.ts').getSourceFile(s.path('src/other.ts'))).toBeDefined();
+    expect(warm(s, 'src/a.ts')).toBe(cold(s, 'src/a.ts'));
   });
 
   it('a global declaration outside the closure: the whole program', () => {

@@ -20,7 +20,7 @@
  * own import closure (plus the project's declaration files), from a second language service over
  * the same document registry, so nothing is parsed twice: bringing the whole program up to date
  * looks at every file of it (tens of milliseconds at a few thousand modules), the closure at a few
- * dozen. It is used only when it gives the types the whole program would (`sameGlobalScope`): no
+ * dozen. It is used only when it gives the types the whole program would (`sameEdits`): no
  * edited file left the closure, changed its imports or adds to the global scope, and the files that
  * add to the global scope (scripts, `declare global`, module augmentations, UMD globals) are the
  * same, in the same order, in both. Otherwise, and for the next file analysed at the same version
@@ -71,6 +71,12 @@ interface Project {
   readonly changed: Set<string>;
   /** The project version a closure program was last used at. */
   closureAt: number;
+  /**
+   * Files whose closure lacked a file the whole program has that adds to the global scope (an
+   * `@types/node` another tagged file imports, say), with the whole program's list of those files
+   * then: while it stays the same, the closure is not tried again for them (it would be in vain).
+   */
+  readonly closureMisses: Map<string, string>;
   /** The tsconfig and the files it extends. */
   readonly configFiles: readonly string[];
   /** Their texts when the service was made (compared whole: a few small files). */
@@ -183,6 +189,7 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       full: undefined,
       changed: new Set(),
       closureAt: -1,
+      closureMisses: new Map(),
     };
     const host: ts.LanguageServiceHost = {
       getProjectVersion: () => String(projectVersion),
@@ -257,10 +264,14 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
   function closureProgram(project: Project, fileName: string): ts.Program | undefined {
     const full = project.full;
     if (full === undefined || project.closure === undefined) return undefined;
+    const globals = globalFilesOf(full.program).join('\n');
+    if (project.closureMisses.get(fileName) === globals) return undefined;
     project.closureFile = fileName;
     const program = project.closure.getProgram();
-    if (program === undefined) return undefined;
-    return sameGlobalScope(ts, full.program, program, project.changed) ? program : undefined;
+    if (program === undefined || !sameEdits(ts, full.program, program, project.changed)) return undefined;
+    if (globalFilesOf(program).join('\n') === globals) return program;
+    project.closureMisses.set(fileName, globals);
+    return undefined;
   }
 
   /** Whether a file of the project holds the tag; its text is kept for the program when it does. */
@@ -412,13 +423,14 @@ function references(ts: TS, file: ts.SourceFile, options: ts.CompilerOptions): s
 
 /**
  * Whether `closure`, a program of some of the roots of `whole` made after the files in `changed`
- * changed, types its files as `whole` would if brought up to date. A file's types come from its
+ * changed, can type its files as `whole` would if brought up to date. A file's types come from its
  * import closure and the global scope; so it holds when every changed file the programs hold is in
  * both, with the same imports and references (the whole program's files are then the same), and
- * adds nothing to the global scope before or after the edit; and the files that do add to it are
- * the same, in the same order (the checker merges them in program order).
+ * adds nothing to the global scope before or after the edit; and (checked by the caller,
+ * `globalFilesOf`) the files that do add to it are the same, in the same order (the checker merges
+ * them in program order).
  */
-function sameGlobalScope(ts: TS, whole: ts.Program, closure: ts.Program, changed: ReadonlySet<string>): boolean {
+function sameEdits(ts: TS, whole: ts.Program, closure: ts.Program, changed: ReadonlySet<string>): boolean {
   const options = whole.getCompilerOptions();
   for (const fileName of changed) {
     const before = whole.getSourceFile(fileName);
@@ -430,9 +442,7 @@ function sameGlobalScope(ts: TS, whole: ts.Program, closure: ts.Program, changed
     const b = references(ts, after, options);
     if (a.length !== b.length || a.some((ref, i) => ref !== b[i])) return false;
   }
-  const a = globalFilesOf(whole);
-  const b = globalFilesOf(closure);
-  return a.length === b.length && a.every((file, i) => file === b[i]);
+  return true;
 }
 
 const globalFiles = new WeakMap<ts.Program, readonly string[]>();
