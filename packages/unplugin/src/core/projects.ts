@@ -61,7 +61,7 @@ interface FileState {
 
 interface Project {
   readonly service: ts.LanguageService;
-  /** The service of one file's import closure (see above), made at the first edit. */
+  /** The service of one file's import closure (see above); it makes a program at the first edit. */
   closure: ts.LanguageService | undefined;
   /** The file whose closure `closure` holds. */
   closureFile: string;
