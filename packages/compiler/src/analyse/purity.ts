@@ -161,10 +161,15 @@ const MEMBER_NAMES: readonly string[] = [
 ];
 
 const memberNames = new WeakMap<ts.Program, ReadonlySet<string>>();
+/**
+ * The renames in one file's imports and exports, kept as long as the file: a program made after an
+ * edit shares every unchanged file with the one before, so only the edited files are walked again.
+ */
+const fileRenames = new WeakMap<ts.SourceFile, readonly (readonly [from: string, to: string])[]>();
 
-function memberNamesOf(ts: TS, program: ts.Program): ReadonlySet<string> {
-  let names = memberNames.get(program);
-  if (names !== undefined) return names;
+function renamesOf(ts: TS, file: ts.SourceFile): readonly (readonly [from: string, to: string])[] {
+  const known = fileRenames.get(file);
+  if (known !== undefined) return known;
   const renames: [from: string, to: string][] = [];
   const rename = (from: ts.Node | undefined, to: ts.Node): void => {
     if (from !== undefined && (ts.isIdentifier(from) || ts.isStringLiteral(from)) && ts.isIdentifier(to)) {
@@ -194,7 +199,15 @@ function memberNamesOf(ts: TS, program: ts.Program): ReadonlySet<string> {
       }
     }
   };
-  for (const file of program.getSourceFiles()) visit(file.statements);
+  visit(file.statements);
+  fileRenames.set(file, renames);
+  return renames;
+}
+
+function memberNamesOf(ts: TS, program: ts.Program): ReadonlySet<string> {
+  let names = memberNames.get(program);
+  if (names !== undefined) return names;
+  const renames = program.getSourceFiles().flatMap((file) => renamesOf(ts, file));
   const found = new Set(MEMBER_NAMES);
   for (let grew = true; grew; ) {
     grew = false;

@@ -15,10 +15,21 @@
  *
  * Every file has a content version: it moves only when the text differs, so reading a file again
  * after a watch event that changed nothing keeps the programs (and the plugin's cached results).
+ *
+ * After an edit (watch mode, HMR), the first file analysed again is analysed with a program of its
+ * own import closure (plus the project's declaration files), from a second language service over
+ * the same document registry, so nothing is parsed twice: bringing the whole program up to date
+ * looks at every file of it (tens of milliseconds at a few thousand modules), the closure at a few
+ * dozen. It is used only when it gives the types the whole program would (`sameEdits`): no
+ * edited file left the closure, changed its imports or adds to the global scope, and the files that
+ * add to the global scope (scripts, `declare global`, module augmentations, UMD globals) are the
+ * same, in the same order, in both. Otherwise, and for the next file analysed at the same version
+ * (a type edit makes every tagged file that uses it a dependent: one program for all of them), the
+ * whole program is brought up to date.
  */
 import { statSync } from 'node:fs';
 import type ts from 'typescript';
-import type { Analyser } from './typescript.js';
+import type { Analyser, TS } from './typescript.js';
 
 export interface Projects {
   /** The program of `fileName`'s tsconfig, with `code` as the file's text. */
@@ -50,6 +61,22 @@ interface FileState {
 
 interface Project {
   readonly service: ts.LanguageService;
+  /** The service of one file's import closure (see above); it makes a program at the first edit. */
+  closure: ts.LanguageService | undefined;
+  /** The file whose closure `closure` holds. */
+  closureFile: string;
+  /** The last program `service` made, and the project version it was made at. */
+  full: { readonly program: ts.Program; readonly version: number } | undefined;
+  /** Files whose text changed since `full` was made. */
+  readonly changed: Set<string>;
+  /** The project version a closure program was last used at. */
+  closureAt: number;
+  /**
+   * Files whose closure lacked a file the whole program has that adds to the global scope (an
+   * `@types/node` another tagged file imports, say), with the whole program's list of those files
+   * then: while it stays the same, the closure is not tried again for them (it would be in vain).
+   */
+  readonly closureMisses: Map<string, string>;
   /** The tsconfig and the files it extends. */
   readonly configFiles: readonly string[];
   /** Their texts when the service was made (compared whole: a few small files). */
@@ -100,15 +127,20 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
     const state = files.get(fileName);
     if (state === undefined) {
       files.set(fileName, { text, version: 1, stat });
-      projectVersion++;
+      changed(fileName);
       return true;
     }
     state.stat = stat;
     if (state.text === text) return false;
     state.text = text;
     state.version++;
-    projectVersion++;
+    changed(fileName);
     return true;
+  }
+
+  function changed(fileName: string): void {
+    projectVersion++;
+    for (const project of projects.values()) if (project.full !== undefined) project.changed.add(fileName);
   }
 
   function fileState(fileName: string): FileState {
@@ -152,6 +184,12 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       configFiles,
       configTexts: new Map(configFiles.map((file) => [file, ts.sys.readFile(file)])),
       service: undefined as unknown as ts.LanguageService,
+      closure: undefined,
+      closureFile: '',
+      full: undefined,
+      changed: new Set(),
+      closureAt: -1,
+      closureMisses: new Map(),
     };
     const host: ts.LanguageServiceHost = {
       getProjectVersion: () => String(projectVersion),
@@ -179,8 +217,61 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
       // of the parse.
       jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
     };
+    // Lib files by name (`lib.dom.d.ts`, or an `@typescript/lib-dom` package that replaces it),
+    // found once per project: a program made without an old one (a closure program) would look
+    // for every lib in every node_modules up the tree again, which was a third of making one. The
+    // whole program's service keeps them from its old program the same way.
+    const resolveLibrary = (ts as unknown as InternalTS).resolveLibrary;
+    if (typeof resolveLibrary === 'function') {
+      const libraries = new Map<string, unknown>();
+      (host as InternalHost).resolveLibrary = (name, from, libOptions) => {
+        const key = `${name}\n${from}`;
+        let resolved = libraries.get(key);
+        if (resolved === undefined) {
+          resolved = resolveLibrary(name, from, libOptions, host);
+          libraries.set(key, resolved);
+        }
+        return resolved;
+      };
+    }
     (project as { service: ts.LanguageService }).service = ts.createLanguageService(host, registry);
+    project.closure = ts.createLanguageService(
+      {
+        ...host,
+        getProjectVersion: () => `${projectVersion}:${project.closureFile}`,
+        // The project's declaration files in the whole program's order, and the file.
+        getScriptFileNames: () =>
+          project.rootList.filter((file) => file === project.closureFile || /\.d\.[cm]?ts$/.test(file)),
+      },
+      registry,
+    );
     return project;
+  }
+
+  /** The whole program of a project, up to date. */
+  function fullProgram(project: Project, fileName: string): ts.Program {
+    const program = project.service.getProgram();
+    if (program === undefined) throw new Error(`unplugin-cachet: no program for ${fileName}`);
+    project.full = { program, version: projectVersion };
+    project.changed.clear();
+    return program;
+  }
+
+  /**
+   * The program of `fileName`'s import closure, when it types the file as the whole program would
+   * now (see the top of this file); undefined when that is not certain.
+   */
+  function closureProgram(project: Project, fileName: string): ts.Program | undefined {
+    const full = project.full;
+    if (full === undefined || project.closure === undefined) return undefined;
+    const globals = globalFilesOf(full.program).join('\n');
+    if (project.closureMisses.get(fileName) === globals) return undefined;
+    project.closureFile = fileName;
+    const program = project.closure.getProgram();
+    if (program === undefined || !sameEdits(ts, full.program, program, project.changed)) return undefined;
+    if (globalFilesOf(program).join('\n') === globals) return program;
+    project.closureMisses.set(fileName, globals);
+    return undefined;
   }
 
   /** Whether a file of the project holds the tag; its text is kept for the program when it does. */
@@ -237,10 +328,17 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
         project.roots.add(fileName);
         project.rootList = [...project.roots];
         projectVersion++;
+        project.full = undefined;
       }
-      const program = project.service.getProgram();
-      if (program === undefined) throw new Error(`unplugin-cachet: no program for ${fileName}`);
-      return program;
+      // Nothing changed since the whole program was made, or a second file to analyse since the
+      // last edit: the whole program, brought up to date once for every file still to analyse.
+      if (project.full?.version === projectVersion) return project.full.program;
+      if (project.full !== undefined && project.closureAt !== projectVersion) {
+        project.closureAt = projectVersion;
+        const program = closureProgram(project, fileName);
+        if (program !== undefined) return program;
+      }
+      return fullProgram(project, fileName);
     },
     version(fileName) {
       const state = fileState(fileName);
@@ -276,6 +374,91 @@ export function createProjects(props: { analyser: Analyser; tsconfig: string | u
 }
 
 const MISSING = '-';
+
+/** `ts.resolveLibrary` and the host hook that calls it (TypeScript 5.x and 6.x; internal). */
+interface InternalTS {
+  resolveLibrary?: (name: string, from: string, options: ts.CompilerOptions, host: ts.ModuleResolutionHost) => unknown;
+}
+interface InternalHost extends ts.LanguageServiceHost {
+  resolveLibrary?: (name: string, from: string, options: ts.CompilerOptions) => unknown;
+}
+
+/** What TypeScript keeps on a source file about the global scope (internal, stable since 2.x). */
+interface ScopeFacts {
+  externalModuleIndicator?: unknown;
+  commonJsModuleIndicator?: unknown;
+  jsGlobalAugmentations?: unknown;
+  patternAmbientModules?: readonly unknown[];
+  moduleAugmentations?: readonly unknown[];
+  imports?: readonly ts.StringLiteralLike[];
+  symbol?: { globalExports?: unknown };
+}
+
+/**
+ * Whether a file adds to the global scope or to other modules, as the checker merges them when it
+ * starts: a script (not a module), `declare global` and module augmentations, pattern ambient
+ * modules, JavaScript global augmentations, a UMD global (`export as namespace`).
+ */
+function addsToGlobalScope(file: ts.SourceFile): boolean {
+  const facts = file as unknown as ScopeFacts;
+  return (
+    (facts.externalModuleIndicator === undefined && facts.commonJsModuleIndicator === undefined) ||
+    facts.jsGlobalAugmentations !== undefined ||
+    (facts.patternAmbientModules?.length ?? 0) > 0 ||
+    (facts.moduleAugmentations?.length ?? 0) > 0 ||
+    facts.symbol?.globalExports !== undefined
+  );
+}
+
+/** The modules a file imports and the files it references, as the program resolves them. */
+function references(ts: TS, file: ts.SourceFile, options: ts.CompilerOptions): string[] {
+  const facts = file as unknown as ScopeFacts;
+  return [
+    ...(facts.imports ?? []).map((name) => `import ${name.text} ${ts.getModeForUsageLocation(file, name, options)}`),
+    ...file.referencedFiles.map((ref) => `path ${ref.fileName} ${ref.resolutionMode}`),
+    ...file.typeReferenceDirectives.map((ref) => `types ${ref.fileName} ${ref.resolutionMode}`),
+    ...file.libReferenceDirectives.map((ref) => `lib ${ref.fileName}`),
+  ];
+}
+
+/**
+ * Whether `closure`, a program of some of the roots of `whole` made after the files in `changed`
+ * changed, can type its files as `whole` would if brought up to date. A file's types come from its
+ * import closure and the global scope; so it holds when every changed file the programs hold is in
+ * both, with the same imports and references (the whole program's files are then the same), and
+ * adds nothing to the global scope before or after the edit; and (checked by the caller,
+ * `globalFilesOf`) the files that do add to it are the same, in the same order (the checker merges
+ * them in program order).
+ */
+function sameEdits(ts: TS, whole: ts.Program, closure: ts.Program, changed: ReadonlySet<string>): boolean {
+  const options = whole.getCompilerOptions();
+  for (const fileName of changed) {
+    const before = whole.getSourceFile(fileName);
+    const after = closure.getSourceFile(fileName);
+    if (before === undefined && after === undefined) continue; // in neither program, now or before
+    if (before === undefined || after === undefined) return false;
+    if (addsToGlobalScope(before) || addsToGlobalScope(after)) return false;
+    const a = references(ts, before, options);
+    const b = references(ts, after, options);
+    if (a.length !== b.length || a.some((ref, i) => ref !== b[i])) return false;
+  }
+  return true;
+}
+
+const globalFiles = new WeakMap<ts.Program, readonly string[]>();
+
+/** The files of a program that add to the global scope, in its order (once per program). */
+function globalFilesOf(program: ts.Program): readonly string[] {
+  let names = globalFiles.get(program);
+  if (names === undefined) {
+    names = program
+      .getSourceFiles()
+      .filter(addsToGlobalScope)
+      .map((file) => file.fileName);
+    globalFiles.set(program, names);
+  }
+  return names;
+}
 
 /** Modification time and size, to notice a file changed without reading it. */
 function statOf(fileName: string): string {
