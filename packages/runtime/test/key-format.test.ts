@@ -8,11 +8,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cached, close, configure } from '../src/index.js';
-import { reflectArgs, reflectKey } from '../src/internal.js';
+import { cacheKey, reflectArgs, reflectKey } from '../src/internal.js';
 
 const midway = /a/g;
 midway.lastIndex = 3;
 class MyDate extends Date {}
+class List extends Array<number> {}
+class Bytes extends Uint8Array {}
+class Text extends String {}
+class When extends Date {}
+class Keyed {
+  constructor(readonly id: number) {}
+  [cacheKey](): number {
+    return this.id;
+  }
+}
+const cycle: { a: { b: unknown } } = { a: { b: null } };
+cycle.a.b = cycle;
+const inner: { self?: unknown } = {};
+inner.self = inner;
+/** Own fields beside a built-in's value, as subclasses carry them. */
+const withExtra = <T extends object>(value: T): T => Object.assign(value, { extra: 3 });
 
 /** [what, value, its key text]. */
 const GOLDEN: readonly [string, unknown, string][] = [
@@ -65,6 +81,26 @@ const GOLDEN: readonly [string, unknown, string][] = [
   ['a Float64Array', new Float64Array([1]), 'TFloat64Array:000000000000f03f'],
   ['a DataView over part of a buffer', new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2), 'TDataView:0807'],
   ['a subclass of Date', new MyDate(7), 'C"MyDate"(D7){}'],
+  ['a subclass of Array with a field', withExtra(List.from([1, 2])), 'C"List"([d1,d2]){"extra":d3}'],
+  ['a subclass of Uint8Array with a field', withExtra(new Bytes([1, 2])), 'C"Bytes"(TUint8Array:0102){"extra":d3}'],
+  ['a subclass of String with a field', withExtra(new Text('ab')), 'C"Text"(N(s"ab")){"extra":d3}'],
+  ['a subclass of Date with an index-like field', Object.assign(new When(1), { 0: 'a' }), 'C"When"(D1){"0":s"a"}'],
+  [
+    'an Error with an own errors field',
+    Object.assign(new Error('m'), { errors: [1] }),
+    'E(s"Error",s"m",-,-){"errors":[d1]}',
+  ],
+  ['an object with index-like keys', { 1: 'b', 0: 'a', x: 1 }, '{"0":s"a","1":s"b","x":d1}'],
+  ['an object with symbol keys', { b: 1, [Symbol.for('z')]: 2, [Symbol.for('a')]: 3 }, '{"b":d1,@y"a":d3,@y"z":d2}'],
+  ['an object with only a symbol key', { [Symbol.for('a')]: 3 }, '{@y"a":d3}'],
+  ['a cycle to the root', cycle, '{"a":{"b":^2}}'],
+  ['a cycle below the root', { x: inner }, '{"x":{"self":^1}}'],
+  ['a class with [cacheKey]()', new Keyed(4), 'K"Keyed"(d4)'],
+  [
+    'a dictionary with [cacheKey]()',
+    Object.assign(Object.create(null) as object, { [cacheKey]: () => 'x' }),
+    'K-(s"x")',
+  ],
   [
     'an object of 13 keys (sorted by the built-in sort)',
     Object.fromEntries([...'mlkjihgfedcba'].map((key, i) => [key, i])),
@@ -79,6 +115,53 @@ describe('the reflective key text, value by value', () => {
 
   it('an argument list joins its arguments with commas', () => {
     expect(reflectArgs([1, 'a', [true]])).toBe('d1,s"a",[t]');
+  });
+});
+
+describe('where a value no key can read sits, as the warning names it', () => {
+  const weak = new WeakMap();
+  it.each([
+    ['a property', { a: weak }, '$.a'],
+    ['an array element', [0, weak], '$[1]'],
+    ['a Map value', new Map([['k', weak]]), '$<value>'],
+    ['a Map key', new Map([[weak, 1]]), '$<key>'],
+    ['a Set item', new Set([weak]), '$<item>'],
+    ['a symbol key', { [Symbol.for('s')]: weak }, '$[Symbol(s)]'],
+    ['a key that is not an identifier', { 'a-b': weak }, '$["a-b"]'],
+    ['an index-like key of an object', { 7: weak }, '$["7"]'],
+    ['a nested path', { a: [{ b: weak }] }, '$.a[0].b'],
+  ])('in %s', (_what, value, where) => {
+    let thrown: unknown;
+    try {
+      reflectKey(value);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as { where?: string }).where).toBe(where);
+    expect((thrown as Error).message.endsWith(`(at ${where})`)).toBe(true);
+  });
+
+  it('instances of a class without [cacheKey]() are refused with the fix, named or anonymous', () => {
+    class Plain {
+      x = 1;
+    }
+    const reasons = [
+      new Plain(),
+      new (class {
+        x = 1;
+      })(),
+    ].map((value) => {
+      try {
+        reflectKey(value);
+        return '';
+      } catch (error) {
+        return (error as { reason: string }).reason;
+      }
+    });
+    expect(reasons).toEqual([
+      'Plain instances cannot be part of a cache key: Cachet cannot see all of their state; add a [cacheKey]() method to Plain, or pass a plain object',
+      'instances of an anonymous class cannot be part of a cache key: Cachet cannot see all of their state; add a [cacheKey]() method to the class, or pass a plain object',
+    ]);
   });
 });
 
@@ -116,6 +199,19 @@ describe('values a slip in the encoder would confuse, through cached()', () => {
     expect(fn([])[1]).toEqual([]);
     expect(fn([true])[1]).toEqual([true]);
     expect(fn([false])[1]).toEqual([false]);
+  });
+
+  it('objects that differ only in an index-like key are two keys, plain or inside a subclass', () => {
+    const { fn } = counted('format-index-keys');
+    expect(fn({ 0: 'a' })[1]).toEqual({ 0: 'a' });
+    expect(fn({ 0: 'b' })[1]).toEqual({ 0: 'b' });
+    const bare = (text: string) => Object.assign(Object.create(null) as object, { 0: text });
+    expect(fn(bare('a'))[1]).toEqual(bare('a'));
+    expect(fn(bare('b'))[1]).toEqual(bare('b'));
+    const a = Object.assign(new When(1), { 0: 'a' });
+    const b = Object.assign(new When(1), { 0: 'b' });
+    expect(fn(a)[1]).toBe(a);
+    expect(fn(b)[1]).toBe(b);
   });
 
   it('objects of more than 12 keys share a key whatever their insertion order', () => {
