@@ -6,7 +6,9 @@
  * `removeOlderVersions` and `functions`, which read without taking the write lock. Real files; a
  * second store or a raw connection on the same file plays the other process.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatsSample } from '../../src/store.js';
 import { tryDriver } from '../../src/stores/sqlite/driver/choose.js';
@@ -144,6 +146,27 @@ describe('recordStats', () => {
     store.gc();
     expect(store.statsTotals()).toMatchObject([{ fn: 'f', hits: 6, first: 30 * DAY - 2 * MINUTE }]);
   });
+});
+
+describe('recordStats at exit (child processes)', () => {
+  const fixture = fileURLToPath(new URL('../fixtures/exit-stats.ts', import.meta.url));
+
+  for (const order of ['early', 'late'] as const) {
+    it(`commits a report made in an exit listener added ${order === 'early' ? 'before' : 'after'} the store's`, () => {
+      const dir = tempDir();
+      const store = open(dir);
+      store.recordStats([sample(`exit-${order}`, MINUTE, 1)]); // this process's own report
+      // Under mutation testing the child runs the mutant this process runs.
+      const active = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fixture, dir, order], {
+        encoding: 'utf8',
+        env: { ...process.env, ...(active === undefined ? {} : { __STRYKER_ACTIVE_MUTANT__: active }) },
+      });
+      expect(child.stderr).toBe('');
+      expect(child.status).toBe(0);
+      expect(store.statsTotals()).toMatchObject([{ fn: `exit-${order}`, hits: 4, misses: 1 }]);
+    });
+  }
 });
 
 describe('what the CLI and the dashboard read', () => {
