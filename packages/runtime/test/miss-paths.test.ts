@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../src/admin.js';
+import { entryKey } from '../src/conformance/fixtures.js';
 import type { CacheEvent } from '../src/index.js';
-import { cached, close, configure, createMemoryStore, stats } from '../src/index.js';
+import { cached, close, configure, createMemoryStore, stats, withCacheOptions } from '../src/index.js';
 import type { Store } from '../src/store-kit.js';
 import { asyncStore, deferred, manualClock, recordingLogger } from './helpers.js';
 
@@ -97,6 +98,29 @@ describe('per-tier counters and fills on a miss below memory', () => {
     expect({ misses, refreshes, staleHits }).toEqual({ misses: 2, refreshes: 1, staleHits: 1 });
     expect(tiers.memory?.misses).toBe(1); // the first call; the refresh read nothing
   });
+});
+
+describe('read: false below memory', () => {
+  for (const mode of ['sync', 'async'] as const) {
+    it(`recomputes rather than read a lower tier, and replaces its entry (${mode})`, async () => {
+      const shelfData = createMemoryStore({ name: `unread-${mode}-data` });
+      const shelf: Store = mode === 'sync' ? shelfData : asyncStore(shelfData, `unread-${mode}`);
+      const storage = `unread-${mode}`;
+      configure({ stores: { [storage]: ['memory', shelf] } });
+      let runs = 0;
+      const id = `unread-${mode}`;
+      const make = () =>
+        mode === 'sync'
+          ? cached((n: number) => `${n}#${++runs}`, { id, storage })
+          : cached(async (n: number) => `${n}#${++runs}`, { id, storage });
+      expect(await make()(1)).toBe('1#1');
+      const f = make(); // empty memory: only the shelf has the entry
+      expect(await withCacheOptions({ read: false }, () => f(1))).toBe('1#2');
+      expect(stats(f).tiers[shelf.name]).toEqual({ ...zero, writes: 1 }); // not read, written
+      expect(await make()(1)).toBe('1#2'); // the shelf now holds the recomputed value
+      expect(runs).toBe(2);
+    });
+  }
 });
 
 describe('the error event', () => {
@@ -187,12 +211,41 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
     expect(await held).toBe(42);
     expect(await waited).toBe(42); // the holder's value, not its own (101)
     expect(runs).toBe(0);
+    expect(stats(holder)).toMatchObject({ misses: 1, herdJoins: 0 });
     expect(stats(waiter)).toMatchObject({ herdJoins: 1, misses: 0 });
     expect(events.filter((event) => event.type === 'herd-join')).toEqual([{ type: 'herd-join', fn: 'join' }]);
     // The joined value went into the waiter's memory tier: its next call is a memory hit.
     expect(await waiter(1)).toBe(42);
     expect(stats(waiter).tiers.memory?.hits).toBe(1);
     expect(stats(waiter).tiers[b]).toEqual({ ...zero, misses: 1 });
+  }, 15_000);
+
+  it('serves the stale value without a run when another owner holds the lease of a refresh', async () => {
+    configure({ lease: '300ms' });
+    const dir = mkdtempSync(join(tmpdir(), 'cachet-lease-'));
+    dirs.push(dir);
+    const other = createSqliteStore({ dir, name: 'refresh-other', now: clock.now });
+    configure({ stores: { 'refresh-b': ['memory', createSqliteStore({ dir, name: 'refresh-b', now: clock.now })] } });
+    let runs = 0;
+    const f = cached(async (n: number) => n * 10 + runs++, {
+      id: 'leased-refresh',
+      storage: 'refresh-b',
+      ttl: '1s',
+      swr: '1h',
+    });
+    expect(await f(1)).toBe(10);
+    clock.advance(2000); // stale now
+    const key = entryKey('leased-refresh', 'd1', '0');
+    expect(other.acquireLease(key, 60_000)).toBe(true); // another process is refreshing it
+    try {
+      expect(await f(1)).toBe(10); // stale, served; the refresh finds the lease taken
+      await new Promise((resolve) => setTimeout(resolve, 600)); // longer than this process's lease wait
+      expect(runs).toBe(1);
+      expect(stats(f)).toMatchObject({ staleHits: 1, refreshes: 1, misses: 2, refreshErrors: 0 });
+    } finally {
+      other.releaseLease(key);
+      other.close();
+    }
   }, 15_000);
 
   it('gives up waiting at its own lease deadline and computes', async () => {
