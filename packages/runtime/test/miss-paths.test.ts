@@ -123,6 +123,29 @@ describe('read: false below memory', () => {
   }
 });
 
+describe('a sync-declared function that returns a promise', () => {
+  afterEach(async () => {
+    await close();
+  });
+
+  it('stores the settled value, not the promise, in a persistent tier', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cachet-thenable-'));
+    dirs.push(dir);
+    let runs = 0;
+    const make = () => {
+      configure({ stores: { thenable: ['memory', createSqliteStore({ dir, name: 'thenable' })] } });
+      return cached((n: number) => Promise.resolve({ twice: n * 2, run: ++runs }), {
+        id: 'thenable',
+        storage: 'thenable',
+      });
+    };
+    expect(await make()(1)).toEqual({ twice: 2, run: 1 });
+    await close(); // committed; a new instance reads the file
+    expect(await make()(1)).toEqual({ twice: 2, run: 1 });
+    expect(runs).toBe(1);
+  });
+});
+
 describe('the error event', () => {
   it('is sent for a run that throws, sync or async', async () => {
     const boom = new Error('boom');
