@@ -74,6 +74,11 @@ describe('per-tier counters and fills on a miss below memory', () => {
       expect(await third(1)).toBe(10);
       expect(runs).toBe(1);
       expect(stats(third).tiers[upper.name]).toEqual({ ...zero, hits: 1 });
+      // The fill put the value in memory as the function's kind returns it: a value or a promise.
+      const again = third(1);
+      if (mode === 'sync') expect(again).toBe(10);
+      else expect(again).toBeInstanceOf(Promise);
+      expect(await again).toBe(10);
       expect(events).toContainEqual({ type: 'hit', fn: id, tier: upper.name });
     });
   }
@@ -139,7 +144,11 @@ describe('a sync-declared function that returns a promise', () => {
         storage: 'thenable',
       });
     };
-    expect(await make()(1)).toEqual({ twice: 2, run: 1 });
+    const first = make();
+    expect(await first(1)).toEqual({ twice: 2, run: 1 });
+    const hit = first(1); // from memory, still a promise, as the function returns one
+    expect(hit).toBeInstanceOf(Promise);
+    expect(await hit).toEqual({ twice: 2, run: 1 });
     await close(); // committed; a new instance reads the file
     expect(await make()(1)).toEqual({ twice: 2, run: 1 });
     expect(runs).toBe(1);
@@ -238,7 +247,9 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
     expect(stats(waiter)).toMatchObject({ herdJoins: 1, misses: 0 });
     expect(events.filter((event) => event.type === 'herd-join')).toEqual([{ type: 'herd-join', fn: 'join' }]);
     // The joined value went into the waiter's memory tier: its next call is a memory hit.
-    expect(await waiter(1)).toBe(42);
+    const again = waiter(1);
+    expect(again).toBeInstanceOf(Promise);
+    expect(await again).toBe(42);
     expect(stats(waiter).tiers.memory?.hits).toBe(1);
     expect(stats(waiter).tiers[b]).toEqual({ ...zero, misses: 1 });
   }, 15_000);
