@@ -180,7 +180,7 @@ function withObjectCheck(node: KeyNode, bodies: Bodies): Bodies {
     (OBJECT_KINDS.has(node.kind) && !(node.kind === 'exact' && boxable(node.builtin))) ||
     (node.kind === 'builtin' && !boxable(node.name));
   if (!checked) return bodies;
-  const check = `if (v === null || (typeof v !== "object" && typeof v !== "function")) ${prelude.notItsType}();`;
+  const check = `${prelude.isObject}(v);`;
   return { ...bodies, hash: `${check}\n${bodies.hash}` };
 }
 
