@@ -25,6 +25,8 @@ const forms = {
   loose: '{ a: number } | { b: string }',
   rec: 'Record<string, number>',
   nested: 'number[][]',
+  strings: 'readonly string[]',
+  numbers: 'number[]',
   tuple: '[number, string?]',
   date: 'Date',
   map: 'Map<string, number[]>',
@@ -72,6 +74,8 @@ const arbitraries: Record<Form, fc.Arbitrary<unknown>> = {
   loose: fc.oneof(fc.record({ a: small }), fc.record({ b: shortString })),
   rec: fc.dictionary(fc.constantFrom('a', 'b', 'c'), small, { maxKeys: 3 }),
   nested: fc.array(fc.array(small, { maxLength: 3 }), { maxLength: 3 }),
+  strings: fc.array(shortString, { maxLength: 3 }),
+  numbers: fc.array(number, { maxLength: 3 }),
   tuple: fc.oneof(fc.tuple(small), fc.tuple(small, shortString), fc.tuple(small, fc.constant(undefined))),
   date: fc.oneof(
     fc.integer({ min: 0, max: 2 }).map((t) => new Date(t)),

@@ -10,11 +10,17 @@ export { CachedFunction } from './cached-function.js';
 export { type BuiltinPrototypes, proto } from './key/builtins.js';
 export type { KeyEncoder } from './key/encoder.js';
 export {
+  equalsDate,
+  equalsNumbers,
+  equalsStrings,
   hashBigint,
   hashBoolean,
+  hashDate,
   hashNullish,
   hashNumber,
+  hashNumbers,
   hashString,
+  hashStrings,
   isObject,
   mix,
   notItsType,
@@ -22,6 +28,11 @@ export {
   ownNumber,
   ownString,
   sameNumber,
+  snapshotDate,
+  snapshotPrimitives,
+  textDate,
+  textNumbers,
+  textStrings,
 } from './key/generated.js';
 export { identity } from './key/identity.js';
 export { instanceText, reflectArgs, reflectKey } from './key/reflect.js';
