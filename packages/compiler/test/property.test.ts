@@ -25,6 +25,8 @@ const forms = {
   loose: '{ a: number } | { b: string }',
   rec: 'Record<string, number>',
   nested: 'number[][]',
+  strings: 'readonly string[]',
+  numbers: 'number[]',
   tuple: '[number, string?]',
   date: 'Date',
   map: 'Map<string, number[]>',
@@ -72,6 +74,8 @@ const arbitraries: Record<Form, fc.Arbitrary<unknown>> = {
   loose: fc.oneof(fc.record({ a: small }), fc.record({ b: shortString })),
   rec: fc.dictionary(fc.constantFrom('a', 'b', 'c'), small, { maxKeys: 3 }),
   nested: fc.array(fc.array(small, { maxLength: 3 }), { maxLength: 3 }),
+  strings: fc.array(shortString, { maxLength: 3 }),
+  numbers: fc.array(number, { maxLength: 3 }),
   tuple: fc.oneof(fc.tuple(small), fc.tuple(small, shortString), fc.tuple(small, fc.constant(undefined))),
   date: fc.oneof(
     fc.integer({ min: 0, max: 2 }).map((t) => new Date(t)),
@@ -119,25 +123,40 @@ beforeAll(async () => {
   });
   if (result === undefined) throw new Error('nothing compiled');
   expect(result.diagnostics).toEqual([]);
+  // Each form has one parameter: the encoder has the positional hash and equality (no equality
+  // for a lone number or string, its own key), from which the runtime derives the forms over an
+  // argument list; the test derives them the same way.
+  const ops = ['hashAt', 'equalsAt', 'snapshot', 'text'];
   const exports = Object.keys(forms)
-    .flatMap((name) => ['hash', 'snapshot', 'equals', 'text'].map((op) => `__cachet$${name}$${op} as ${name}_${op}`))
+    .flatMap((name) =>
+      ops
+        .filter((op) => result.code.includes(`function __cachet$${name}$${op}(`))
+        .map((op) => `__cachet$${name}$${op} as ${name}_${op}`),
+    )
     .join(', ');
   const js = ts.transpileModule(`${result.code}\nexport { ${exports} };`, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
   });
   const out = join(dir, 'forms.mjs');
   writeFileSync(out, js.outputText);
-  const mod = (await import(pathToFileURL(out).href)) as Record<string, Encoder[keyof Encoder]>;
+  // biome-ignore lint/suspicious/noExplicitAny: the generated functions, as the module exports them
+  const mod = (await import(pathToFileURL(out).href)) as Record<string, any>;
   encoders = Object.fromEntries(
-    Object.keys(forms).map((name) => [
-      name,
-      {
-        hash: mod[`${name}_hash`],
+    Object.keys(forms).map((name) => {
+      const hashAt = mod[`${name}_hashAt`];
+      const equalsAt = mod[`${name}_equalsAt`];
+      const encoder: Encoder = {
+        hash: (a, self) => hashAt(self, a[0]),
         snapshot: mod[`${name}_snapshot`],
-        equals: mod[`${name}_equals`],
+        // Without equalsAt the hash is the key: equal as a Map compares keys (SameValueZero).
+        equals:
+          equalsAt === undefined
+            ? (s, a, self) => [hashAt(self, (s as unknown[])[0])].includes(hashAt(self, a[0]))
+            : (s, a, self) => equalsAt(s, self, a[0]),
         text: mod[`${name}_text`],
-      },
-    ]),
+      };
+      return [name, encoder];
+    }),
   ) as Record<Form, Encoder>;
 });
 

@@ -9,6 +9,31 @@ export type { FunctionPlan } from './cached-function.js';
 export { CachedFunction } from './cached-function.js';
 export { type BuiltinPrototypes, proto } from './key/builtins.js';
 export type { KeyEncoder } from './key/encoder.js';
+export {
+  equalsDate,
+  equalsNumbers,
+  equalsStrings,
+  hashBigint,
+  hashBoolean,
+  hashDate,
+  hashNullish,
+  hashNumber,
+  hashNumbers,
+  hashString,
+  hashStrings,
+  isObject,
+  mix,
+  notItsType,
+  Other,
+  ownNumber,
+  ownString,
+  sameNumber,
+  snapshotDate,
+  snapshotPrimitives,
+  textDate,
+  textNumbers,
+  textStrings,
+} from './key/generated.js';
 export { identity } from './key/identity.js';
 export { instanceText, reflectArgs, reflectKey } from './key/reflect.js';
 export { cacheKey } from './key/symbols.js';

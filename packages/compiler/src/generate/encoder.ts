@@ -2,11 +2,12 @@
  * Step 4b: one function's encoder — hash, snapshot, equals, text and (for verify mode) the
  * reflective text over its argument list (`a`, the arguments object) and `self` (`this`, for
  * instance methods keyed by it); for one to three plain parameters, the hash and equality over
- * the arguments as passed (`hashAt`, `equalsAt`).
+ * the arguments as passed (`hashAt`, `equalsAt`) instead of over the list.
  */
 import type { KeyPlan } from '../plan.js';
 import { functionDeclaration, type Param } from './declare.js';
 import type { KeyCode } from './key-code.js';
+import { allOf } from './keys/kind.js';
 import { type FunctionNames, prelude, RUNTIME } from './names.js';
 
 /** The generated functions of one encoder. */
@@ -45,8 +46,8 @@ function slotsOf(key: KeyPlan, positional = false): Slot[] {
 /**
  * The encoder's functions. With `arity` (a function of one to three plain parameters, called
  * through the runtime's `call1`..`call3`), the hash and equality are written over positional
- * arguments (`hashAt`, `equalsAt`), so a hit builds no argument array, and `hash` and `equals`
- * pass them the arguments of a list.
+ * arguments only (`hashAt`, `equalsAt`), so a hit builds no argument array; the runtime derives
+ * the forms over an argument list from them.
  */
 export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames, arity?: 1 | 2 | 3): string {
   const slots = slotsOf(key);
@@ -64,32 +65,28 @@ export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames, ar
       ...common,
     ].join('');
   }
+  // The forms over an argument list (`hash`, `equals`) the runtime derives from these (see
+  // resolveEncoder); a lone number or string key needs no equality at all.
   const positional = slotsOf(key, true);
   const params = Array.from({ length: arity }, (_, i): Param => [`a${i}`, 'any']);
-  const fromList = Array.from({ length: arity }, (_, i) => `a[${i}]`).join(', ');
-  const own = isOwnKey(positional);
   return [
     fn(names.hashAt, [SELF, ...params], 'unknown', hashBody(code, positional)),
-    fn(names.hash, LIST, 'unknown', [`return ${names.hashAt}(self, ${fromList});`]),
-    ...(own
-      ? [fn(names.equals, [S, ...LIST], 'boolean', equalsBody(code, slots))]
-      : [
-          fn(names.equalsAt, [S, SELF, ...params], 'boolean', equalsBody(code, positional)),
-          fn(names.equals, [S, ...LIST], 'boolean', [`return ${names.equalsAt}(s, self, ${fromList});`]),
-        ]),
+    ...(isOwnKey(positional)
+      ? []
+      : [fn(names.equalsAt, [S, SELF, ...params], 'boolean', equalsBody(code, positional))]),
     ...common,
   ].join('');
 }
 
 /** What the plan literal's `encoder` lists: the positional members only where they were generated. */
 export function encoderMembers(key: KeyPlan, names: EncoderNames, arity?: 1 | 2 | 3): string {
-  const members = ['hash', 'snapshot', 'equals', 'text', 'reflect'] as const;
-  const list = members.map((m) => `${m}: ${names[m]}`);
-  if (arity !== undefined) {
-    list.push(`hashAt: ${names.hashAt}`);
-    if (!isOwnKey(slotsOf(key, true))) list.push(`equalsAt: ${names.equalsAt}`);
-  }
-  return `{ ${list.join(', ')} }`;
+  const members =
+    arity === undefined
+      ? (['hash', 'snapshot', 'equals', 'text', 'reflect'] as const)
+      : isOwnKey(slotsOf(key, true))
+        ? (['hashAt', 'snapshot', 'text', 'reflect'] as const)
+        : (['hashAt', 'equalsAt', 'snapshot', 'text', 'reflect'] as const);
+  return `{ ${members.map((m) => `${m}: ${names[m]}`).join(', ')} }`;
 }
 
 /**
@@ -108,6 +105,9 @@ function isOwnKey(slots: Slot[]): boolean {
 }
 
 function equalsBody(code: KeyCode, slots: Slot[]): string[] {
+  if (slots.every((slot) => slot.restFrom === undefined)) {
+    return [allOf(slots.map((slot) => code.equals(slot.node, slot.stored, slot.value)))];
+  }
   return [...slots.flatMap((slot) => equalsLines(code, slot)), 'return true;'];
 }
 

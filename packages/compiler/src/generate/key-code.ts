@@ -14,6 +14,7 @@ import * as objects from './keys/object.js';
 import * as primitives from './keys/primitive.js';
 import { depthLimited } from './keys/recursive.js';
 import * as runtime from './keys/reflective.js';
+import * as shared from './keys/shared.js';
 import * as unions from './keys/union.js';
 import { prelude } from './names.js';
 
@@ -41,6 +42,8 @@ export class KeyCode implements KeyOps {
     if (primitives.isInline(node)) return primitives.hash(node, h, v);
     if (isRuntime(node)) return runtime.hash(node, h, v);
     if (node.kind === 'custom') return this.hash(node.key, h, classes.customKey(v));
+    const common = shared.sharedOf(node);
+    if (common !== undefined) return shared.hash(common, h, v);
     return `${this.helper(node).hash}(${h}, ${v})`;
   }
 
@@ -49,6 +52,8 @@ export class KeyCode implements KeyOps {
     if (isRuntime(node)) return runtime.snapshot(node, v);
     if (node.kind === 'custom') return this.snapshot(node.key, classes.customKey(v));
     if (isPrimitiveUnion(node)) return v;
+    const common = shared.sharedOf(node);
+    if (common !== undefined) return shared.snapshot(common, v);
     return `${this.helper(node).snapshot}(${v})`;
   }
 
@@ -57,6 +62,8 @@ export class KeyCode implements KeyOps {
     if (isRuntime(node)) return runtime.equals(node, s, v);
     if (node.kind === 'custom') return this.equals(node.key, s, classes.customKey(v));
     if (node.kind === 'union' && isPrimitiveUnion(node)) return primitives.unionEquals(node, s, v);
+    const common = shared.sharedOf(node);
+    if (common !== undefined) return shared.equals(common, s, v);
     return `${this.helper(node).equals}(${s}, ${v})`;
   }
 
@@ -64,6 +71,8 @@ export class KeyCode implements KeyOps {
     if (primitives.isInline(node)) return primitives.text(node, v);
     if (isRuntime(node)) return runtime.text(node, v);
     if (node.kind === 'custom') return `"K" + ${this.text(node.key, classes.customKey(v))}`;
+    const common = shared.sharedOf(node);
+    if (common !== undefined) return shared.text(common, v);
     return `${this.helper(node).text}(${v})`;
   }
 
@@ -180,7 +189,7 @@ function withObjectCheck(node: KeyNode, bodies: Bodies): Bodies {
     (OBJECT_KINDS.has(node.kind) && !(node.kind === 'exact' && boxable(node.builtin))) ||
     (node.kind === 'builtin' && !boxable(node.name));
   if (!checked) return bodies;
-  const check = `if (v === null || (typeof v !== "object" && typeof v !== "function")) ${prelude.notItsType}();`;
+  const check = `${prelude.isObject}(v);`;
   return { ...bodies, hash: `${check}\n${bodies.hash}` };
 }
 

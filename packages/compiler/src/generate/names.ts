@@ -3,23 +3,30 @@
 /** The namespace import of the runtime. */
 export const RUNTIME = '__cachet';
 
+/**
+ * The helpers generated key code calls: the runtime's (`@cachet/runtime/internal`, see its
+ * key/generated.ts), called through the namespace, so no file carries a copy of them; and the
+ * per-file state of recursive helpers.
+ */
 export const prelude = {
-  mix: '__cachet$mix',
-  hashString: '__cachet$hashString',
-  hashNumber: '__cachet$hashNumber',
-  sameNumber: '__cachet$sameNumber',
+  mix: '__cachet.mix',
+  hashString: '__cachet.hashString',
+  hashNumber: '__cachet.hashNumber',
+  sameNumber: '__cachet.sameNumber',
   /** The snapshot of a value that failed its prototype check: the runtime's instanceText. */
-  Other: '__cachet$Other',
-  /** How deep the helpers of recursive types are nested right now. */
+  Other: '__cachet.Other',
+  /** How deep the helpers of recursive types of this file are nested right now. */
   depth: '__cachet$depth',
   /** Throws the runtime's uncacheable signal: a value that is not of its declared type. */
-  notItsType: '__cachet$notItsType',
-  hashBigint: '__cachet$hashBigint',
-  hashBoolean: '__cachet$hashBoolean',
-  hashNullish: '__cachet$hashNullish',
+  notItsType: '__cachet.notItsType',
+  /** `notItsType` unless the value is an object (or a function). */
+  isObject: '__cachet.isObject',
+  hashBigint: '__cachet.hashBigint',
+  hashBoolean: '__cachet.hashBoolean',
+  hashNullish: '__cachet.hashNullish',
   /** A lone number or string parameter's value, checked: the memory table's key as it is. */
-  ownNumber: '__cachet$ownNumber',
-  ownString: '__cachet$ownString',
+  ownNumber: '__cachet.ownNumber',
+  ownString: '__cachet.ownString',
 } as const;
 
 /**

@@ -1,8 +1,9 @@
 import type { Equals } from '../memory/memory-tier.js';
 
 /**
- * How a function's arguments become a key. Compiled code passes all four members, derived from
- * the parameter types; `cached()` passes `text` alone (the reflective encoder, or the user's).
+ * How a function's arguments become a key. Compiled code passes all four members (or the
+ * positional forms of hash and equals), derived from the parameter types; `cached()` passes `text`
+ * alone (the reflective encoder, or the user's).
  *
  * With `hash`, `snapshot` and `equals`, a memory hit costs one hash and one equality check and
  * never builds a string; `text` is needed only on a memory miss, for the persistent tiers.
@@ -24,7 +25,8 @@ export interface KeyEncoder {
   reflect?(args: ArrayLike<unknown>, self: unknown): string;
   /**
    * `hash` with the arguments positional (`a0`..`a2`), for functions of one to three parameters:
-   * a hit then needs no argument array. Must return what `hash` returns for `[a0, a1, a2]`.
+   * a hit then needs no argument array. Must return what `hash` returns for `[a0, a1, a2]`. With
+   * it, `hash` (and `equals`, from `equalsAt`) may be left out: the runtime derives them.
    */
   hashAt?: PositionalHash;
   /**
@@ -53,13 +55,22 @@ export interface ResolvedEncoder {
 const noSnapshot = (): undefined => undefined;
 
 export function resolveEncoder(encoder: KeyEncoder): ResolvedEncoder {
-  const { hash, snapshot, equals } = encoder;
-  if (hash !== undefined && snapshot !== undefined && equals !== undefined) {
+  const { snapshot, hashAt, equalsAt } = encoder;
+  // Compiled encoders of one to three plain parameters give only the positional forms: the forms
+  // over an argument list pass them its first three entries (a function of fewer parameters
+  // ignores the rest). Only calls off the hot path (call1..call3) use these.
+  const hash =
+    encoder.hash ?? (hashAt && ((args: ArrayLike<unknown>, self: unknown) => hashAt(self, args[0], args[1], args[2])));
+  const equals =
+    encoder.equals ??
+    (equalsAt &&
+      ((s: unknown, args: ArrayLike<unknown>, self: unknown) => equalsAt(s, self, args[0], args[1], args[2])));
+  if (hash !== undefined && snapshot !== undefined) {
     // A lone number or string parameter (`hashAt` without `equalsAt`) is its own hash: its entries
     // need no snapshot and no equality check.
-    if (encoder.hashAt !== undefined && encoder.equalsAt === undefined)
+    if (hashAt !== undefined && equalsAt === undefined)
       return { hash, snapshot: noSnapshot, equals: undefined, text: encoder.text, hashIsText: false };
-    return { hash, snapshot, equals, text: encoder.text, hashIsText: false };
+    if (equals !== undefined) return { hash, snapshot, equals, text: encoder.text, hashIsText: false };
   }
   return { hash: encoder.text, equals: undefined, snapshot: noSnapshot, text: encoder.text, hashIsText: true };
 }

@@ -1,6 +1,6 @@
 /** Key code for collections: arrays and tuples (ordered), Map and Set (unordered), typed arrays. */
 import { prelude } from '../names.js';
-import { type Bodies, isPrimitive, type KeyOps, type Node } from './kind.js';
+import { allOf, type Bodies, isPrimitive, type KeyOps, type Node } from './kind.js';
 
 export function arrayBodies(code: KeyOps, node: Node<'array'>): Bodies {
   const e = node.element;
@@ -45,14 +45,15 @@ export function tupleBodies(code: KeyOps, node: Node<'tuple'>): Bodies {
       ...(rest === undefined ? [] : [`for (let i = ${n}; i < v.length; i++) s[i] = ${code.snapshot(rest, 'v[i]')};`]),
       'return s;',
     ].join('\n'),
-    equals: [
-      'if (s.length !== v.length) return false;',
-      ...node.elements.map((e, i) => `if (!(${code.equals(e, `s[${i}]`, at(i))})) return false;`),
-      ...(rest === undefined
-        ? []
-        : [`for (let i = ${n}; i < v.length; i++) if (!(${code.equals(rest, 's[i]', 'v[i]')})) return false;`]),
-      'return true;',
-    ].join('\n'),
+    equals:
+      rest === undefined
+        ? allOf(['s.length === v.length', ...node.elements.map((e, i) => code.equals(e, `s[${i}]`, at(i)))])
+        : [
+            'if (s.length !== v.length) return false;',
+            ...node.elements.map((e, i) => `if (!(${code.equals(e, `s[${i}]`, at(i))})) return false;`),
+            `for (let i = ${n}; i < v.length; i++) if (!(${code.equals(rest, 's[i]', 'v[i]')})) return false;`,
+            'return true;',
+          ].join('\n'),
     text: [
       'let t = "[" + v.length;',
       ...node.elements.map((e, i) => `t += "," + ${code.text(e, at(i))};`),

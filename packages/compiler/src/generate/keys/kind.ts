@@ -43,6 +43,20 @@ export function isPrimitive(node: KeyNode): boolean {
   return PRIMITIVES.has(node.kind) || isPrimitiveUnion(node);
 }
 
+/**
+ * A `return` of all `conditions` (`true` for none), one per line: an equality over several parts,
+ * which stops at the first that differs.
+ */
+export function allOf(conditions: readonly string[]): string {
+  if (conditions.length === 0) return 'return true;';
+  return `return ${conditions.map(operand).join(' &&\n  ')};`;
+}
+
+/** A condition as an operand of `&&`: parenthesised if it holds `||` or `?:`, which bind looser. */
+export function operand(condition: string): string {
+  return /\|\||\?/.test(condition) ? `(${condition})` : condition;
+}
+
 export function indent(body: string): string {
   return body
     .split('\n')

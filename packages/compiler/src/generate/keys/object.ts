@@ -2,7 +2,7 @@
 
 import type { KeyNode } from '../../plan.js';
 import { prelude, property, RUNTIME } from '../names.js';
-import type { Bodies, KeyOps, Node } from './kind.js';
+import { allOf, type Bodies, type KeyOps, type Node, operand } from './kind.js';
 
 export function objectBodies(code: KeyOps, node: Node<'object'>): Bodies {
   const hash: string[] = [];
@@ -18,19 +18,19 @@ export function objectBodies(code: KeyOps, node: Node<'object'>): Bodies {
     if (p.optional) {
       hash.push(`h = ${has('v')} ? ${code.hash(p.node, `${prelude.mix}(h, 1)`, vv)} : ${prelude.mix}(h, 0);`);
       snapshot.push(`if (${has('v')}) ${sv} = ${code.snapshot(p.node, vv)};`);
-      equals.push(`if (${has('s')} ? !(${has('v')}) || !(${code.equals(p.node, sv, vv)}) : ${has('v')}) return false;`);
+      equals.push(`${has('s')} ? ${has('v')} && ${operand(code.equals(p.node, sv, vv))} : !(${has('v')})`);
       text.push(`if (${has('v')}) t += ${label} + ${code.text(p.node, vv)} + ",";`);
     } else {
       hash.push(`h = ${code.hash(p.node, 'h', vv)};`);
       snapshot.push(`${sv} = ${code.snapshot(p.node, vv)};`);
-      equals.push(`if (!(${code.equals(p.node, sv, vv)})) return false;`);
+      equals.push(code.equals(p.node, sv, vv));
       text.push(`t += ${label} + ${code.text(p.node, vv)} + ",";`);
     }
   }
   return {
     hash: [...hash, 'return h;'].join('\n'),
     snapshot: ['const s: any = {};', ...snapshot, 'return s;'].join('\n'),
-    equals: [...equals, 'return true;'].join('\n'),
+    equals: allOf(equals),
     text: ['let t = "{";', ...text, 'return t + "}";'].join('\n'),
   };
 }
