@@ -93,6 +93,7 @@ const GOLDEN: readonly [string, unknown, string][] = [
   ['an object with index-like keys', { 1: 'b', 0: 'a', x: 1 }, '{"0":s"a","1":s"b","x":d1}'],
   ['an object with symbol keys', { b: 1, [Symbol.for('z')]: 2, [Symbol.for('a')]: 3 }, '{"b":d1,@y"a":d3,@y"z":d2}'],
   ['an object with only a symbol key', { [Symbol.for('a')]: 3 }, '{@y"a":d3}'],
+  ['an object with only symbol keys', { [Symbol.for('b')]: 2, [Symbol.for('a')]: 3 }, '{@y"a":d3,@y"b":d2}'],
   ['a cycle to the root', cycle, '{"a":{"b":^2}}'],
   ['a cycle below the root', { x: inner }, '{"x":{"self":^1}}'],
   ['a class with [cacheKey]()', new Keyed(4), 'K"Keyed"(d4)'],
