@@ -1,11 +1,15 @@
 /**
- * A freed memory slot taken by another function's entry: the slot tier keeps an async entry's
- * settled value in a side map by slot, and must forget it when the slot is freed. Mutation testing
- * left "forgets it" alive: the next entry in that slot answered `peek` with the old function's
- * value.
+ * A freed memory slot taken by another function's entry: the slot tier keeps what few entries
+ * have (an async entry's settled value, a stale-while-revalidate window, a hash that is not a
+ * 32-bit integer) in side maps by slot, and must forget them when the slot is freed. Mutation
+ * testing left each "forgets it" alive; each would make the next entry in that slot answer with
+ * a value it should not: the old function's value, a value past its ttl, or a value `invalidate()`
+ * should have dropped. An entry of another function stays alive throughout, so the tier never
+ * empties (emptying resets every map at once).
  */
 import { describe, expect, it } from 'vitest';
 import { cached, configure, invalidate, peek } from '../src/index.js';
+import type { KeyEncoder } from '../src/key/encoder.js';
 import { manualClock } from './helpers.js';
 
 const clock = manualClock();
@@ -20,5 +24,38 @@ describe('a memory slot freed and reused by another function', () => {
     expect(after(1)).toBe('sync 1'); // takes the free slot
     expect(peek(after, 1)).toBe('sync 1');
     expect(after(1)).toBe('sync 1');
+  });
+
+  it('forgets the stale window of the entry before: an entry without one expires at its ttl', async () => {
+    const keep = cached((n: number) => n, { id: 'reuse-keep-1' });
+    keep(0);
+    const windowed = cached(async (n: number) => n, { id: 'reuse-windowed', ttl: '1s', swr: '1h' });
+    let runs = 0;
+    const exact = cached(async (n: number) => `run ${++runs} of ${n}`, { id: 'reuse-exact', ttl: '1s' });
+    await windowed(1);
+    await invalidate(windowed, 1); // frees its slot, which held a stale window
+    expect(await exact(1)).toBe('run 1 of 1'); // takes the free slot
+    clock.advance(2000);
+    expect(await exact(1)).toBe('run 2 of 1'); // expired, and no window: computed again
+  });
+
+  it('forgets the wide hash of the entry before: invalidate() finds the entry that took the slot', async () => {
+    const keep = cached((n: number) => n, { id: 'reuse-keep-2' });
+    keep(0);
+    /** An encoder of one number whose hash is `hash(n)`: a string is wide, a small integer is not. */
+    const encoder = (hash: (n: number) => unknown): KeyEncoder => ({
+      text: (args) => String(args[0]),
+      hash: (args) => hash(args[0] as number),
+      snapshot: (args) => args[0],
+      equals: (snapshot, args) => snapshot === args[0],
+    });
+    const wide = cached((n: number) => n, { id: 'reuse-wide', key: encoder((n) => `h${n}`) });
+    let runs = 0;
+    const narrow = cached((n: number) => `run ${++runs} of ${n}`, { id: 'reuse-narrow', key: encoder((n) => n) });
+    wide(1);
+    await invalidate(wide, 1); // frees its slot, which held a wide hash
+    expect(narrow(5)).toBe('run 1 of 5'); // takes the free slot
+    await invalidate(narrow, 5);
+    expect(narrow(5)).toBe('run 2 of 5');
   });
 });
