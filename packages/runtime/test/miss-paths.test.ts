@@ -189,6 +189,27 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
   });
 
   /** Two storages over one database file, each with its own connection (its own lease owner). */
+  /**
+   * One function `id` seen from two connections: `holder` (on the first) runs until `gate`
+   * opens, telling `running` when it has the lease; `waiter` (on the second) adds 100 when it runs
+   * itself, and `runs()` counts those runs.
+   */
+  function holderAndWaiter(id: string) {
+    const { a, b } = twoConnections(id);
+    const gate = deferred<number>();
+    const running = deferred<void>();
+    const holder = cached(
+      async (n: number) => {
+        running.resolve();
+        return n + (await gate.promise);
+      },
+      { id, storage: a },
+    );
+    let count = 0;
+    const waiter = cached(async (n: number) => n + 100 + count++ * 0, { id, storage: b });
+    return { b, gate, running, holder, waiter, runs: () => count };
+  }
+
   function twoConnections(name: string): { a: string; b: string } {
     const dir = mkdtempSync(join(tmpdir(), 'cachet-lease-'));
     dirs.push(dir);
@@ -223,18 +244,7 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
 
   it("gives a waiter the holder's entry when it is stored: a herd join, no run", async () => {
     configure({ lease: '3s' });
-    const { a, b } = twoConnections('join');
-    const gate = deferred<number>();
-    const running = deferred<void>();
-    const holder = cached(
-      async (n: number) => {
-        running.resolve();
-        return n + (await gate.promise);
-      },
-      { id: 'join', storage: a },
-    );
-    let runs = 0;
-    const waiter = cached(async (n: number) => n + 100 + runs++ * 0, { id: 'join', storage: b });
+    const { b, gate, running, holder, waiter, runs } = holderAndWaiter('join');
     const held = holder(1);
     await running.promise; // the holder has the lease
     const waited = waiter(1);
@@ -242,7 +252,7 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
     gate.resolve(41);
     expect(await held).toBe(42);
     expect(await waited).toBe(42); // the holder's value, not its own (101)
-    expect(runs).toBe(0);
+    expect(runs()).toBe(0);
     expect(stats(holder)).toMatchObject({ misses: 1, herdJoins: 0 });
     expect(stats(waiter)).toMatchObject({ herdJoins: 1, misses: 0 });
     expect(events.filter((event) => event.type === 'herd-join')).toEqual([{ type: 'herd-join', fn: 'join' }]);
@@ -284,25 +294,14 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
 
   it('gives up waiting at its own lease deadline and computes', async () => {
     configure({ lease: '60s' });
-    const { a, b } = twoConnections('deadline');
-    const gate = deferred<number>();
-    const running = deferred<void>();
-    const holder = cached(
-      async (n: number) => {
-        running.resolve();
-        return n + (await gate.promise);
-      },
-      { id: 'deadline', storage: a },
-    );
-    let runs = 0;
-    const waiter = cached(async (n: number) => n + 100 + runs++ * 0, { id: 'deadline', storage: b });
+    const { gate, running, holder, waiter, runs } = holderAndWaiter('deadline');
     const held = holder(1); // holds the lease for 60 s
     await running.promise;
     configure({ lease: '300ms' }); // this process waits at most 300 ms
     const started = Date.now();
     expect(await waiter(1)).toBe(101);
     const waitedMs = Date.now() - started;
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     expect(waitedMs).toBeGreaterThanOrEqual(290);
     expect(waitedMs).toBeLessThan(8000);
     gate.resolve(1);
