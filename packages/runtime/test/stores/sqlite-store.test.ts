@@ -175,6 +175,38 @@ describeDrivers('sqlite store', (driver) => {
     expect(rows(peer(dir))).toHaveLength(0);
   });
 
+  it('reads the codec from its column, never from the value: an unknown or mismatched name drops the entry', async () => {
+    // A hit reads the codec as a number (statements.ts, CODECS): valid JSON text under a codec
+    // name this runtime does not know, or under `v8`, must not be decoded as JSON.
+    const dir = tempDir();
+    const logger = recordingLogger();
+    const store = open({ dir, warn: logger.warn });
+    const [a, b, c] = [entryKey('f', 'a'), entryKey('f', 'b'), entryKey('f', 'c')];
+    for (const key of [a, b, c]) store.set(key, entry({ n: 1 }));
+    await store.close();
+    stores.splice(0);
+    const db = peer(dir, false);
+    db.prepare("UPDATE entries SET codec = 'msgpack' WHERE hash = ?").run(a.hash);
+    db.prepare("UPDATE entries SET codec = 'v8' WHERE hash = ?").run(b.hash);
+    const again = open({ dir, warn: logger.warn });
+    expect(again.get(a)).toBeUndefined();
+    expect(again.get(b)).toBeUndefined();
+    expect(again.get(c)?.value).toEqual({ n: 1 });
+    expect(again.get(c)?.codec).toBe('json');
+    expect(logger.warnings[0]?.message).toMatch(/failed to decode/);
+    expect(rows(peer(dir)).map((row) => row.key)).toEqual([c.text]);
+  });
+
+  it('keeps the v8 codec inline and reads it back by its number', () => {
+    const store = open({ dir: tempDir() });
+    const key = entryKey('f', 'v8');
+    const value = new Map([[1n, new Set(['x'])]]);
+    store.set(key, entry(value, 'v8'));
+    const got = store.get(key);
+    expect(got?.codec).toBe('v8');
+    expect(got?.value).toEqual(value);
+  });
+
   it('refuses the live codec: it never reaches a persistent store', () => {
     const store = open({ dir: tempDir() });
     expect(() => store.set(entryKey('f', 'a'), entry({}, 'live'))).toThrow(/live/);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Encoded, PersistentCodec } from '../../codec/codecs.js';
+import type { Encoded } from '../../codec/codecs.js';
 import { decodeValue, encodedSize, encodeValue } from '../../codec/codecs.js';
 import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.js';
 import type { StoreSettings } from '../../platform.js';
@@ -23,7 +23,7 @@ import {
   summarise,
 } from './inspect.js';
 import { type ResolvedSqliteStoreOptions, resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
-import type { EntryRow } from './statements.js';
+import { CODECS, type EntryRow } from './statements.js';
 import {
   claimReport,
   removeStatsBefore,
@@ -274,12 +274,17 @@ export class SqliteStore implements SyncStore {
 
   private readRow(rows: Open, key: EntryKey, row: EntryRow): StoredEntry | undefined {
     // Read by index: array destructuring goes through the iterator protocol on every hit.
-    const codec = row[1];
-    const blob = row[7];
+    const codec = CODECS[row[6]];
+    let blob: string | null = null;
     let value: unknown;
     try {
-      const data: Encoded | null = blob === null ? row[6] : (rows.blobs?.read(blob) ?? null);
+      let data: Encoded | null = row[1];
+      if (data === null) {
+        blob = rows.st.blobOf.get(key.hash) ?? null;
+        data = blob === null ? null : (rows.blobs?.read(blob) ?? null);
+      }
       if (data === null) throw new CachetCodecError('the entry holds no value');
+      if (codec === undefined) throw new CachetCodecError('the stored codec is not one this runtime knows');
       value = decodeValue(codec, data);
     } catch (error) {
       if (error instanceof BlobMissingError && blob !== null) {
@@ -299,7 +304,7 @@ export class SqliteStore implements SyncStore {
     }
     return {
       value,
-      codec: codec as PersistentCodec,
+      codec,
       createdAt: row[2],
       expiresAt: row[3] ?? Number.POSITIVE_INFINITY,
       staleUntil: row[4] ?? Number.POSITIVE_INFINITY,

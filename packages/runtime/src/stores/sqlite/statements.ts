@@ -1,21 +1,31 @@
 import { type SqliteDatabase, type SqliteStatement as Statement, textColumn } from './driver/driver.js';
 
-/** A row as `get` reads it (raw, in column order: no object is built per hit). */
+/**
+ * A row as `get` reads it (raw, in column order: no object is built per hit). The columns a hit
+ * needs, and only those: every text column costs a string per hit, so the codec comes as a number
+ * (`CODECS`) and a blob file's name is read only for a row whose value is in one (`blobOf`).
+ */
 export type EntryRow = [
   /** Bytes where the binding cuts text at NUL (see `textColumn`). */
   key: string | Uint8Array,
-  codec: string,
+  /** NULL when the value is in a blob file. */
+  value: string | Uint8Array | null,
   createdAt: number,
   expiresAt: number | null,
   staleUntil: number | null,
   accessedAt: number,
-  value: string | Uint8Array | null,
-  blob: string | null,
+  /** The stored codec's index in `CODECS`; 0 for a name this runtime does not know. */
+  codec: number,
 ];
+
+/** The persistent codecs by the number `get` reads (index 0: an unknown name). */
+export const CODECS = [undefined, 'json', 'v8'] as const;
 
 /** Every statement the store runs, prepared once per connection. */
 export interface Statements {
   readonly get: Statement<[bigint], EntryRow>;
+  /** The blob file holding an entry's value (pluck). */
+  readonly blobOf: Statement<[bigint], string | null>;
   readonly upsert: Statement<
     [
       bigint,
@@ -73,10 +83,12 @@ const BIGINTS = { bigints: true } as const;
 export function prepare(db: SqliteDatabase): Statements {
   return {
     get: db.prepare<[bigint], EntryRow>(
-      `SELECT ${textColumn(db, 'key')}, codec, created_at, expires_at, stale_until, accessed_at, value, blob
+      `SELECT ${textColumn(db, 'key')}, value, created_at, expires_at, stale_until, accessed_at,
+         CASE codec WHEN 'json' THEN 1 WHEN 'v8' THEN 2 ELSE 0 END
        FROM entries WHERE hash = ?`,
       RAW,
     ),
+    blobOf: db.prepare<[bigint], string | null>('SELECT blob FROM entries WHERE hash = ?', PLUCK),
     upsert: db.prepare(
       `INSERT INTO entries (hash, key, fn, version, codec, created_at, expires_at, stale_until, accessed_at, size, value, blob)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
