@@ -40,8 +40,10 @@ async function subjects(dir, bytes) {
   const upsert = raw.prepare(
     'INSERT INTO t (hash, key, value) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET key = excluded.key, value = excluded.value',
   );
+  // The raw side reads the same bytes as Cachet's row: a key text of the same shape and length
+  // (function id, version, arguments; compiled.mjs builds the function from .tmp/bench-compiled).
   const rawKey = (i) => {
-    const text = `raw\u00000\u0000${bytes}:${i}`;
+    const text = `.tmp/bench-compiled/functions.ts#persistSqlite\u00000\u0000${i},${bytes}`;
     return { text, hash: xxh64(text) };
   };
   const keyv = new Keyv({ store: new KeyvSqlite(`sqlite://${join(dir, 'keyv.sqlite')}`) });
