@@ -5,7 +5,7 @@ import { CachetConfigError, isCachetError } from './errors.js';
 import { isFresh } from './expiry.js';
 import { Herd } from './herd.js';
 import { type PositionalEquals, type PositionalHash, type ResolvedEncoder, resolveEncoder } from './key/encoder.js';
-import { entryKey } from './key/entry-key.js';
+import { entryKeyAfter, keyPrefix } from './key/entry-key.js';
 import { reflectArgs } from './key/reflect.js';
 import { isUncacheable } from './key/uncacheable.js';
 import { type Equals, Table } from './memory/memory-tier.js';
@@ -18,8 +18,11 @@ import {
   loadSync,
   type MissContext,
   NO_SNAPSHOT,
+  NOT_FOUND,
+  readSync,
   refresh,
   remember,
+  runSync,
   storeTimes,
 } from './miss.js';
 import type { FunctionPlan } from './plan.js';
@@ -39,6 +42,8 @@ const AsyncFunction = (async () => undefined).constructor;
 export class CachedFunction implements RuntimeFunction {
   readonly id: string;
   readonly version: string;
+  /** The start of every key text of this function (see `entryKey`). */
+  private readonly keyPrefix: string;
   readonly counters: Counters = new Counters();
   private readonly herd = new Herd();
   /** What the miss path (miss.ts) needs of this function. */
@@ -76,6 +81,7 @@ export class CachedFunction implements RuntimeFunction {
     if (typeof plan.id !== 'string' || plan.id === '') throw new CachetConfigError('a cached function needs an id');
     this.id = plan.id;
     this.version = plan.version ?? '0';
+    this.keyPrefix = keyPrefix(this.id, this.version);
     this.isAsync = plan.async ?? impl instanceof AsyncFunction;
     this.encoder = resolveEncoder(plan.encoder ?? { text: (args) => reflectArgs(args, this.localKeys) });
     this.hash = this.encoder.hash;
@@ -203,7 +209,9 @@ export class CachedFunction implements RuntimeFunction {
    * keeps. A sync call takes no snapshot (see `NO_SNAPSHOT`).
    */
   private lookupStores(self: unknown, args: ArrayLike<unknown>, hash: unknown): unknown {
-    let call: Call;
+    const async = this.isAsync;
+    let snapshot: unknown = NO_SNAPSHOT;
+    let key: EntryKey;
     try {
       const herd = this.herd;
       const inFlight = herd.size === 0 ? undefined : herd.find(hash, this.encoder.equals, args, self);
@@ -212,24 +220,29 @@ export class CachedFunction implements RuntimeFunction {
         if (this.rt.listening) this.rt.event({ type: 'herd-join', fn: this.id });
         return inFlight;
       }
-      call = {
-        self,
-        args,
-        hash,
-        snapshot: this.isAsync ? this.encoder.snapshot(args, self) : NO_SNAPSHOT,
-        key: this.entryKey(args, self, hash),
-        context: undefined,
-        memory: undefined,
-        tiers: this.tiers,
-        read: true,
-        write: true,
-      };
+      if (async) snapshot = this.encoder.snapshot(args, self);
+      key = this.entryKey(args, self, hash);
     } catch (error) {
       return this.uncached(error, self, args);
     }
-    if (!this.isAsync) return loadSync(this.miss, call);
+    // A sync hit builds no call: only a miss, which runs the function and stores, needs one.
+    const found = async ? NOT_FOUND : readSync(this.miss, this.tiers, key, undefined);
+    if (found !== NOT_FOUND) return found;
+    const call: Call = {
+      self,
+      args,
+      hash,
+      snapshot,
+      key,
+      context: undefined,
+      memory: undefined,
+      tiers: this.tiers,
+      read: true,
+      write: true,
+    };
+    if (!async) return runSync(this.miss, call);
     const promise = loadAsync(this.miss, call);
-    this.herd.add(hash, call.snapshot, promise);
+    this.herd.add(hash, snapshot, promise);
     return promise;
   }
 
@@ -482,7 +495,8 @@ export class CachedFunction implements RuntimeFunction {
 
   private entryKey(args: ArrayLike<unknown>, self: unknown, hash: unknown): EntryKey {
     // The reflective encoder's hash is the key text itself.
-    return entryKey(this.id, this.version, this.encoder.hashIsText ? String(hash) : this.encoder.text(args, self));
+    const argsText = this.encoder.hashIsText ? String(hash) : this.encoder.text(args, self);
+    return entryKeyAfter(this.keyPrefix, this.id, this.version, argsText);
   }
 
   private contextTable(context: ContextCache): Table {
