@@ -65,15 +65,34 @@ export interface Call extends KeyedArgs {
 /** A miss of a sync function: only sync stores are read; a returned promise turns it async. */
 export function loadSync(fn: MissContext, call: Call): unknown {
   if (call.read && call.key !== undefined) {
-    const now = fn.rt.config().now();
-    for (let i = 0; i < call.tiers.length; i++) {
-      const tier = call.tiers[i] as Tier;
-      if (!tier.store.sync) continue;
-      const entry = tier.get(call.key) as StoredEntry | undefined;
-      if (entry !== undefined && isFresh(entry, now)) return tierHit(fn, call, i, entry, false);
-      fn.counters.tier(tier.name).misses++;
-    }
+    const found = readSync(fn, call.tiers, call.key, call);
+    if (found !== NOT_FOUND) return found;
   }
+  return runSync(fn, call);
+}
+
+/** What `readSync` answers when no sync tier holds a fresh entry. */
+export const NOT_FOUND: unique symbol = Symbol('not found');
+
+/**
+ * The fresh value for `key` in the first sync tier that holds one: a hit there (a miss counted in
+ * each tier read before it), filling the tiers above it and `call`'s memory tables, if a call is
+ * given. A stores-only function's hit passes none, so it builds no call (see `lookupStores`).
+ */
+export function readSync(fn: MissContext, tiers: readonly Tier[], key: EntryKey, call: Call | undefined): unknown {
+  const now = fn.rt.config().now();
+  for (let i = 0; i < tiers.length; i++) {
+    const tier = tiers[i] as Tier;
+    if (!tier.store.sync) continue;
+    const entry = tier.get(key) as StoredEntry | undefined;
+    if (entry !== undefined && isFresh(entry, now)) return tierHit(fn, tiers, key, call, i, entry, false);
+    fn.counters.tier(tier.name).misses++;
+  }
+  return NOT_FOUND;
+}
+
+/** A sync call no tier answered: runs the function and stores what it returns. */
+export function runSync(fn: MissContext, call: Call): unknown {
   countMiss(fn, call);
   let value: unknown;
   try {
@@ -96,7 +115,7 @@ export async function loadAsync(fn: MissContext, call: Call): Promise<unknown> {
     for (let i = 0; i < call.tiers.length; i++) {
       const tier = call.tiers[i] as Tier;
       const entry = await tier.get(key);
-      if (entry !== undefined && isFresh(entry, now)) return tierHit(fn, call, i, entry, true);
+      if (entry !== undefined && isFresh(entry, now)) return tierHit(fn, call.tiers, key, call, i, entry, true);
       if (entry !== undefined && now < entry.staleUntil) stale ??= entry;
       fn.counters.tier(tier.name).misses++;
     }
@@ -122,7 +141,7 @@ export async function loadAsync(fn: MissContext, call: Call): Promise<unknown> {
         // Served by another process's run: a herd join, not a miss (this process ran nothing).
         fn.counters.herdJoins++;
         if (fn.rt.listening) fn.rt.event({ type: 'herd-join', fn: fn.id });
-        fill(fn, call, call.tiers.indexOf(lease), settled, true);
+        fill(fn, call.tiers, key, call, call.tiers.indexOf(lease), settled, true);
         return settled.value;
       }
       countMiss(fn, call);
@@ -200,21 +219,36 @@ function adopt(fn: MissContext, call: Call, value: PromiseLike<unknown>): Promis
   return promise;
 }
 
-function tierHit(fn: MissContext, call: Call, index: number, entry: StoredEntry, async: boolean): unknown {
-  const tier = call.tiers[index] as Tier;
+function tierHit(
+  fn: MissContext,
+  tiers: readonly Tier[],
+  key: EntryKey,
+  call: Call | undefined,
+  index: number,
+  entry: StoredEntry,
+  async: boolean,
+): unknown {
+  const tier = tiers[index] as Tier;
   fn.counters.hits++;
   fn.counters.tier(tier.name).hits++;
   if (fn.rt.listening) fn.rt.event({ type: 'hit', fn: fn.id, tier: tier.name });
-  fill(fn, call, index, entry, async);
+  fill(fn, tiers, key, call, index, entry, async);
   return entry.value;
 }
 
-/** A hit in tier `index` fills the tiers above it. */
-function fill(fn: MissContext, call: Call, index: number, entry: StoredEntry, async: boolean): void {
-  if (call.context !== undefined) remember(fn, call.context, call, entry.value, entry, async);
-  if (call.memory !== undefined) remember(fn, call.memory, call, entry.value, entry, async);
-  if (call.key === undefined) return;
-  for (let i = 0; i < index; i++) write(fn, call.tiers[i] as Tier, call.key, entry);
+/** A hit in tier `index` fills the tiers above it, and the memory tables of `call`. */
+function fill(
+  fn: MissContext,
+  tiers: readonly Tier[],
+  key: EntryKey,
+  call: Call | undefined,
+  index: number,
+  entry: StoredEntry,
+  async: boolean,
+): void {
+  if (call?.context !== undefined) remember(fn, call.context, call, entry.value, entry, async);
+  if (call?.memory !== undefined) remember(fn, call.memory, call, entry.value, entry, async);
+  for (let i = 0; i < index; i++) write(fn, tiers[i] as Tier, key, entry);
 }
 
 function save(fn: MissContext, call: Call, value: unknown, async: boolean): void {

@@ -83,6 +83,41 @@ describe('per-tier counters and fills on a miss below memory', () => {
     });
   }
 
+  for (const mode of ['sync', 'async'] as const) {
+    it(`fills the tiers above a hit without a memory tier in front (${mode})`, async () => {
+      // Stores only (the `lookupStores` path): a sync hit builds no call, and still fills.
+      const upperData = createMemoryStore({ name: `${mode}-bare-upper-data` });
+      const lowerData = createMemoryStore({ name: `${mode}-bare-lower-data` });
+      const upper: Store = mode === 'sync' ? upperData : asyncStore(upperData, `${mode}-bare-upper`);
+      const lower: Store = mode === 'sync' ? lowerData : asyncStore(lowerData, `${mode}-bare-lower`);
+      const storage = `bare-${mode}`;
+      configure({ stores: { [storage]: [upper, lower] } });
+      let runs = 0;
+      const id = `bare-${mode}`;
+      const make = () =>
+        mode === 'sync'
+          ? cached((n: number) => n * 10 + runs++, { id, storage })
+          : cached(async (n: number) => n * 10 + runs++, { id, storage });
+
+      expect(await make()(1)).toBe(10);
+      upperData.clear();
+      const second = make();
+      expect(await second(1)).toBe(10);
+      expect(stats(second)).toMatchObject({ hits: 1, misses: 0 });
+      expect(stats(second).tiers[upper.name]).toEqual({ ...zero, misses: 1, writes: 1 });
+      expect(stats(second).tiers[lower.name]).toEqual({ ...zero, hits: 1 });
+      expect(events).toContainEqual({ type: 'hit', fn: id, tier: lower.name });
+
+      lowerData.clear();
+      const third = make(); // only the fill above can answer now
+      expect(await third(1)).toBe(10);
+      expect(await third(1)).toBe(10);
+      expect(runs).toBe(1);
+      expect(stats(third).tiers[upper.name]).toEqual({ ...zero, hits: 2 });
+      expect(stats(third).tiers.memory).toEqual(zero);
+    });
+  }
+
   it('counts a memory miss only where there is a memory tier', async () => {
     const shelf = createMemoryStore({ name: 'no-memory-shelf' });
     configure({ stores: { 'no-memory': [shelf] } });
