@@ -70,9 +70,9 @@ export const buildOptions = {
    */
   exclude: { kind: 'pattern', frontEnds: ['plugin'] },
   /**
-   * esbuild: find the files holding `@cached` before the build (a walk of the working directory,
-   * kept up to date by an index in `cacheDir`), so only they cross from esbuild to the plugin.
-   * `false`: every TypeScript file crosses and the plugin searches its text, as other bundlers do.
+   * esbuild: find the files holding `@cached` before the build (a walk of the directory that holds
+   * the entry points, kept up to date by an index in `cacheDir`), so only they cross from esbuild
+   * to the plugin. `false`: every TypeScript file crosses and the plugin searches its text.
    */
   prescan: { kind: 'boolean', default: true, frontEnds: ['plugin'] },
   /**

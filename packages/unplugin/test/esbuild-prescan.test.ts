@@ -167,7 +167,7 @@ describe('esbuild with the prescan', () => {
     const index = indexOf(root);
     const good = readFileSync(index, 'utf8');
     // Claims users.ts has no tag: a trusted corrupt index would keep it from the plugin.
-    const lying = good.replace(/("src[\\/]+users\.ts":\[[^\]]*)true\]/, '$1false]');
+    const lying = good.replace(/("users\.ts":\[[^\]]*)true\]/, '$1false]');
     expect(lying).not.toBe(good);
     for (const bad of [
       '{ not json',
@@ -185,20 +185,35 @@ describe('esbuild with the prescan', () => {
 
   it('works under a root whose path has regular expression characters', async () => {
     const top = project('a+b (1)', {
-      'x[y]/src/main.ts': MAIN,
+      'x[y]/main.ts': `${MAIN.replaceAll('./', './src/')}import { double as twice } from '../x[y]z/users.js';\nconsole.log(twice(2));\n`,
       'x[y]/src/users.ts': TAGGED,
       'x[y]/src/plain.ts': PLAIN,
       'x[y]z/users.ts': TAGGED,
     });
     const root = join(top, 'x[y]');
     const { loads, plugin } = recording(root);
-    const code = await bundle(root, [plugin]);
-    expect(loads).toEqual(['src/users.ts']);
-    expect(code).toContain('@seen');
-    // A sibling directory whose name starts with the root's is outside it: it crosses.
-    const sibling = recording(root);
-    await bundle(root, [sibling.plugin], '../x[y]z/users.ts');
-    expect(sibling.loads).toEqual(['../x[y]z/users.ts']);
+    const code = await bundle(root, [plugin], 'main.ts');
+    // A sibling directory whose name starts with the root's is outside it: its file crosses.
+    expect(loads.sort()).toEqual(['../x[y]z/users.ts', 'src/users.ts']);
+    expect(code.match(/@seen/g)).toHaveLength(2);
+  });
+
+  it('walks the directory that holds the entry points', async () => {
+    const root = project('entries', {
+      'src/main.ts': MAIN,
+      'src/users.ts': TAGGED,
+      'src/plain.ts': PLAIN,
+      'tools/other.ts': TAGGED,
+      'tools/deep/more.ts': PLAIN,
+    });
+    const indexed = async (entryPoints: string[]): Promise<string[]> => {
+      rmSync(join(root, '.cache'), { recursive: true, force: true });
+      await build({ ...buildOptions(root, [recording(root).plugin]), entryPoints, outdir: 'out' });
+      return Object.keys(JSON.parse(readFileSync(indexOf(root), 'utf8')).files).sort();
+    };
+    expect(await indexed(['src/main.ts'])).toEqual(['main.ts', 'plain.ts', 'users.ts']);
+    expect(await indexed(['src/main.ts', 'tools/deep/more.ts'])).toHaveLength(5);
+    expect(await indexed(['tools/*/more.ts'])).toEqual(['deep/more.ts', 'other.ts']);
   });
 
   it('fails a rebuild when a file gained the tag since the context started, and hands back one that lost it', async () => {

@@ -1,7 +1,7 @@
 /**
  * Cachet's `onLoad` under esbuild, registered by the plugin itself (unplugin's `esbuild.setup`)
  * rather than through unplugin's `load`, because its filter is known only after a walk of the
- * project: the prescan (`prescan.ts`) finds the tagged files when esbuild sets the plugin up, and
+ * directory that holds the entry points: the prescan (`prescan.ts`) finds the tagged files when esbuild sets the plugin up, and
  * the filter (`prescan-filter.ts`) lets only them, and files the walk cannot speak for, cross from
  * esbuild to Node. A warm build of an app whose files mostly have no tag then costs a walk with
  * one `stat` per file instead of a round trip per file.
@@ -13,9 +13,9 @@
  * still crosses, and is handed back to esbuild.
  */
 import { realpathSync } from 'node:fs';
-import { dirname, extname, join, relative } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { hashText } from '@cachet/compiler';
-import type { Loader, OnLoadResult, PartialMessage, PluginBuild } from 'esbuild';
+import type { BuildOptions, Loader, OnLoadResult, PartialMessage, PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginMessage } from 'unplugin';
 import type { Outcome } from './cachet.js';
 import { DEFAULT_INCLUDE, type OptionsResolved } from './options.js';
@@ -59,14 +59,13 @@ export function esbuildPrescan(props: EsbuildLoadProps): ((build: PluginBuild) =
   };
 
   return (build) => {
-    const root = realpathSync(build.initialOptions.absWorkingDir ?? process.cwd());
+    const root = rootOf(build.initialOptions);
+    // One index per root and filters: builds that take different files do not undo each other's.
+    const key = hashText(root, ...include.map(String), '', ...exclude.map(String)).slice(0, 16);
     const prescan = createPrescan({
       root,
       accepts,
-      indexFile:
-        options.cacheDir === undefined
-          ? undefined
-          : join(options.cacheDir, `prescan-${hashText(root).slice(0, 16)}.json`),
+      indexFile: options.cacheDir === undefined ? undefined : join(options.cacheDir, `prescan-${key}.json`),
       keepsSymlinks: build.initialOptions.preserveSymlinks === true,
       now,
     });
@@ -94,6 +93,38 @@ export function esbuildPrescan(props: EsbuildLoadProps): ((build: PluginBuild) =
       return accepts(id) ? loaded(id, args.path, load) : undefined;
     });
   };
+}
+
+/**
+ * The directory the prescan walks: the one that holds every entry point (a glob entry counts from
+ * its part before the first `*`), or the working directory when there are none. A file outside it
+ * crosses and is looked at by the plugin, as without the prescan.
+ */
+function rootOf(options: BuildOptions): string {
+  const cwd = options.absWorkingDir ?? process.cwd();
+  const given = options.entryPoints;
+  const entries =
+    given === undefined
+      ? []
+      : Array.isArray(given)
+        ? given.map((entry: string | { in: string }) => (typeof entry === 'string' ? entry : entry.in))
+        : Object.values(given);
+  const dirs = entries.map((entry) => {
+    const path = resolve(cwd, entry);
+    const glob = path.indexOf('*');
+    return glob === -1 ? dirname(path) : path.slice(0, path.lastIndexOf(sep, glob));
+  });
+  const holds = (outer: string, inner: string): boolean =>
+    inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : `${outer}${sep}`);
+  let root: string | undefined = dirs[0] ?? cwd;
+  for (const dir of dirs) {
+    while (root !== undefined && !holds(root, dir)) root = dirname(root) === root ? undefined : dirname(root);
+  }
+  try {
+    return realpathSync(root ?? cwd); // no directory holds them all: entries on two Windows drives
+  } catch {
+    return realpathSync(cwd); // an entry esbuild resolves as a package name, say
+  }
 }
 
 /** Runs the plugin's load for esbuild, as unplugin's esbuild adapter does. */
