@@ -1,10 +1,10 @@
 /**
  * Cachet's `onLoad` under esbuild, registered by the plugin itself (unplugin's `esbuild.setup`)
- * rather than through unplugin's `load`, because its filter is known only after a walk of the
- * directory that holds the entry points: the prescan (`prescan.ts`) finds the tagged files when esbuild sets the plugin up, and
- * the filter (`prescan-filter.ts`) lets only them, and files the walk cannot speak for, cross from
- * esbuild to Node. A warm build of an app whose files mostly have no tag then costs a walk with
- * one `stat` per file instead of a round trip per file.
+ * rather than through unplugin's `load`, because its filter is known only after a walk: when
+ * esbuild sets the plugin up, the prescan (`prescan.ts`) finds the tagged files in the directory
+ * that holds the entry points, and the filter (`prescan-filter.ts`) lets only them, and files the
+ * walk cannot speak for, cross from esbuild to Node. A warm build of an app whose files mostly
+ * have no tag then costs a walk with one `stat` per file instead of a round trip per file.
  *
  * esbuild fixes a plugin's filters when it sets the plugin up, once per `build()` or `context()`.
  * Each build of a context (`rebuild()`, watch mode) scans again first; a file under the root that
