@@ -70,6 +70,7 @@ const applied: Record<string, () => unknown> = {
   'plugin:runtimeModule': () => compiler('plugin')().runtimeModule,
   'tsconfig:runtimeModule': () => compiler('tsconfig')().runtimeModule,
   'register:runtimeModule': () => register().runtimeModule ?? compiler('register')().runtimeModule,
+  'plugin:prescan': () => resolvePluginOptions({}).prescan,
 };
 
 const declared = declaredDefaults({ functionOptions, configureOptions, buildOptions });

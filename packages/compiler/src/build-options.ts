@@ -70,6 +70,12 @@ export const buildOptions = {
    */
   exclude: { kind: 'pattern', frontEnds: ['plugin'] },
   /**
+   * esbuild: find the files holding `@cached` before the build (a walk of the directory that holds
+   * the entry points, kept up to date by an index in `cacheDir`), so only they cross from esbuild
+   * to the plugin. `false`: every TypeScript file crosses and the plugin searches its text.
+   */
+  prescan: { kind: 'boolean', default: true, frontEnds: ['plugin'] },
+  /**
    * Where transformed files are kept between builds (relative to the working directory), or
    * `false` for none. A kept result is used only while everything that shaped it is unchanged;
    * deleting the directory is always safe.

@@ -9,11 +9,14 @@
  * esbuild gets a `load` hook instead of `transform`: unplugin's esbuild transform reads every
  * matching file with an asynchronous file handle before its code filter can say no, about 0.1 ms
  * a file, which was most of what a warm esbuild build cost. The load hook reads the file at once
- * and hands every file without the tag back to esbuild, which then reads it natively.
+ * and hands every file without the tag back to esbuild, which then reads it natively. With the
+ * prescan (the default), the plugin registers that hook itself, with a filter naming the tagged
+ * files found before the build (`esbuild-load.ts`), so the other files never cross to Node.
  */
 import { readFileSync } from 'node:fs';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createCachet } from './cachet.js';
+import { esbuildPrescan, type Load, type LoadContext } from './esbuild-load.js';
 import { runCachetLoaderFirst } from './loader-order.js';
 import { DEFAULT_INCLUDE, type Options, resolveOptions } from './options.js';
 import { createOwnLoad } from './own-load.js';
@@ -33,7 +36,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const idFilter = { id: { include: options.include, exclude: options.exclude } };
 
   /** Compiles the bundler's `code` of a file: its output, with watch files and diagnostics reported. */
-  function compile(context: UnpluginBuildContext & UnpluginContext, fileName: string, code: string) {
+  function compile(context: LoadContext, fileName: string, code: string) {
     const outcome = cachet.transform(fileName, code);
     if (outcome === undefined) return undefined;
     for (const file of outcome.dependencies) context.addWatchFile(file);
@@ -74,24 +77,35 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   };
 
   /** esbuild's one hook (see above): the file read at once, untagged files handed back. */
+  const loadForEsbuild: Load = (context, id) => {
+    const fileName = fileNameOf(id);
+    let code: string;
+    try {
+      code = readFileSync(fileName, 'utf8');
+    } catch {
+      return undefined; // esbuild reports the missing file itself
+    }
+    if (!code.includes('@cached')) return undefined;
+    const outcome = compile(context, fileName, code);
+    // The file's own code when nothing was compiled: esbuild drops the diagnostics of a load
+    // hook that returns nothing.
+    return outcome?.output ?? (outcome === undefined ? undefined : code);
+  };
+  const esbuildSetup =
+    meta.framework === 'esbuild'
+      ? esbuildPrescan({
+          options,
+          typescriptOnly: rawOptions?.include === undefined,
+          load: loadForEsbuild,
+        })
+      : undefined;
   const esbuildLoad = {
     filter: idFilter,
     handler(this: UnpluginBuildContext & UnpluginContext, id: string) {
-      const fileName = fileNameOf(id);
-      let code: string;
-      try {
-        code = readFileSync(fileName, 'utf8');
-      } catch {
-        return undefined; // esbuild reports the missing file itself
-      }
-      if (!code.includes('@cached')) return undefined;
-      const outcome = compile(this, fileName, code);
-      // The file's own code when nothing was compiled: esbuild drops the diagnostics of a load
-      // hook that returns nothing.
-      return outcome?.output ?? (outcome === undefined ? undefined : code);
+      return loadForEsbuild(this, id);
     },
   };
-  const hooks = meta.framework === 'esbuild' ? { load: esbuildLoad } : { transform };
+  const hooks = meta.framework !== 'esbuild' ? { transform } : esbuildSetup === undefined ? { load: esbuildLoad } : {};
 
   return {
     name: 'unplugin-cachet',
@@ -132,10 +146,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         return [...new Set([...modules, ...dependents])];
       },
     },
-    esbuild: {
-      // Only TypeScript files reach the hook; the others never cross from esbuild to Node.
-      ...(rawOptions?.include === undefined ? { onLoadFilter: DEFAULT_INCLUDE[0] } : {}),
-    },
+    esbuild:
+      esbuildSetup === undefined
+        ? // Only TypeScript files reach the hook; the others never cross from esbuild to Node.
+          { ...(rawOptions?.include === undefined ? { onLoadFilter: DEFAULT_INCLUDE[0] } : {}) }
+        : { setup: esbuildSetup },
   };
 };
 

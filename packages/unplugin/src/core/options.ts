@@ -25,6 +25,8 @@ export interface OptionsResolved {
   readonly cacheDir: string | undefined;
   /** Whether the user chose `cacheDir` (a bundler's own cache directory is then not used). */
   readonly cacheDirSet: boolean;
+  /** esbuild: whether the tagged files are found before the build (`esbuild-load.ts`). */
+  readonly prescan: boolean;
 }
 
 export const DEFAULT_INCLUDE: readonly RegExp[] = [/\.[cm]?tsx?$/];
@@ -74,5 +76,6 @@ export function resolveOptions(options: Options = {}, cwd: string = process.cwd(
     fingerprint: JSON.stringify({ ...resolved, include: undefined, exclude: undefined }),
     cacheDir,
     cacheDirSet: options.cacheDir !== undefined,
+    prescan: options.prescan ?? buildOptions.prescan.default,
   };
 }
