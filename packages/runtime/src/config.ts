@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.js';
 import type { MemoryLimits } from './memory/memory-tier.js';
 import { configureOptions } from './options/configure-options.js';
+import { optionsFromEnvironment } from './options/environment.js';
 import type { defaultsOptions } from './options/function-options.js';
 import type { OptionsOf } from './options/schema.js';
 import type { SqliteSettings, StoreSettings } from './platform.js';
@@ -79,12 +80,14 @@ const consoleLogger: Logger = {
  * reads. `configure()` has checked `options` against the declarations; durations are parsed here.
  */
 export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig): ResolvedConfig {
-  const env = platform().env;
+  // CACHET_DIR, CACHET_DISABLE, CACHET_VERIFY: read as the declarations say (`env`), a bad value
+  // refused with the variable's name, as `node --import @cachet/register` reads its variables.
+  const env = optionsFromEnvironment(configureOptions, 'configure', platform().env) as ConfigureOptions;
   const defaults = options.defaults ?? {};
   const ttl = defaults.ttl === undefined ? base?.ttl : parseDuration(defaults.ttl, 'default ttl');
   const swr = defaults.swr === undefined ? base?.swr : parseDuration(defaults.swr, 'default swr');
   return {
-    dir: options.dir ?? base?.dir ?? env('CACHET_DIR') ?? platform().defaultDir(),
+    dir: options.dir ?? base?.dir ?? env.dir ?? platform().defaultDir(),
     ttl: ttl ?? parseDuration(configureOptions.defaults.fields.ttl.default),
     swr: swr ?? 0,
     storage: defaults.storage ?? base?.storage ?? platform().defaultStorage,
@@ -97,8 +100,8 @@ export function resolveConfig(options: ConfigureOptions, base?: ResolvedConfig):
     now: options.now ?? base?.now ?? Date.now,
     logger: options.logger ?? base?.logger ?? consoleLogger,
     onEvent: options.onEvent ?? base?.onEvent,
-    disabled: options.disabled ?? base?.disabled ?? env('CACHET_DISABLE') === '1',
-    verify: options.verify ?? base?.verify ?? env('CACHET_VERIFY') === '1',
+    disabled: options.disabled ?? base?.disabled ?? env.disabled ?? false,
+    verify: options.verify ?? base?.verify ?? env.verify ?? false,
     backoff: parseDuration(options.backoff ?? base?.backoff ?? configureOptions.backoff.default, 'backoff'),
     lease: parseDuration(options.lease ?? base?.lease ?? configureOptions.lease.default, 'lease'),
     policy: options.policy ?? base?.policy,

@@ -7,7 +7,7 @@ export const configureOptions = {
    * The cache directory: the SQLite database and blob files.
    * @default `CACHET_DIR`, else `.cachet` in the working directory
    */
-  dir: { kind: 'text', frontEnds: ['configure'] },
+  dir: { kind: 'text', frontEnds: ['configure'], env: 'CACHET_DIR' },
   /** What functions get when their own options leave `ttl`, `storage` or `swr` out. */
   defaults: { kind: 'object', fields: defaultsOptions as typeof defaultsOptions, frontEnds: ['configure'] },
   /** Limits of the process memory tier (least recently used entries go first). */
@@ -48,13 +48,13 @@ export const configureOptions = {
    * Turns caching off: every call runs the function.
    * @default `CACHET_DISABLE=1`, else false
    */
-  disabled: { kind: 'boolean', frontEnds: ['configure'] },
+  disabled: { kind: 'boolean', frontEnds: ['configure'], env: 'CACHET_DISABLE' },
   /**
    * Compiled functions also compute the reflective key and report calls where the two keys
    * disagree.
    * @default `CACHET_VERIFY=1`, else false
    */
-  verify: { kind: 'boolean', frontEnds: ['configure'] },
+  verify: { kind: 'boolean', frontEnds: ['configure'], env: 'CACHET_VERIFY' },
   /**
    * The longest a failing tier is skipped before it is tried again: the first skip is 1 s (or
    * this, if shorter), doubling with each consecutive fault.

@@ -17,14 +17,15 @@ import type { OptionSpec, Schema } from './schema.js';
 export function optionsFromEnvironment(
   schema: Schema,
   frontEnd: FrontEnd,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>> | ((name: string) => string | undefined),
 ): Record<string, unknown> {
+  const lookup = typeof env === 'function' ? env : (name: string) => env[name];
   const options: Record<string, unknown> = {};
   const problems: OptionProblem[] = [];
   const variables: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {
     if (spec.env === undefined || !spec.frontEnds.includes(frontEnd)) continue;
-    const text = env[spec.env];
+    const text = lookup(spec.env);
     if (text === undefined || text === '') continue;
     const read = fromText(spec, text);
     const found =
