@@ -73,4 +73,18 @@ describe('a memory table id', () => {
     await invalidate(next, 1);
     expect(next(1)).toBe('run 2 of 1');
   });
+
+  it('taken again after the tier grew reads the grown columns: a hit answers with its own value', async () => {
+    let runs = 0;
+    const f = cached((n: number) => `f ${n} run ${++runs}`, { id: 'id-regrown' });
+    expect(f(1)).toBe('f 1 run 1');
+    await invalidate(f, 1); // its table empties and gives its id back
+    const g = cached((n: number) => `g ${n}`, { id: 'id-grower' });
+    for (let i = 0; i < 100; i++) g(i); // the tier's columns grow, handed only to tables that hold entries
+    expect(f(1)).toBe('f 1 run 2'); // a miss: the table takes an id again
+    expect(f(1)).toBe('f 1 run 2'); // a hit, read through the columns the table was handed
+    expect(f(2)).toBe('f 2 run 3');
+    expect(f(2)).toBe('f 2 run 3');
+  });
 });
+
