@@ -87,4 +87,3 @@ describe('a memory table id', () => {
     expect(f(2)).toBe('f 2 run 3');
   });
 });
-
