@@ -301,7 +301,7 @@ describe('memory tier chains and limits (mutants that survived the tests above)'
   });
 });
 
-describe('memory tier ids and freed slots (mutants that survived the tests above)', () => {
+describe('memory tier ids, freed slots and the exact byte limit (mutants that survived the tests above)', () => {
   /** A tier with one entry that stays, so removing others never empties it (emptying resets everything). */
   function keptTier(): { tier: MemoryTier; keep: Table } {
     const tier = new MemoryTier({ maxEntries: 100, maxBytes: Number.POSITIVE_INFINITY });
@@ -362,5 +362,17 @@ describe('memory tier ids and freed slots (mutants that survived the tests above
     expect(tier.keyText(slot)).toBeUndefined();
     after.removeKeyText('text of a');
     expect(has(after, 'b')).toBe(true);
+  });
+
+  it('keeps entries that fill the byte limit exactly', () => {
+    const each = 96 + 16 + 2; // an entry's own bytes and a one-letter string value; no snapshot
+    const tier = new MemoryTier({ maxEntries: 100, maxBytes: 2 * each });
+    const table = new Table(tier, false);
+    add(table, 'a');
+    add(table, 'b');
+    expect(tier.bytes).toBe(2 * each);
+    expect(['a', 'b'].filter((k) => has(table, k))).toEqual(['a', 'b']);
+    add(table, 'c'); // one over: the oldest goes
+    expect(['a', 'b', 'c'].filter((k) => has(table, k))).toEqual(['b', 'c']);
   });
 });
