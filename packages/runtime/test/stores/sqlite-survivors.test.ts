@@ -1,10 +1,11 @@
 /**
  * What mutation testing left untested in the SQLite store's background work and fault paths: the
  * periodic gc (driven here by fake interval timers, so no test waits an hour or sleeps), following
- * a file another process moved aside, a fault of background work raised by the next call and only
- * once, gc's removal of expired leases and its progress reports, and what the read methods answer
- * when the database turns out corrupt while open. Real files; a raw connection on the same file
- * plays the other process. Only the public methods are read, except the lease table's row count.
+ * a file another process moved aside, a fault of background work raised once by the next call (or
+ * by close()), a write refused once closed, gc's removal of expired leases and week-old counters
+ * and its progress reports, and what the read methods answer when the database turns out corrupt
+ * while open. Real files; a raw connection on the same file plays the other process. Only the
+ * public methods are read, except the lease table's row count.
  */
 import { closeSync, existsSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +62,14 @@ const expiredAt = (value: unknown, at: number) =>
 function sample(fn: string, at: number, hits: number): StatsSample {
   return { fn, at, hits, misses: 0, staleHits: 0, herdJoins: 0, errors: 0 };
 }
+
+describe('a closed store', () => {
+  it('refuses a write, rather than queue one that would never be committed', () => {
+    const store = open(tempDir());
+    store.close();
+    expect(() => store.set(entryKey('closed', 'a'), entry('a'))).toThrow(/the sqlite store is closed/);
+  });
+});
 
 describe('the periodic gc', () => {
   it('removes expired entries every gcInterval, once the database is open', () => {
@@ -143,6 +152,17 @@ describe('a fault of background work', () => {
     expect(store.statsTotals()).toEqual([expect.objectContaining({ fn: 'fault', hits: 2 })]);
   });
 
+  it('is raised by the next delete (or any call that commits first), once', async () => {
+    const store = await failedCommit();
+    expect(() => store.delete(entryKey('fault', 'kept'))).toThrow(/locked|busy/i);
+    expect(store.delete(entryKey('fault', 'kept'))).toBe(true);
+  });
+
+  it('is raised by close() when no call took it', async () => {
+    const store = await failedCommit();
+    expect(() => store.close()).toThrow(/locked|busy/i);
+  });
+
   it('includes a periodic gc that failed', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { store, release } = locked();
@@ -166,6 +186,16 @@ describe('gc', () => {
     expect(leases().n).toBe(1);
     const other = open(dir, { name: 'other' });
     expect(other.acquireLease(entryKey('lease', 'live'), 1000)).toBe(false); // the live one is still held
+  });
+
+  it('keeps counters for a week, and drops older ones', () => {
+    const DAY = 24 * 3_600_000;
+    const clock = manualClock(30 * DAY);
+    const store = open(tempDir(), { now: clock.now });
+    store.recordStats([sample('week', 30 * DAY - 7 * DAY - 60_000, 1), sample('week', 30 * DAY - 7 * DAY + 60_000, 2)]);
+    store.flush();
+    store.gc();
+    expect(store.statsTotals()).toEqual([expect.objectContaining({ fn: 'week', hits: 2 })]);
   });
 
   it('reports its progress through the expired rows, 500 at a time, against the count it found', () => {
@@ -225,6 +255,8 @@ describe('the read methods on a database found corrupt while open', () => {
     ['gc', (store: SqliteStore) => store.gc(), 0],
     ['clear', (store: SqliteStore) => store.clear(), 0],
     ['delete', (store: SqliteStore) => store.delete(entryKey('corrupt', 'row 1', '2')), false],
+    ['get', (store: SqliteStore) => store.get(entryKey('corrupt', 'row 1', '2')), undefined],
+    ['acquireLease', (store: SqliteStore) => store.acquireLease(entryKey('corrupt', 'row 1', '2'), 1000), true],
   ] as const)('%s answers as for an empty cache, and the file is moved aside', (_, read, empty) => {
     const { store, dir, warnings } = corrupted();
     expect(read(store)).toEqual(empty);
