@@ -3,11 +3,21 @@
  * periodic gc (driven here by fake interval timers, so no test waits an hour or sleeps), following
  * a file another process moved aside, a fault of background work raised once by the next call (or
  * by close()), a write refused once closed, gc's removal of expired leases and week-old counters
- * and its progress reports, and what the read methods answer when the database turns out corrupt
- * while open. Real files; a raw connection on the same file plays the other process. Only the
+ * and its progress reports, a blob file gone (a miss, warned) or unreadable (a fault, thrown), and
+ * what the read methods answer when the database turns out corrupt while open. Real files; a raw connection on the same file plays the other process. Only the
  * public methods are read, except the lease table's row count.
  */
-import { closeSync, existsSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  type Dirent,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatsSample } from '../../src/store.js';
@@ -36,7 +46,7 @@ const GC_EVERY = 60_000;
 
 function open(
   dir: string,
-  options: { now?: () => number; name?: string; warn?: (m: string, c?: unknown) => void } = {},
+  options: { now?: () => number; name?: string; warn?: (m: string, c?: unknown) => void; inlineLimit?: number } = {},
 ): SqliteStore {
   const store = createSqliteStore({
     dir,
@@ -213,6 +223,46 @@ describe('gc', () => {
       { phase: 'expired', done: 600, total: 600 },
     ]);
     expect(store.entries({ fn: 'progress' })).toHaveLength(1);
+  });
+});
+
+describe('a blob file that cannot be read', () => {
+  /** A store that keeps every value in a blob file, with one entry, and the path of its blob file. */
+  function withBlob(warn?: (message: string, cause?: unknown) => void): { store: SqliteStore; file: string } {
+    const dir = tempDir();
+    const store = open(dir, { warn, inlineLimit: 0 });
+    store.set(entryKey('blob', 'a'), entry('a'.repeat(100)));
+    store.flush();
+    const files = readdirSync(join(dir, 'blobs'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files).toHaveLength(1);
+    return { store, file: join((files[0] as Dirent).parentPath, (files[0] as Dirent).name) };
+  }
+
+  it('is a miss with a warning naming the function when it is gone', () => {
+    const logger = recordingLogger();
+    const { store, file } = withBlob(logger.warn);
+    rmSync(file);
+    expect(store.get(entryKey('blob', 'a'))).toBeUndefined();
+    expect(logger.warnings.map((warning) => warning.message)).toEqual([
+      'a blob file of blob was missing or damaged; dropped the entry',
+    ]);
+  });
+
+  it('is a fault, thrown, when reading it fails otherwise; the entry is kept', () => {
+    const logger = recordingLogger();
+    const { store, file } = withBlob(logger.warn);
+    rmSync(file);
+    mkdirSync(file); // a directory where the file was: reading it fails with EISDIR, not "missing"
+    let thrown: unknown;
+    try {
+      store.get(entryKey('blob', 'a'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'EISDIR', syscall: 'read' }); // the read's own error, passed on
+    expect(logger.warnings).toEqual([]);
+    rmSync(file, { recursive: true });
+    expect(store.entries({ fn: 'blob' })).toHaveLength(1); // not dropped as if it were damaged
   });
 });
 
