@@ -89,4 +89,29 @@ describe('the herd with keys that share a hash', () => {
     expect(await y2).toBe('y#3');
     expect(runs).toBe(3);
   });
+
+  it('a flight that settles deep in the chain leaves the flights above it in place', async () => {
+    const gates = new Map<string, ReturnType<typeof deferred<void>>>();
+    const runs: string[] = [];
+    const load = cached(
+      async (name: string) => {
+        runs.push(name);
+        const gate = deferred<void>();
+        gates.set(name, gate);
+        await gate.promise;
+        return name;
+      },
+      { id: 'herd-one-bucket-deep', key: oneBucket },
+    );
+    // Four flights in one chain: d (head), c, b, a (the tail, third under the head).
+    const flights = ['a', 'b', 'c', 'd'].map((name) => load(name));
+    gates.get('a')?.resolve();
+    expect(await flights[0]).toBe('a');
+    // b and c, between the head and a, are still found and joined.
+    expect(load('b')).toBe(flights[1]);
+    expect(load('c')).toBe(flights[2]);
+    for (const name of ['b', 'c', 'd']) gates.get(name)?.resolve();
+    expect(await Promise.all(flights)).toEqual(['a', 'b', 'c', 'd']);
+    expect(runs).toEqual(['a', 'b', 'c', 'd']);
+  });
 });

@@ -8,7 +8,7 @@
  * empties (emptying resets every map at once).
  */
 import { describe, expect, it } from 'vitest';
-import { cached, configure, invalidate, peek } from '../src/index.js';
+import { cached, clear, configure, invalidate, peek } from '../src/index.js';
 import type { KeyEncoder } from '../src/key/encoder.js';
 import { manualClock } from './helpers.js';
 
@@ -57,5 +57,33 @@ describe('a memory slot freed and reused by another function', () => {
     expect(narrow(5)).toBe('run 1 of 5'); // takes the free slot
     await invalidate(narrow, 5);
     expect(narrow(5)).toBe('run 2 of 5');
+  });
+});
+
+describe('a memory table id', () => {
+  it('is not handed out by clearing a function that holds no entry: invalidate() still drops the next entry', async () => {
+    const keep = cached((n: number) => n, { id: 'id-keep' });
+    keep(0);
+    const unused = cached((n: number) => n, { id: 'id-unused' });
+    await clear(unused); // its table has no id to give back
+    await clear(unused);
+    let runs = 0;
+    const next = cached((n: number) => `run ${++runs} of ${n}`, { id: 'id-next' });
+    expect(next(1)).toBe('run 1 of 1');
+    await invalidate(next, 1);
+    expect(next(1)).toBe('run 2 of 1');
+  });
+
+  it('taken again after the tier grew reads the grown columns: a hit answers with its own value', async () => {
+    let runs = 0;
+    const f = cached((n: number) => `f ${n} run ${++runs}`, { id: 'id-regrown' });
+    expect(f(1)).toBe('f 1 run 1');
+    await invalidate(f, 1); // its table empties and gives its id back
+    const g = cached((n: number) => `g ${n}`, { id: 'id-grower' });
+    for (let i = 0; i < 100; i++) g(i); // the tier's columns grow, handed only to tables that hold entries
+    expect(f(1)).toBe('f 1 run 2'); // a miss: the table takes an id again
+    expect(f(1)).toBe('f 1 run 2'); // a hit, read through the columns the table was handed
+    expect(f(2)).toBe('f 2 run 3');
+    expect(f(2)).toBe('f 2 run 3');
   });
 });

@@ -300,3 +300,79 @@ describe('memory tier chains and limits (mutants that survived the tests above)'
     expect([tier.entries, tier.bytes, table.size]).toEqual([0, 0, 0]);
   });
 });
+
+describe('memory tier ids, freed slots and the exact byte limit (mutants that survived the tests above)', () => {
+  /** A tier with one entry that stays, so removing others never empties it (emptying resets everything). */
+  function keptTier(): { tier: MemoryTier; keep: Table } {
+    const tier = new MemoryTier({ maxEntries: 100, maxBytes: Number.POSITIVE_INFINITY });
+    const keep = new Table(tier, false);
+    add(keep, 'kept');
+    return { tier, keep };
+  }
+
+  it('gives an emptied table id to the next table, and a returning table a new one', () => {
+    const { tier, keep } = keptTier();
+    const gone = new Table(tier, false);
+    add(gone, 'a');
+    const goneId = gone.id;
+    expect(goneId).not.toBe(keep.id);
+    gone.remove(gone.find('a', undefined, [], undefined) as number);
+    expect(gone.id).toBe(0xffff_ffff); // no id while empty
+    const next = new Table(tier, false);
+    const nextSlot = add(next, 'b');
+    expect(next.id).toBe(goneId); // reused, not a new one
+    const againSlot = add(gone, 'c');
+    expect(new Set([keep.id, next.id, gone.id]).size).toBe(3);
+    expect(tier.table(nextSlot)).toBe(next);
+    expect(tier.table(againSlot)).toBe(gone);
+  });
+
+  it('keeps no reference to a table that emptied', () => {
+    const { tier, keep } = keptTier();
+    const gone = new Table(tier, false);
+    add(gone, 'a');
+    gone.clear();
+    const before = gone.hits;
+    for (let i = 0; i < 40; i++) add(keep, `grow ${i}`); // the tier's columns grow: held tables get the new ones
+    expect(keep.hits).toBe(tier.hits);
+    expect(gone.hits).toBe(before);
+  });
+
+  it('does not give out an id when a table without one is cleared', () => {
+    const { tier } = keptTier();
+    const empty = new Table(tier, false);
+    empty.clear();
+    empty.clear();
+    const next = new Table(tier, false);
+    const slot = add(next, 'b');
+    expect(next.id).not.toBe(0xffff_ffff);
+    expect(tier.table(slot)).toBe(next);
+    next.remove(slot);
+    expect(has(next, 'b')).toBe(false);
+  });
+
+  it('forgets the key text of a freed slot: the entry that takes the slot is not dropped by it', () => {
+    const { tier } = keptTier();
+    const before = new Table(tier, false);
+    const freed = before.insert({ ...entry('a', undefined, 'a'), keyText: 'text of a' });
+    before.remove(freed);
+    const after = new Table(tier, false);
+    const slot = add(after, 'b');
+    expect(slot).toBe(freed);
+    expect(tier.keyText(slot)).toBeUndefined();
+    after.removeKeyText('text of a');
+    expect(has(after, 'b')).toBe(true);
+  });
+
+  it('keeps entries that fill the byte limit exactly', () => {
+    const each = 96 + 16 + 2; // an entry's own bytes and a one-letter string value; no snapshot
+    const tier = new MemoryTier({ maxEntries: 100, maxBytes: 2 * each });
+    const table = new Table(tier, false);
+    add(table, 'a');
+    add(table, 'b');
+    expect(tier.bytes).toBe(2 * each);
+    expect(['a', 'b'].filter((k) => has(table, k))).toEqual(['a', 'b']);
+    add(table, 'c'); // one over: the oldest goes
+    expect(['a', 'b', 'c'].filter((k) => has(table, k))).toEqual(['b', 'c']);
+  });
+});
