@@ -98,14 +98,13 @@ describe('where the estimate is used', () => {
     expect(tier.bytes - (96 + str('v') + (32 + 500 * 8 + 199 * str('s')))).toBe(96 + str('w'));
   });
 
-  // A known bug, found while writing these tests and left for a fix in the runtime (this task
-  // changes no source): the estimate reads every own enumerable property, getters included, and
-  // a getter that throws makes the call throw although the function returned. `it.fails` keeps
-  // the suite green while the bug stands; turn it into `it` with the fix.
-  it.fails('does not make a call fail when a getter of the value throws', () => {
+  // Found by the mutation work: the estimate reads every own enumerable property, getters
+  // included, and a getter that threw made the call throw although the function had returned.
+  it('does not make a call fail when a getter of the value throws', () => {
+    let runs = 0;
     const f = cached(
       (n: number) => ({
-        n,
+        n: n + runs++ * 0,
         get broken(): number {
           throw new Error('not readable');
         },
@@ -113,5 +112,23 @@ describe('where the estimate is used', () => {
       { id: 'size-throwing-getter', storage: 'memory' },
     );
     expect(f(1).n).toBe(1);
+    expect(f(1).n).toBe(1);
+    expect(runs).toBe(1); // kept in memory: the second call was a hit
+    const value = {
+      a: 'xy',
+      get b(): number {
+        throw new Error('no');
+      },
+    };
+    expect(approximateSize(value)).toBe(32 + 2 * 16 + (16 + 2 * 2) + 8); // the getter's value counted as undefined
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no');
+        },
+      },
+    );
+    expect(approximateSize([proxy, 'xy'])).toBe(32 + 2 * 8 + (16 + 2 * 2)); // the walk ends at the proxy
   });
 });

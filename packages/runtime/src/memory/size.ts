@@ -1,6 +1,9 @@
 /**
  * Approximate heap bytes of a value, for the memory tier's byte limit. Walks at most `budget`
- * nodes and counts shared objects once; past the budget the estimate is a lower bound.
+ * nodes and counts shared objects once; past the budget the estimate is a lower bound. Reading
+ * the value runs its getters (as JSON encoding does): one that throws counts as `undefined`, and a
+ * proxy's trap or an iterator that throws ends the walk with what was counted so far, so a
+ * returned value never fails the call.
  */
 export function approximateSize(value: unknown, budget = 2000): number {
   // Most keys and many values are primitives: no walk, no allocation.
@@ -21,7 +24,11 @@ export function approximateSize(value: unknown, budget = 2000): number {
           break;
         }
         seen.add(item);
-        bytes += sizeOfObject(item, queue);
+        try {
+          bytes += sizeOfObject(item, queue);
+        } catch {
+          return bytes; // a proxy's trap or an iterator threw: what was counted so far
+        }
         break;
       default:
         bytes += 8;
@@ -46,6 +53,15 @@ function sizeOfObject(item: object, queue: unknown[]): number {
     return 32 + item.length * 8;
   }
   const keys = Object.keys(item);
-  for (const k of keys) queue.push((item as Record<string, unknown>)[k]);
+  for (const k of keys) queue.push(propertyOf(item as Record<string, unknown>, k));
   return 32 + keys.length * 16;
+}
+
+/** A property's value; undefined when its getter throws (the value is what the function returned). */
+function propertyOf(item: Record<string, unknown>, key: string): unknown {
+  try {
+    return item[key];
+  } catch {
+    return undefined;
+  }
 }
