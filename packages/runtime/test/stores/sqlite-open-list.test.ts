@@ -4,17 +4,22 @@
  * leases with each other's writes, ending with every read the value last committed or pending
  * for its own key, never another's.
  */
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EntryKey } from '../../src/store.js';
+import { BlobFiles } from '../../src/stores/blob/blob-files.js';
 import { sqliteErrorCode } from '../../src/stores/sqlite/driver/driver.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
-import { describeDrivers } from './drivers.js';
-import { nextTick, useTempDirs } from './helpers.js';
+import { connectTo, describeDrivers } from './drivers.js';
+import { nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
+const run = promisify(execFile);
 const tempDir = useTempDirs();
 const stores: SqliteStore[] = [];
 afterEach(() => {
@@ -196,7 +201,7 @@ describeDrivers('sqlite store, the open list', (driver) => {
             stores.splice(stores.length - 2, 2);
           }
         }),
-        { numRuns: 150 },
+        { numRuns: 100 },
       );
     });
 
@@ -238,6 +243,107 @@ describeDrivers('sqlite store, the open list', (driver) => {
     });
   });
 
+  describe('a read racing the other connection’s rewrite of a blob entry', () => {
+    // Fails today (a runtime bug, not fixed here): the read takes the row and then the blob file in
+    // separate steps outside a transaction. When the other connection rewrites (or deletes) the
+    // entry in between, its old file is gone, and the read reports "a blob file ... was missing
+    // or damaged; dropped the entry" though nothing was damaged and nothing dropped, and misses.
+    // The report is once per store, so it also hides a later file that is really damaged.
+    it.fails('answers a value or a miss and reports nothing', async () => {
+      const dir = tempDir();
+      const logger = recordingLogger();
+      const [reader, writer] = [open({ dir, inlineLimit: 0, warn: logger.warn }), open({ dir, inlineLimit: 0 })];
+      const key = entryKey('f', 'rewritten');
+      writer.set(key, entry('old'));
+      writer.flush();
+      reader.functions(); // open
+      const read = BlobFiles.prototype.read;
+      let rewritten = false;
+      const rewrite = vi.spyOn(BlobFiles.prototype, 'read').mockImplementationOnce(function (this: BlobFiles, name) {
+        writer.set(key, entry('new')); // lands between the reader's row and its file
+        writer.flush();
+        rewritten = true;
+        return read.call(this, name);
+      });
+      let value: unknown;
+      try {
+        value = reader.get(key)?.value;
+      } finally {
+        rewrite.mockRestore();
+      }
+      expect(rewritten).toBe(true);
+      expect([undefined, 'old', 'new']).toContain(value);
+      expect(logger.warnings.map((w) => w.message)).toEqual([]);
+      expect(writer.get(key)?.value).toBe('new'); // the writer's entry is kept either way
+    });
+  });
+
+  describe('processes racing on one file', () => {
+    const racer = fileURLToPath(new URL('../fixtures/sqlite-racer.ts', import.meta.url));
+
+    /** Runs racers side by side from the same wall-clock moment; resolves with what each printed. */
+    function race(dir: string, roles: readonly string[], keys: number): Promise<RacerReport[]> {
+      const startAt = Date.now() + 1500; // past every racer's start-up
+      // Under mutation testing the racers run the mutant this process runs.
+      const active = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
+      const env = { ...process.env, ...(active === undefined ? {} : { __STRYKER_ACTIVE_MUTANT__: active }) };
+      return Promise.all(
+        roles.map(async (role) => {
+          const args = ['--import', 'tsx', racer, dir, driver.name, role, String(startAt), String(keys)];
+          const { stdout, stderr } = await run(process.execPath, args, { env, encoding: 'utf8' });
+          expect(stderr).toBe('');
+          return JSON.parse(stdout) as RacerReport;
+        }),
+      );
+    }
+
+    it('give each lease to exactly one of two processes taking them at once, and record it as theirs', async () => {
+      const dir = tempDir();
+      const count = 2000;
+      const reports = await race(dir, ['lease', 'lease'], count);
+      const db = connectTo(driver, join(dir, 'cache.db'), true);
+      try {
+        const owners = new Map(
+          db
+            .prepare<[], { hash: bigint; owner: string }>('SELECT hash, owner FROM leases', { bigints: true })
+            .all()
+            .map((row) => [row.hash, row.owner]),
+        );
+        for (let i = 0; i < count; i++) {
+          const winners = reports.filter((report) => report.taken[i]);
+          expect(winners.length, `lease ${i}`).toBe(1);
+          expect(owners.get(entryKey('race', String(i)).hash)?.split('-')[0], `lease ${i}`).toBe(
+            String(winners[0]?.pid),
+          );
+        }
+      } finally {
+        db.close();
+      }
+    });
+
+    it('read no value of another key while processes write, delete, clear and lease the same keys', async () => {
+      const dir = tempDir();
+      const count = 40;
+      const reports = await race(dir, ['writer', 'writer', 'remover'], count);
+      for (const report of reports) {
+        expect({ wrong: report.wrong, errors: report.errors }).toEqual({ wrong: [], errors: [] });
+        // The only reports are the false alarms of a read racing a rewrite (the expected failure above).
+        for (const warning of report.warnings)
+          expect(warning).toMatch(/^an? (blob file|entry) of race (was missing or damaged|failed to decode)/);
+      }
+      const reader = open({ dir });
+      for (let i = 0; i < count; i++) {
+        const value = reader.get(entryKey('race', String(i)))?.value;
+        if (value !== undefined) expect(value).toMatch(new RegExp(`^${i}/`));
+      }
+      // Nothing half-done: every row's blob file is there, every blob file has its row.
+      const rows = reader.entries({ fn: 'race' });
+      const named = rows.map((info) => info.blob).filter((blob): blob is string => blob !== null);
+      expect(blobFiles(join(dir, 'blobs')).sort()).toEqual(expect.arrayContaining(named.sort()));
+      for (const info of rows) expect(reader.value(info.hash)?.value).toMatch(new RegExp(`^${info.args}/`));
+    });
+  });
+
   it('leaves no blob file behind a clear or a delete from the other connection', async () => {
     const dir = tempDir();
     const [one, two] = [open({ dir, inlineLimit: 0 }), open({ dir, inlineLimit: 0 })];
@@ -252,6 +358,15 @@ describeDrivers('sqlite store, the open list', (driver) => {
     expect(blobFiles(join(dir, 'blobs'))).toEqual([]);
   });
 });
+
+/** What a racer printed. */
+interface RacerReport {
+  readonly pid: number;
+  readonly taken: boolean[];
+  readonly wrong: string[];
+  readonly errors: string[];
+  readonly warnings: string[];
+}
 
 /** The blob files under `dir` (not the temporaries). */
 function blobFiles(dir: string): string[] {
