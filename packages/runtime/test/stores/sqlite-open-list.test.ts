@@ -110,7 +110,11 @@ describeDrivers('sqlite store, the open list', (driver) => {
     const side = fc.constantFrom(0, 1);
     const key = fc.constantFrom(0, 1, 2);
     const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.record({ kind: fc.constantFrom('set', 'flush', 'get', 'delete', 'lease', 'release'), s: side, k: key }),
+      fc.record({
+        kind: fc.constantFrom('set', 'set', 'flush', 'get', 'delete', 'lease', 'lease', 'release'),
+        s: side,
+        k: key,
+      }),
       fc.record({ kind: fc.constant('clear'), s: side, fn: fc.constantFrom(undefined, 'f', 'g') }),
     ) as fc.Arbitrary<Op>;
 
