@@ -25,6 +25,7 @@ import { resolveOptions as resolvePluginOptions } from 'unplugin-cachet/core';
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../packages/register/src/options.js';
 import { compileFixture, repoRoot } from '../compiler/tspc.js';
+import { expectError } from '../support/expect-error.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -123,9 +124,11 @@ describe('an option a front end does not take', () => {
   });
 
   it('is refused in CACHET_DEFAULTS of node --import @cachet/register, naming the variable', () => {
-    expect(() => optionsFromEnv({ CACHET_DEFAULTS: '{"swr":"1m"}' })).toThrow(
-      /^CACHET_E_UNKNOWN_OPTION: unknown option "defaults\.swr" in CACHET_DEFAULTS Hint: swr is an option of `configure\(options\)`/,
-    );
+    expectError(() => optionsFromEnv({ CACHET_DEFAULTS: '{"swr":"1m"}' }), {
+      code: 'CACHET_E_UNKNOWN_OPTION',
+      message:
+        /^CACHET_E_UNKNOWN_OPTION: unknown option "defaults\.swr" in CACHET_DEFAULTS Hint: swr is an option of `configure\(options\)`/,
+    });
     expect(optionsFromEnv({ CACHET_DEFAULTS: '{"ttl":"1h30m"}' }).defaults).toEqual({ ttl: '1h30m' });
   });
 
@@ -234,6 +237,9 @@ describe('a ttl that is not positive', () => {
   });
 
   it('by the bundler plugin, with the hint for defaults', () => {
-    expect(() => resolvePluginOptions({ defaults: { ttl: '0s' } })).toThrow(/leave defaults\.ttl out or write forever/);
+    expectError(() => resolvePluginOptions({ defaults: { ttl: '0s' } }), {
+      code: 'CACHET_E_BAD_DURATION',
+      message: /leave defaults\.ttl out or write forever/,
+    });
   });
 });

@@ -1,6 +1,7 @@
 /** Build-wide defaults (the bundler plugin's `defaults` option) fill what an annotation leaves out. */
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { type AnnotationDefaults, createCompiler, resolveOptions } from '../src/index.js';
 
 const source = `
@@ -53,10 +54,17 @@ describe('defaults', () => {
   });
 
   it('are checked once, with the option named', () => {
-    expect(() => resolveOptions({ defaults: { ttl: '10x' } })).toThrow(/CACHET_E_BAD_DURATION: defaults\.ttl "10x"/);
-    expect(() => resolveOptions({ defaults: { storage: 'no such' } })).toThrow(
-      /CACHET_E_BAD_STORAGE: defaults\.storage/,
-    );
-    expect(() => resolveOptions({ defaults: { version: 'a b' } })).toThrow(/option defaults\.version has a bad value/);
+    expectError(() => resolveOptions({ defaults: { ttl: '10x' } }), {
+      code: 'CACHET_E_BAD_DURATION',
+      message: /CACHET_E_BAD_DURATION: defaults\.ttl "10x"/,
+    });
+    expectError(() => resolveOptions({ defaults: { storage: 'no such' } }), {
+      code: 'CACHET_E_BAD_STORAGE',
+      message: /CACHET_E_BAD_STORAGE: defaults\.storage/,
+    });
+    expectError(() => resolveOptions({ defaults: { version: 'a b' } }), {
+      code: 'CACHET_E_BAD_OPTION_VALUE',
+      message: /option defaults\.version has a bad value/,
+    });
   });
 });

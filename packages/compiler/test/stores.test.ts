@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { type CachetOptions, createCompiler, formatMessage } from '../src/index.js';
 
 const tmp = fileURLToPath(new URL('./.tmp', import.meta.url));
@@ -60,8 +61,9 @@ describe('storage names', () => {
   });
 
   it('refuse a malformed stores option when the compiler is created', () => {
-    expect(() => createCompiler({ ts, options: { stores: [''] } })).toThrow(
-      /CACHET_E_BAD_OPTION_VALUE: option stores has a bad value .*expected a list of names/,
-    );
+    expectError(() => createCompiler({ ts, options: { stores: [''] } }), {
+      code: 'CACHET_E_BAD_OPTION_VALUE',
+      message: /CACHET_E_BAD_OPTION_VALUE: option stores has a bad value .*expected a list of names/,
+    });
   });
 });

@@ -6,6 +6,7 @@
 import { entry, entryKey, type Invalidation, type Store } from '@cachet/runtime/store';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectRejection } from '../../../test/support/expect-error.js';
 import { redisStore } from '../src/index.js';
 import { names } from '../src/keys.js';
 import { ownRedis, type RedisServer, type SharedRedis, sharedRedis, startRedis, subscribed } from './redis-server.js';
@@ -225,7 +226,7 @@ describe('a dead server', () => {
     const store = redisStore({ url: 'redis://127.0.0.1:1', timeout: 200 });
     open.push(store);
     const start = Date.now();
-    await expect(store.get(entryKey('f', 'd1'))).rejects.toThrow(/redis/);
+    await expectRejection(() => store.get(entryKey('f', 'd1')), { code: 'CACHET_E_STORE', message: /redis/ });
     expect(Date.now() - start).toBeLessThan(1000);
   });
 
@@ -239,7 +240,7 @@ describe('a dead server', () => {
       await local.kill();
       await vi.waitFor(() => expect(() => store.get(key)).rejects.toThrow(), { timeout: 2000 });
       const start = Date.now();
-      await expect(store.get(key)).rejects.toThrow(/unreachable|did not answer/);
+      await expectRejection(() => store.get(key), { code: 'CACHET_E_STORE', message: /unreachable|did not answer/ });
       await expect(store.acquireLease?.(key, 1000)).rejects.toThrow();
       expect(Date.now() - start).toBeLessThan(700);
       await local.restart();

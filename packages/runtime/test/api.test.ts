@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import type { CacheEvent, KeyEncoder } from '../src/index.js';
 import {
   CachetConfigError,
@@ -54,7 +55,7 @@ describe('configure', () => {
 
   it('validates its options', () => {
     expect(() => configure({ memory: { maxEntries: 0 } })).toThrow(CachetConfigError);
-    expect(() => configure({ backoff: 'soon' })).toThrow(/not a duration/);
+    expectError(() => configure({ backoff: 'soon' }), { code: 'CACHET_E_BAD_DURATION', message: /not a duration/ });
   });
 });
 
@@ -67,7 +68,7 @@ describe('parseDuration', () => {
     expect(parseDuration('7d')).toBe(604_800_000);
     expect(parseDuration('forever')).toBe(Number.POSITIVE_INFINITY);
     expect(() => parseDuration('0s')).toThrow(CachetConfigError);
-    expect(() => parseDuration('10 m')).toThrow(/not a duration/);
+    expectError(() => parseDuration('10 m'), { code: 'CACHET_E_CONFIG', message: /not a duration/ });
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import type { KeyEncoder } from '../src/index.js';
 import { cached, cacheKey, configure, peek, stats } from '../src/index.js';
 import { deferred } from './helpers.js';
@@ -156,14 +157,16 @@ describe('cached()', () => {
   });
 
   it('needs an id for anonymous functions', () => {
-    expect(() =>
-      cached(
-        (
-          () => () =>
-            1
-        )(),
-      ),
-    ).toThrow(/options\.id/);
+    expectError(
+      () =>
+        cached(
+          (
+            () => () =>
+              1
+          )(),
+        ),
+      { code: 'CACHET_E_CONFIG', message: /options\.id/ },
+    );
   });
 
   it('peeks without running', async () => {

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { durationProblem, parseDuration, readDuration } from '../src/duration.js';
 
 const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
@@ -51,7 +52,7 @@ describe('the duration grammar', () => {
       fc.property(fc.oneof(valid, near), (text) => {
         const value = reference(text.trim()); // configuration is trimmed; annotations have no spaces
         if (value !== undefined && value > 0) expect(parseDuration(text)).toBe(value);
-        else expect(() => parseDuration(text)).toThrow(/is not a duration/);
+        else expectError(() => parseDuration(text), { code: 'CACHET_E_CONFIG', message: /is not a duration/ });
         const exact = reference(text);
         expect(durationProblem(text) === undefined).toBe(exact !== undefined && exact > 0);
       }),
@@ -64,7 +65,10 @@ describe('the duration grammar', () => {
     expect(readDuration('1d2h3m4s5ms')).toBe(93_784_005);
     expect(readDuration('30m1h')).toBeUndefined();
     expect(readDuration('1m1m')).toBeUndefined();
-    expect(() => parseDuration('0s', 'ttl')).toThrow('ttl "0s" is not a duration: a duration must be positive');
+    expectError(() => parseDuration('0s', 'ttl'), {
+      code: 'CACHET_E_CONFIG',
+      message: 'ttl "0s" is not a duration: a duration must be positive: to not cache, remove the annotation',
+    });
     expect(durationProblem('10x')).toMatch(/use a number and a unit/);
   });
 });

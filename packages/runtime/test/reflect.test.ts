@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { isCachetError } from '../src/errors.js';
 import { isIndex, quote } from '../src/key/leaves.js';
 import { reflectArgs, reflectKey } from '../src/key/reflect.js';
@@ -101,8 +102,11 @@ describe('reflective key encoder', () => {
       }
       expect(isCachetError(caught, 'CACHET_E_UNKEYABLE')).toBe(true);
     }
-    expect(() => reflectKey({ deep: [1, () => 2] })).toThrow(/at \$\.deep\[1\]/);
-    expect(() => reflectArgs([1, { m: new Map([[1, { w: new WeakSet() }]]) }])).toThrow(/at \$\[1\]\.m<value>\.w/);
+    expectError(() => reflectKey({ deep: [1, () => 2] }), { code: 'CACHET_E_UNKEYABLE', message: /at \$\.deep\[1\]/ });
+    expectError(() => reflectArgs([1, { m: new Map([[1, { w: new WeakSet() }]]) }]), {
+      code: 'CACHET_E_UNKEYABLE',
+      message: /at \$\[1\]\.m<value>\.w/,
+    });
   });
 
   it('keeps argument lists of strings apart exactly when they differ (property)', () => {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { cached, clear, configure, createMemoryStore, invalidate, stats } from '../src/index.js';
 import type { Store, StoreHost } from '../src/store-kit.js';
 import { asyncStore, failingStore, flush, manualClock, recordingLogger } from './helpers.js';
@@ -122,7 +123,7 @@ describe('tiers', () => {
 
   it('refuses an unknown storage name with a clear error', () => {
     const f = cached((n: number) => n, { id: 'unknown-storage', storage: 'nowhere' });
-    expect(() => f(1)).toThrow(/unknown storage "nowhere"/);
+    expectError(() => f(1), { code: 'CACHET_E_CONFIG', message: /unknown storage "nowhere"/ });
   });
 
   it('applies policy functions per tier: skip a tier, or keep with another ttl', async () => {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { cached, configure, createMemoryStore, stats } from '../src/index.js';
 import { deferred, flush, manualClock, recordingLogger } from './helpers.js';
 
@@ -43,9 +44,10 @@ describe('ttl', () => {
   });
 
   it('rejects a ttl that is not a duration where cached() is called', () => {
-    expect(() => cached((n: number) => n, { id: 'ttl-bad', ttl: '10 minutes' })).toThrow(
-      /CACHET_E_BAD_DURATION: ttl "10 minutes" is not a duration/,
-    );
+    expectError(() => cached((n: number) => n, { id: 'ttl-bad', ttl: '10 minutes' }), {
+      code: 'CACHET_E_BAD_DURATION',
+      message: /CACHET_E_BAD_DURATION: ttl "10 minutes" is not a duration/,
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } fr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { createCachet } from '../src/core/cachet.js';
 import { resolveOptions } from '../src/core/options.js';
 import { sharedProjects } from '../src/core/projects.js';
@@ -41,13 +42,19 @@ describe('options', () => {
   });
 
   it('refuse bad defaults when the plugin is created', () => {
-    expect(() => resolveOptions({ defaults: { ttl: 'soon' } })).toThrow(/defaults\.ttl/);
-    expect(() => resolveOptions({ warnings: 'loud' as never })).toThrow(
-      /CACHET_E_BAD_OPTION_VALUE: option warnings has a bad value .*expected warn, error, off/,
-    );
-    expect(() => resolveOptions({ warnings: { CACHET_W_NOPE: 'off' } as never })).toThrow(
-      /CACHET_E_BAD_OPTION_VALUE: option warnings has a bad value .*CACHET_W_NOPE is not a warning code; the codes are CACHET_W_/,
-    );
+    expectError(() => resolveOptions({ defaults: { ttl: 'soon' } }), {
+      code: 'CACHET_E_BAD_DURATION',
+      message: /defaults\.ttl/,
+    });
+    expectError(() => resolveOptions({ warnings: 'loud' as never }), {
+      code: 'CACHET_E_BAD_OPTION_VALUE',
+      message: /CACHET_E_BAD_OPTION_VALUE: option warnings has a bad value .*expected warn, error, off/,
+    });
+    expectError(() => resolveOptions({ warnings: { CACHET_W_NOPE: 'off' } as never }), {
+      code: 'CACHET_E_BAD_OPTION_VALUE',
+      message:
+        /CACHET_E_BAD_OPTION_VALUE: option warnings has a bad value .*CACHET_W_NOPE is not a warning code; the codes are CACHET_W_/,
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 /** Which binding a store runs on: forced by option or CACHET_SQLITE, else the first that loads. */
 import { describe, expect, it } from 'vitest';
+import { expectError } from '../../../../test/support/expect-error.js';
 import { isCachetError } from '../../src/errors.js';
 import { AUTO_ORDER, chooseDriver, driverFromEnv, tryDriver } from '../../src/stores/sqlite/driver/choose.js';
 import { DRIVER_NAMES } from './drivers.js';
@@ -12,16 +13,23 @@ describe('choosing the SQLite binding', () => {
     expect(driverFromEnv('better-sqlite3')).toBe('better-sqlite3');
     expect(driverFromEnv('node')).toBe('node:sqlite');
     expect(driverFromEnv('node:sqlite')).toBe('node:sqlite');
-    expect(() => driverFromEnv('sqlite3')).toThrow(/CACHET_SQLITE must be better-sqlite3, node or auto, got "sqlite3"/);
+    expectError(() => driverFromEnv('sqlite3'), {
+      code: 'CACHET_E_CONFIG',
+      message: /CACHET_SQLITE must be better-sqlite3, node or auto, got "sqlite3"/,
+    });
   });
 
   it('refuses a driver option it does not know', () => {
-    expect(() => chooseDriver('sqlite3' as never)).toThrow(/sqlite.driver must be better-sqlite3, node:sqlite or auto/);
+    expectError(() => chooseDriver('sqlite3' as never), {
+      code: 'CACHET_E_CONFIG',
+      message: /sqlite.driver must be better-sqlite3, node:sqlite or auto/,
+    });
   });
 
   it('auto takes the first binding of its order that loads here', () => {
     const expected = AUTO_ORDER.find((name) => 'driver' in tryDriver(name));
-    if (expected === undefined) expect(() => chooseDriver('auto')).toThrow(/npm install better-sqlite3/);
+    if (expected === undefined)
+      expectError(() => chooseDriver('auto'), { code: 'CACHET_E_NO_SQLITE', message: /npm install better-sqlite3/ });
     else expect(chooseDriver('auto').name).toBe(expected);
   });
 

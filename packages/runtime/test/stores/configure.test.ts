@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expectError } from '../../../../test/support/expect-error.js';
 import { cached, clear, close, configure } from '../../src/index.js';
 import type { SqliteDriver } from '../../src/stores/sqlite/driver/driver.js';
 import { connectTo, describeDrivers } from './drivers.js';
@@ -146,6 +147,9 @@ describeDrivers('configure({ dir, sqlite }) and the built-in stores', (under) =>
   });
 
   it('rejects a negative inline limit', () => {
-    expect(() => configure({ sqlite: { inlineLimit: -1 } })).toThrow(/inlineLimit/);
+    expectError(() => configure({ sqlite: { inlineLimit: -1 } }), {
+      code: 'CACHET_E_BAD_OPTION_VALUE',
+      message: /inlineLimit/,
+    });
   });
 });

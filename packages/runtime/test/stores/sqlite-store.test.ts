@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { expectError } from '../../../../test/support/expect-error.js';
 import type { SyncStore } from '../../src/store.js';
 import { type SqliteDatabase, textColumn, textOf } from '../../src/stores/sqlite/driver/driver.js';
 import { createSqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
@@ -209,7 +210,7 @@ describeDrivers('sqlite store', (driver) => {
 
   it('refuses the live codec: it never reaches a persistent store', () => {
     const store = open({ dir: tempDir() });
-    expect(() => store.set(entryKey('f', 'a'), entry({}, 'live'))).toThrow(/live/);
+    expectError(() => store.set(entryKey('f', 'a'), entry({}, 'live')), { code: 'CACHET_E_CODEC', message: /live/ });
   });
 
   it('removes least recently used entries first when over the size limit', async () => {

@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectError } from '../../../../test/support/expect-error.js';
 import type { StatsSample } from '../../src/store.js';
 import { tryDriver } from '../../src/stores/sqlite/driver/choose.js';
 import type { SqliteDatabase } from '../../src/stores/sqlite/driver/driver.js';
@@ -65,19 +66,6 @@ function peer(dir: string): SqliteDatabase {
   return db;
 }
 
-/**
- * What `call` throws, or undefined. (`toThrow(/text/)` passes when the thrown value is undefined,
- * which a mutant throwing a cleared fault does.)
- */
-function raised(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 /** The fault another connection's write lock causes past the busy timeout. */
 const lockFault = { code: 'SQLITE_BUSY', message: 'database is locked' };
 
@@ -93,7 +81,8 @@ describe('a closed store', () => {
   it('refuses a write, rather than queue one that would never be committed', () => {
     const store = open(tempDir());
     store.close();
-    expect(raised(() => store.set(entryKey('closed', 'a'), entry('a')))).toMatchObject({
+    expectError(() => store.set(entryKey('closed', 'a'), entry('a')), {
+      code: 'CACHET_E_STORE',
       message: 'the sqlite store is closed',
     });
   });
@@ -161,20 +150,20 @@ describe('a fault of background work', () => {
 
   it('is raised by the next get, once', async () => {
     const store = await failedCommit();
-    expect(raised(() => store.get(entryKey('fault', 'kept')))).toMatchObject(lockFault);
+    expectError(() => store.get(entryKey('fault', 'kept')), lockFault);
     expect(store.get(entryKey('fault', 'kept'))?.value).toBe('kept');
   });
 
   it('is raised by the next set, once', async () => {
     const store = await failedCommit();
-    expect(raised(() => store.set(entryKey('fault', 'next'), entry('next')))).toMatchObject(lockFault);
+    expectError(() => store.set(entryKey('fault', 'next'), entry('next')), lockFault);
     store.set(entryKey('fault', 'next'), entry('next'));
     expect(store.get(entryKey('fault', 'next'))?.value).toBe('next');
   });
 
   it('is raised by the next recordStats, once', async () => {
     const store = await failedCommit();
-    expect(raised(() => store.recordStats([sample('fault', 60_000, 1)]))).toMatchObject(lockFault);
+    expectError(() => store.recordStats([sample('fault', 60_000, 1)]), lockFault);
     store.recordStats([sample('fault', 120_000, 2)]);
     store.flush();
     expect(store.statsTotals()).toEqual([expect.objectContaining({ fn: 'fault', hits: 2 })]);
@@ -182,13 +171,13 @@ describe('a fault of background work', () => {
 
   it('is raised by the next delete (or any call that commits first), once', async () => {
     const store = await failedCommit();
-    expect(raised(() => store.delete(entryKey('fault', 'kept')))).toMatchObject(lockFault);
+    expectError(() => store.delete(entryKey('fault', 'kept')), lockFault);
     expect(store.delete(entryKey('fault', 'kept'))).toBe(true);
   });
 
   it('is raised by close() when no call took it', async () => {
     const store = await failedCommit();
-    expect(raised(() => store.close())).toMatchObject(lockFault);
+    expectError(() => store.close(), lockFault);
   });
 
   it('includes a periodic gc that failed', () => {
@@ -196,7 +185,7 @@ describe('a fault of background work', () => {
     const { store, release } = locked();
     vi.advanceTimersByTime(GC_EVERY); // gc waits on the lock, gives up, keeps the fault
     release();
-    expect(raised(() => store.get(entryKey('fault', 'kept')))).toMatchObject(lockFault);
+    expectError(() => store.get(entryKey('fault', 'kept')), lockFault);
     expect(store.get(entryKey('fault', 'kept'))?.value).toBe('kept');
   });
 });
