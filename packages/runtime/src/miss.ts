@@ -13,7 +13,7 @@ import { approximateSize } from './memory/size.js';
 import type { Runtime } from './runtime.js';
 import type { Counters } from './stats.js';
 import type { CodecName, EntryKey, StoredEntry } from './store.js';
-import { isThenable } from './store.js';
+import { isThenable, NOT_FOUND } from './store.js';
 import type { Tier } from './tier.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the wrapped function's own signature is opaque here
@@ -72,7 +72,7 @@ export function loadSync(fn: MissContext, call: Call): unknown {
 }
 
 /** What `readSync` answers when no sync tier holds a fresh entry. */
-export const NOT_FOUND: unique symbol = Symbol('not found');
+export { NOT_FOUND };
 
 /**
  * The fresh value for `key` in the first sync tier that holds one: a hit there (a miss counted in
@@ -84,8 +84,17 @@ export function readSync(fn: MissContext, tiers: readonly Tier[], key: EntryKey,
   for (let i = 0; i < tiers.length; i++) {
     const tier = tiers[i] as Tier;
     if (!tier.store.sync) continue;
-    const entry = tier.get(key) as StoredEntry | undefined;
-    if (entry !== undefined && isFresh(entry, now)) return tierHit(fn, tiers, key, call, i, entry, false);
+    if (i === 0 && call === undefined && tier.store.getFresh !== undefined) {
+      // Nothing to fill (no tier above, no memory table): the store's value-only read will do.
+      const value = tier.getFresh(key, now);
+      if (value !== NOT_FOUND) {
+        countHit(fn, tier);
+        return value;
+      }
+    } else {
+      const entry = tier.get(key) as StoredEntry | undefined;
+      if (entry !== undefined && isFresh(entry, now)) return tierHit(fn, tiers, key, call, i, entry, false);
+    }
     fn.counters.tier(tier.name).misses++;
   }
   return NOT_FOUND;
@@ -228,12 +237,15 @@ function tierHit(
   entry: StoredEntry,
   async: boolean,
 ): unknown {
-  const tier = tiers[index] as Tier;
+  countHit(fn, tiers[index] as Tier);
+  fill(fn, tiers, key, call, index, entry, async);
+  return entry.value;
+}
+
+function countHit(fn: MissContext, tier: Tier): void {
   fn.counters.hits++;
   fn.counters.tier(tier.name).hits++;
   if (fn.rt.listening) fn.rt.event({ type: 'hit', fn: fn.id, tier: tier.name });
-  fill(fn, tiers, key, call, index, entry, async);
-  return entry.value;
 }
 
 /** A hit in tier `index` fills the tiers above it, and the memory tables of `call`. */

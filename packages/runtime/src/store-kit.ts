@@ -30,3 +30,4 @@ export type {
   StoreHost,
   SyncStore,
 } from './store.js';
+export { NOT_FOUND } from './store.js';

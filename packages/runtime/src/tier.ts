@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from './config.js';
-import type { EntryKey, MaybePromise, StatsSample, Store, StoredEntry } from './store.js';
-import { isThenable } from './store.js';
+import type { EntryKey, MaybePromise, StatsSample, Store, StoredEntry, SyncStore } from './store.js';
+import { isThenable, NOT_FOUND } from './store.js';
 
 /** Counters of one tier for one function (or all of them). */
 export interface TierCounters {
@@ -57,6 +57,21 @@ export class Tier {
       return result;
     } catch (error) {
       return this.failed('get', error, undefined);
+    }
+  }
+
+  /**
+   * `store.getFresh` (a sync store's value-only read, see `Store.getFresh`) behind the same
+   * guard as `get`: `NOT_FOUND` while the tier is skipped or when the read fails.
+   */
+  getFresh(key: EntryKey, now: number): unknown {
+    if (this.downUntil !== 0 && !this.available()) return NOT_FOUND;
+    try {
+      const value = (this.store as SyncStore & Required<Pick<SyncStore, 'getFresh'>>).getFresh(key, now);
+      if (this.skipMs !== 0 || this.reported) this.recovered();
+      return value;
+    } catch (error) {
+      return this.failed('get', error, NOT_FOUND);
     }
   }
 

@@ -25,9 +25,9 @@ describe('runtime entry points', () => {
     }
   });
 
-  it('give store authors the codecs and the conformance kit', () => {
+  it('give store authors the codecs, the conformance kit and the NOT_FOUND of getFresh', () => {
     expect(Object.keys(store).sort()).toEqual(
-      ['decodeValue', 'describeStore', 'encodeValue', 'encodedBytes', 'encodedSize', 'entry', 'entryKey'].sort(),
+      ['NOT_FOUND', 'decodeValue', 'describeStore', 'encodeValue', 'encodedBytes', 'encodedSize', 'entry', 'entryKey'].sort(),
     );
   });
 

@@ -4,7 +4,7 @@
  * runs it with its own test runner. A store that passes it can stand in any tier list.
  */
 import assert from 'node:assert/strict';
-import { isThenable, type Store } from '../store.js';
+import { type EntryKey, isThenable, NOT_FOUND, type Store } from '../store.js';
 import { entry, entryKey } from './fixtures.js';
 import { resolveRunner, type TestRunner } from './runner.js';
 
@@ -169,6 +169,28 @@ export function describeStore(name: string, factory: StoreFactory, runner?: Test
         answers.map((answer) => isThenable(answer)),
         [false, false, false, false],
       );
+    });
+
+    it('answers getFresh as get and the freshness check would, when it has getFresh', async () => {
+      const store = await make();
+      if (store.getFresh === undefined) return;
+      assert.ok(store.sync, 'getFresh is for sync stores');
+      const getFresh = (key: EntryKey, now: number): unknown => store.getFresh?.(key, now);
+      const fresh = entryKey('f', 'fresh');
+      const forever = entryKey('f', 'forever');
+      const live = entryKey('f', 'v8');
+      await store.set(fresh, entry({ n: 1 }, 'json', { expiresAt: 60_005, staleUntil: 70_005 }));
+      await store.set(forever, entry('kept'));
+      await store.set(live, entry(new Map([[1, 2n]]), 'v8', { expiresAt: 60_005, staleUntil: 60_005 }));
+      assert.deepEqual(getFresh(fresh, 60_004), { n: 1 });
+      // Expired at its expiresAt, inside its stale window or not: a stale value is `get`'s to give.
+      assert.equal(getFresh(fresh, 60_005), NOT_FOUND);
+      assert.equal(getFresh(forever, Number.MAX_SAFE_INTEGER), 'kept');
+      assert.deepEqual(getFresh(live, 0), new Map([[1, 2n]]));
+      assert.equal(getFresh(entryKey('f', 'absent'), 0), NOT_FOUND);
+      assert.equal(getFresh({ ...fresh, text: `${fresh.text}x` }, 0), NOT_FOUND);
+      await store.delete(forever);
+      assert.equal(getFresh(forever, 0), NOT_FOUND);
     });
 
     it('counts entries per function, when it reports functions', async () => {

@@ -3,7 +3,9 @@ import type { Encoded } from '../../codec/codecs.js';
 import { decodeValue, encodedSize, encodeValue } from '../../codec/codecs.js';
 import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.js';
 import type { StoreSettings } from '../../platform.js';
-import type { EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
+import { isFresh } from '../../expiry.js';
+import type { CodecName, EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
+import { NOT_FOUND } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
 import { ByteCount } from './byte-count.js';
 import { DatabaseHandle, type Open } from './database-handle.js';
@@ -23,7 +25,7 @@ import {
   summarise,
 } from './inspect.js';
 import { type ResolvedSqliteStoreOptions, resolveSqliteStoreOptions, type SqliteStoreOptions } from './options.js';
-import { CODECS, type EntryRow } from './statements.js';
+import { CODECS, type EntryRow, type HitRow } from './statements.js';
 import {
   claimReport,
   removeStatsBefore,
@@ -93,8 +95,44 @@ export class SqliteStore implements SyncStore {
     } catch (error) {
       return this.handle.recover(error, undefined);
     }
+    // Read by index: array destructuring goes through the iterator protocol on every hit.
     if (row === undefined || textOf(row[0]) !== key.text) return undefined;
-    return this.readRow(rows, key, row);
+    const value = this.decodeRow(rows, key, row[1], row[7], row[6]);
+    if (value === NOT_FOUND) return undefined;
+    this.touch(key, row[5], this.opts.now());
+    return {
+      value,
+      codec: CODECS[row[6]] as CodecName,
+      createdAt: row[2],
+      expiresAt: row[3] ?? Number.POSITIVE_INFINITY,
+      staleUntil: row[4] ?? Number.POSITIVE_INFINITY,
+    };
+  }
+
+  /**
+   * `get` and the freshness check in one, without the entry's times (see `Store.getFresh`): the
+   * row read holds the key, the value, the codec and the two times a hit looks at, no more; each
+   * other time would be one more number converted per hit.
+   */
+  getFresh(key: EntryKey, now: number): unknown {
+    if (this.fault !== undefined) this.raise();
+    if (this.batch.writes.size > 0 && this.batch.writes.has(key.hash)) {
+      const entry = this.get(key);
+      return entry !== undefined && isFresh(entry, now) ? entry.value : NOT_FOUND;
+    }
+    const rows = this.handle.rows();
+    let row: HitRow | undefined;
+    try {
+      row = rows.st.hit.get(key.hash);
+    } catch (error) {
+      return this.handle.recover(error, NOT_FOUND);
+    }
+    if (row === undefined || textOf(row[0]) !== key.text) return NOT_FOUND;
+    const expiresAt = row[3];
+    if (expiresAt !== null && expiresAt <= now) return NOT_FOUND;
+    const value = this.decodeRow(rows, key, row[1], row[5], row[2]);
+    if (value !== NOT_FOUND) this.touch(key, row[4], now);
+    return value;
   }
 
   set(key: EntryKey, entry: StoredEntry): void {
@@ -272,44 +310,40 @@ export class SqliteStore implements SyncStore {
     if (fault !== undefined) throw fault;
   }
 
-  private readRow(rows: Open, key: EntryKey, row: EntryRow): StoredEntry | undefined {
-    // Read by index: array destructuring goes through the iterator protocol on every hit.
-    const codec = CODECS[row[6]];
-    let blob: string | null = null;
-    let value: unknown;
+  /**
+   * The value of a row read by `get` or `getFresh` (`data` inline, or `blob` naming its file), or
+   * `NOT_FOUND` when it cannot be read: a blob file missing or damaged, or bytes that fail to
+   * decode, drop the entry (reported once). A blob file gone because another connection rewrote
+   * or deleted the entry since the row was read is a plain miss: nothing is dropped or reported.
+   */
+  private decodeRow(rows: Open, key: EntryKey, data: Encoded | null, blob: string | null, codecIndex: number): unknown {
     try {
-      let data: Encoded | null = row[1];
-      if (data === null) {
-        blob = rows.st.blobOf.get(key.hash) ?? null;
-        data = blob === null ? null : (rows.blobs?.read(blob) ?? null);
-      }
-      if (data === null) throw new CachetCodecError('the entry holds no value');
+      const codec = CODECS[codecIndex];
+      const bytes = data ?? (blob === null ? null : (rows.blobs?.read(blob) ?? null));
+      if (bytes === null) throw new CachetCodecError('the entry holds no value');
       if (codec === undefined) throw new CachetCodecError('the stored codec is not one this runtime knows');
-      value = decodeValue(codec, data);
+      return decodeValue(codec, bytes);
     } catch (error) {
       if (error instanceof BlobMissingError && blob !== null) {
-        rows.st.deleteBlobRow.run(key.hash, blob);
-        this.warnOnce('blob', `a blob file of ${key.fn} was missing or damaged; dropped the entry`, error);
-        return undefined;
+        // Dropped only if the row still names the file: else it changed since it was read.
+        if (rows.st.deleteBlobRow.run(key.hash, blob).changes > 0)
+          this.warnOnce('blob', `a blob file of ${key.fn} was missing or damaged; dropped the entry`, error);
+        return NOT_FOUND;
       }
       if (!isCachetError(error, CachetCodecError.code)) throw error;
       this.delete(key);
       this.warnOnce('decode', `an entry of ${key.fn} failed to decode; dropped it`, error);
-      return undefined;
+      return NOT_FOUND;
     }
-    const now = this.opts.now();
-    if (now - row[5] >= TOUCH_EVERY) {
-      this.batch.touches.set(key.hash, now);
-      this.schedule();
-    }
-    return {
-      value,
-      codec,
-      createdAt: row[2],
-      expiresAt: row[3] ?? Number.POSITIVE_INFINITY,
-      staleUntil: row[4] ?? Number.POSITIVE_INFINITY,
-    };
   }
+
+  /** Records a hit's access time, at most once a `TOUCH_EVERY` per entry (in the next commit). */
+  private touch(key: EntryKey, accessedAt: number, now: number): void {
+    if (now - accessedAt < TOUCH_EVERY) return;
+    this.batch.touches.set(key.hash, now);
+    this.schedule();
+  }
+
 
   /**
    * Runs `work` on the open database, inside a `BEGIN IMMEDIATE` transaction unless `write` is

@@ -1,9 +1,9 @@
 import { type SqliteDatabase, type SqliteStatement as Statement, textColumn } from './driver/driver.js';
 
 /**
- * A row as `get` reads it (raw, in column order: no object is built per hit). The columns a hit
- * needs, and only those: every text column costs a string per hit, so the codec comes as a number
- * (`CODECS`) and a blob file's name is read only for a row whose value is in one (`blobOf`).
+ * A row as `get` reads it (raw, in column order: no object is built per read). The codec comes as
+ * a number (`CODECS`): a text column would cost a string per read. A blob file's name is NULL for
+ * an inline value (most rows), and read in the same statement as the row, so the two agree.
  */
 export type EntryRow = [
   /** Bytes where the binding cuts text at NUL (see `textColumn`). */
@@ -16,6 +16,21 @@ export type EntryRow = [
   accessedAt: number,
   /** The stored codec's index in `CODECS`; 0 for a name this runtime does not know. */
   codec: number,
+  blob: string | null,
+];
+
+/**
+ * A row as `getFresh` reads it: `EntryRow` without the times a fresh hit does not use. Each REAL
+ * column is a number made per read (timestamps are not small integers): the hit path's largest
+ * cost after the value itself.
+ */
+export type HitRow = [
+  key: string | Uint8Array,
+  value: string | Uint8Array | null,
+  codec: number,
+  expiresAt: number | null,
+  accessedAt: number,
+  blob: string | null,
 ];
 
 /** The persistent codecs by the number `get` reads (index 0: an unknown name). */
@@ -24,8 +39,7 @@ export const CODECS = [undefined, 'json', 'v8'] as const;
 /** Every statement the store runs, prepared once per connection. */
 export interface Statements {
   readonly get: Statement<[bigint], EntryRow>;
-  /** The blob file holding an entry's value (pluck). */
-  readonly blobOf: Statement<[bigint], string | null>;
+  readonly hit: Statement<[bigint], HitRow>;
   readonly upsert: Statement<
     [
       bigint,
@@ -80,15 +94,20 @@ const RAW = { raw: true } as const;
 const PLUCK = { pluck: true } as const;
 const BIGINTS = { bigints: true } as const;
 
+/** The codec name as its index in `CODECS`. */
+const CODEC_INDEX = "CASE codec WHEN 'json' THEN 1 WHEN 'v8' THEN 2 ELSE 0 END";
+
 export function prepare(db: SqliteDatabase): Statements {
   return {
     get: db.prepare<[bigint], EntryRow>(
-      `SELECT ${textColumn(db, 'key')}, value, created_at, expires_at, stale_until, accessed_at,
-         CASE codec WHEN 'json' THEN 1 WHEN 'v8' THEN 2 ELSE 0 END
+      `SELECT ${textColumn(db, 'key')}, value, created_at, expires_at, stale_until, accessed_at, ${CODEC_INDEX}, blob
        FROM entries WHERE hash = ?`,
       RAW,
     ),
-    blobOf: db.prepare<[bigint], string | null>('SELECT blob FROM entries WHERE hash = ?', PLUCK),
+    hit: db.prepare<[bigint], HitRow>(
+      `SELECT ${textColumn(db, 'key')}, value, ${CODEC_INDEX}, expires_at, accessed_at, blob FROM entries WHERE hash = ?`,
+      RAW,
+    ),
     upsert: db.prepare(
       `INSERT INTO entries (hash, key, fn, version, codec, created_at, expires_at, stale_until, accessed_at, size, value, blob)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
