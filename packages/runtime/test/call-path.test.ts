@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectError } from '../../../test/support/expect-error.js';
 import { createSqliteStore } from '../src/admin.js';
 import {
   cached,
@@ -179,7 +180,12 @@ describe('arguments an encoder cannot key run the function uncached', () => {
 
   it('other encoder errors propagate from peek', () => {
     const { cf } = counted('broken-peek');
-    expect(() => cf.peek(undefined, ['bad'])).toThrow();
+    const error = expectError(() => cf.peek(undefined, ['bad']), {
+      code: 'CACHET_E_CONFIG',
+      message: /^cannot compute the key of broken-peek for peek/,
+    });
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect((error.cause as Error).message).toBe('a broken encoder');
   });
 });
 

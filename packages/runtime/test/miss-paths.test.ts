@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectRejection } from '../../../test/support/expect-error.js';
 import { createSqliteStore } from '../src/admin.js';
 import { entryKey } from '../src/conformance/fixtures.js';
 import type { CacheEvent } from '../src/index.js';
@@ -268,7 +269,7 @@ describe('the cross-process lease (two SQLite connections, two owners)', () => {
       },
       { id: 'release', storage: a },
     );
-    await expect(failing(1)).rejects.toThrow('no 1');
+    await expectRejection(failing(1), { message: 'no 1' });
     let runs = 0;
     const other = cached(async (n: number) => n + runs++ * 0, { id: 'release', storage: b });
     const started = Date.now();
