@@ -24,6 +24,8 @@ export const codes = {
   CACHET_E_HIDDEN_STATE: { number: 990015, category: 'error' },
   CACHET_E_UNKNOWN_STORE: { number: 990016, category: 'error' },
   CACHET_E_COMPILED_INPUT: { number: 990017, category: 'error' },
+  /** A plugin error (esbuild's prescan), not a finding at a source position: no tsc diagnostic. */
+  CACHET_E_TAG_AFTER_START: { number: 990018, category: 'error' },
   CACHET_W_REFLECTIVE: { number: 990101, category: 'warning' },
   CACHET_W_SWR_SYNC: { number: 990102, category: 'warning' },
   CACHET_W_IMPURE: { number: 990103, category: 'warning' },

@@ -14,7 +14,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { hashText } from '@cachet/compiler';
+import { type DiagnosticCode, hashText } from '@cachet/compiler';
 import type { BuildOptions, Loader, OnLoadResult, PartialMessage, PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginMessage } from 'unplugin';
 import type { Outcome } from './cachet.js';
@@ -178,11 +178,12 @@ function tagAfterStart(missed: { tagged: readonly string[]; links: readonly stri
   ];
   const first = tagged[0] ?? links[0];
   if (first === undefined) return undefined;
+  const code: DiagnosticCode = 'CACHET_E_TAG_AFTER_START';
   return {
-    id: 'CACHET_E_TAG_AFTER_START',
+    id: code,
     pluginName: 'unplugin-cachet',
     text:
-      `CACHET_E_TAG_AFTER_START: ${what.join(', and ')} since this esbuild context was created; the load ` +
+      `${code}: ${what.join(', and ')} since this esbuild context was created; the load ` +
       'filter esbuild fixed then does not let Cachet see them, so tagged code there would be bundled ' +
       'without cached functions. Hint: dispose of the context and create it again (restart the watch or ' +
       'serve process), or set the plugin option prescan: false.',
