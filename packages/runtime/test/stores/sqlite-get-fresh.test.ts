@@ -4,6 +4,7 @@
  * that has no memory tier (`storage=sqlite`) serves a fresh row and recomputes an expired one.
  * Real database files, on every SQLite binding this Node loads; the clock is injected.
  */
+import { existsSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cached, close, configure, createMemoryStore, stats } from '../../src/index.js';
 import { NOT_FOUND } from '../../src/store.js';
@@ -92,6 +93,46 @@ describeDrivers('getFresh on committed rows', (driver) => {
     expect(store.getFresh(key, clock.now())).toBe('v');
     store.flush();
     expect(accessed()).toBe(1_000_000 + TOUCH_EVERY);
+  });
+});
+
+describeDrivers('the write-ahead log at open', (driver) => {
+  // While the log holds no frame, SQLite reads the database file's size with a system call at the
+  // start of every read: a store leaves a frame there when it opens the file.
+  const stores: SqliteStore[] = [];
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+  });
+  const logBytes = (dir: string): number =>
+    existsSync(`${dir}/cache.db-wal`) ? statSync(`${dir}/cache.db-wal`).size : 0;
+
+  it('holds a frame once a store opened a file every connection had closed', () => {
+    const dir = tempDir();
+    const first = createSqliteStore({ driver: driver.name, dir });
+    first.set(entryKey('f', 'a'), entry('a'));
+    first.close(); // the last connection: checkpoints and removes the log
+    expect(logBytes(dir)).toBe(0);
+    const second = createSqliteStore({ driver: driver.name, dir });
+    stores.push(second);
+    expect(second.getFresh(entryKey('f', 'a'), 0)).toBe('a');
+    expect(logBytes(dir)).toBeGreaterThan(32); // the log's header is 32 bytes; a frame follows it
+  });
+
+  it('opens, and reads, while another process holds the write lock past the busy timeout', () => {
+    const dir = tempDir();
+    const first = createSqliteStore({ driver: driver.name, dir });
+    first.set(entryKey('f', 'a'), entry('a'));
+    first.close();
+    const other = connectTo(driver, `${dir}/cache.db`);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const second = createSqliteStore({ driver: driver.name, dir, busyTimeout: 20 });
+      stores.push(second);
+      expect(second.getFresh(entryKey('f', 'a'), 0)).toBe('a');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
   });
 });
 

@@ -32,6 +32,7 @@ export function connect(options: ConnectOptions): Connection {
     if (!memory) enableWal(db, options.busyTimeout);
     db.pragma('synchronous = NORMAL');
     ensureSchema(db);
+    if (!memory) primeLog(db);
     return { db, inode: memory ? 0 : inodeOf(options.file) };
   } catch (error) {
     db.close();
@@ -58,6 +59,24 @@ function enableWal(db: SqliteDatabase, busyTimeout: number): void {
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Leaves a frame in the write-ahead log, so reads take the database's size from the log's index.
+ * While the log holds no frame (as when a file is opened after every connection to it closed: the
+ * last one checkpoints and removes the log), SQLite reads the file's size with a system call
+ * (`fstat`) at the start of every read transaction: on every hit of a process that only reads.
+ * One write of an unchanged value (the schema version) at open makes a frame; the log keeps one
+ * from then on, as a checkpoint only restarts it when the next write comes. A write that cannot
+ * be made now (another process holding the lock past the busy timeout, a full disk) only leaves
+ * the system call; a damaged file is thrown, as from every other statement here.
+ */
+function primeLog(db: SqliteDatabase): void {
+  try {
+    db.pragma(`user_version = ${db.pragma('user_version') as number}`);
+  } catch (error) {
+    if (isCorruption(error)) throw error;
+  }
+}
 
 /** True when SQLite says the file is damaged or is not a database at all. */
 export function isCorruption(error: unknown): boolean {
