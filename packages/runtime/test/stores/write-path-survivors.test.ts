@@ -16,6 +16,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -146,6 +147,20 @@ describe('eviction', () => {
     expect(total).toBeLessThanOrEqual(18_000); // down to 90%, not just under the limit
     const kept = peer(dir).prepare('SELECT key FROM entries ORDER BY key', { pluck: true }).all();
     expect(kept[0]).toBe(entryKey('evict', 'k03').text); // the three least recently used went
+  });
+  it('stops once the total is exactly 90% of the limit', async () => {
+    const dir = tempDir();
+    const clock = manualClock();
+    const store = open(dir, { maxBytes: 10_000, now: clock.now });
+    // 923 characters: 925 bytes of JSON, 11 of key text and 64 of row overhead, 1000 in all.
+    for (let i = 0; i < 11; i++) {
+      store.set(entryKey('exact', `k${String(i).padStart(2, '0')}`), entry('v'.repeat(923)));
+      await nextTick();
+      clock.advance(120_000);
+    }
+    store.close();
+    const total = Number(peer(dir).prepare('SELECT SUM(size) FROM entries', { pluck: true }).get());
+    expect(total).toBe(9000); // 11 000 after the last write; two removed, not three
   });
 });
 
@@ -323,7 +338,8 @@ describe('the fs store', () => {
 });
 
 describe('the connection', () => {
-  it('after moving a corrupt file aside, writes to the fresh one', () => {
+  /** A store with its connection open on a file of many rows, then garbage written over all pages but the first. */
+  function corruptWhileOpen() {
     const dir = tempDir();
     const writer = open(dir);
     for (let i = 0; i < 400; i++) writer.set(entryKey('corrupt', `row ${i}`), entry('x'.repeat(200)));
@@ -339,6 +355,11 @@ describe('the connection', () => {
     } finally {
       closeSync(fd);
     }
+    return { dir, store, logger };
+  }
+
+  it('after moving a corrupt file aside, writes to the fresh one', () => {
+    const { dir, store, logger } = corruptWhileOpen();
     expect(store.entries()).toEqual([]); // finds the damage, moves the file aside
     expect(logger.warnings).toHaveLength(1);
     store.set(entryKey('corrupt', 'after'), entry('after'));
@@ -346,6 +367,15 @@ describe('the connection', () => {
     const row = peer(dir).prepare('SELECT key FROM entries', { pluck: true }).all();
     expect(row).toEqual([entryKey('corrupt', 'after').text]);
     expect(logger.warnings).toHaveLength(1);
+  });
+
+  it('says so when another process already moved the corrupt file aside', () => {
+    const { dir, store, logger } = corruptWhileOpen();
+    renameSync(join(dir, 'cache.db'), join(dir, 'cache.db.corrupt-1')); // the other process's move
+    expect(store.entries()).toEqual([]);
+    expect(logger.warnings.map((warning) => warning.message)).toEqual([
+      `${join(dir, 'cache.db')} is not a usable SQLite database; another process already replaced it and started a fresh one`,
+    ]);
   });
 
   it('leaves an in-memory database open when the background timer runs', () => {
