@@ -1,12 +1,13 @@
 /**
  * What mutation testing left untested in the SQLite write path (the group commit), the connection's
  * handle, housekeeping and the blob files: a failed commit's staged files removed, the byte count
- * written with the counters report, eviction down to 90% of the limit, an expired entry's file
+ * written with the counters report, an access-time touch applied once, eviction down to 90% of the
+ * limit (not at it, and with a budget that grows with the commit), an expired entry's file
  * removed with its row, a file still referred to by another row kept, the orphan sweep in batches
  * with its progress, the blob directory's listing ignoring what is not a blob in its place, the
- * blob files' errors, a corrupt file left for a fresh one, and an in-memory database left alone by
- * the background timer. Real better-sqlite3 files; a raw connection on the same file plays the
- * other process.
+ * blob files' errors and names (nothing around a blob name), a corrupt file left for a fresh one,
+ * the exit hook and timer removed at close, and an in-memory database left alone by the timer.
+ * Real better-sqlite3 files; a raw connection on the same file plays the other process.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -128,6 +129,22 @@ describe('the group commit', () => {
     store.flush();
     expect(metaBytes(dir)).toBe(sum());
   });
+  it('applies an access-time touch once, not again with later commits', async () => {
+    const dir = tempDir();
+    const clock = manualClock(600_000);
+    const store = open(dir, { now: clock.now });
+    const key = entryKey('touch', 'a');
+    store.set(key, entry('a'));
+    store.flush();
+    clock.advance(120_000);
+    expect(store.get(key)?.value).toBe('a'); // a hit two minutes on: its access time is written
+    await nextTick();
+    const db = peer(dir);
+    db.prepare('UPDATE entries SET accessed_at = 1 WHERE hash = ?').run(key.hash); // another process's touch, later
+    store.set(entryKey('touch', 'b'), entry('b'));
+    await nextTick();
+    expect(db.prepare('SELECT accessed_at FROM entries WHERE hash = ?', { pluck: true }).get(key.hash)).toBe(1);
+  });
 });
 
 describe('eviction', () => {
@@ -161,6 +178,23 @@ describe('eviction', () => {
     store.close();
     const total = Number(peer(dir).prepare('SELECT SUM(size) FROM entries', { pluck: true }).get());
     expect(total).toBe(9000); // 11 000 after the last write; two removed, not three
+  });
+  it('keeps a total exactly at the limit', async () => {
+    const dir = tempDir();
+    const store = open(dir, { maxBytes: 10_000 });
+    for (let i = 0; i < 10; i++) store.set(entryKey('exact', `k${String(i).padStart(2, '0')}`), entry('v'.repeat(923)));
+    store.close();
+    const total = Number(peer(dir).prepare('SELECT SUM(size) FROM entries', { pluck: true }).get());
+    expect(total).toBe(10_000);
+  });
+
+  it('removes up to two rows per row written in one commit, beyond the least of 64', () => {
+    const dir = tempDir();
+    const store = open(dir, { maxBytes: 10_000 });
+    for (let i = 0; i < 100; i++) store.set(entryKey('many', `k${String(i).padStart(2, '0')}`), entry('v'.repeat(924)));
+    store.flush(); // one commit of 100 KB: 91 rows over, more than 64
+    const total = Number(peer(dir).prepare('SELECT SUM(size) FROM entries', { pluck: true }).get());
+    expect(total).toBeLessThanOrEqual(9000);
   });
 });
 
@@ -326,6 +360,15 @@ describe('the blob directory', () => {
       name: 'BlobMissingError',
       message: '"../../cache.db" is not a blob name',
     });
+    // A name must be nothing but the blob name: anything around it could reach outside the directory.
+    const hex16 = '0123456789abcdef';
+    for (const name of [
+      `../../${hex16}-${hex16}`,
+      `${hex16}-${hex16}/../../cache.db`,
+      `../../${hex16}${hex16}`,
+      `${hex16}${hex16}/../../cache.db`,
+    ])
+      expect(raised(() => files.read(name))).toMatchObject({ message: `"${name}" is not a blob name` });
   });
 });
 
@@ -395,6 +438,16 @@ describe('the connection', () => {
     expect(vi.getTimerCount()).toBe(1);
     store.close();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('removes its exit hook when closed', () => {
+    const before = process.listenerCount('exit');
+    const store = open(tempDir());
+    store.set(entryKey('exit', 'a'), entry('a'));
+    store.flush();
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    store.close();
+    expect(process.listenerCount('exit')).toBe(before);
   });
 
   it('refuses to open once closed', () => {
