@@ -27,7 +27,16 @@ describe('runtime entry points', () => {
 
   it('give store authors the codecs, the conformance kit and the NOT_FOUND of getFresh', () => {
     expect(Object.keys(store).sort()).toEqual(
-      ['NOT_FOUND', 'decodeValue', 'describeStore', 'encodeValue', 'encodedBytes', 'encodedSize', 'entry', 'entryKey'].sort(),
+      [
+        'NOT_FOUND',
+        'decodeValue',
+        'describeStore',
+        'encodeValue',
+        'encodedBytes',
+        'encodedSize',
+        'entry',
+        'entryKey',
+      ].sort(),
     );
   });
 

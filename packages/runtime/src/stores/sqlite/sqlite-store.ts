@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Encoded } from '../../codec/codecs.js';
 import { decodeValue, encodedSize, encodeValue } from '../../codec/codecs.js';
 import { CachetCodecError, CachetStoreError, isCachetError } from '../../errors.js';
-import type { StoreSettings } from '../../platform.js';
 import { isFresh } from '../../expiry.js';
+import type { StoreSettings } from '../../platform.js';
 import type { CodecName, EntryKey, StatsSample, StoredEntry, StoreFunctionInfo, SyncStore } from '../../store.js';
 import { NOT_FOUND } from '../../store.js';
 import { BlobFiles, BlobMissingError } from '../blob/blob-files.js';
@@ -343,7 +343,6 @@ export class SqliteStore implements SyncStore {
     this.batch.touches.set(key.hash, now);
     this.schedule();
   }
-
 
   /**
    * Runs `work` on the open database, inside a `BEGIN IMMEDIATE` transaction unless `write` is
