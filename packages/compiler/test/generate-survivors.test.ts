@@ -50,6 +50,7 @@ const forms = {
   opts: 'o: { a?: number; b?: number }',
   scalars: 'v: number | bigint | Date',
   numOrStr: 'v: number | string',
+  patterns: 'p: RegExp | string | Number',
 } as const;
 
 type Form = keyof typeof forms;
@@ -275,6 +276,8 @@ describe('generated keys', () => {
       [[null]],
       [['']],
     ]);
+    // The empty string and the empty array hash alike (a union's hash is its member's).
+    keys('union', [[['']], [[[]]], [[[0]]]], false);
     keys('prims', [[[5n]], [[6n]], [[true]], [[false]], [[null]]]);
     // null and undefined hash alike (each is the only value of its kind).
     keys('prims', [[[null]], [[undefined]]], false);
@@ -519,6 +522,8 @@ describe('more shapes', () => {
   it('unions of numbers with other kinds: NaN equals NaN, each kind its own text', () => {
     keys('scalars', [[[1]], [[1n]], [[new Date(1)]], [[2]], [[Number.NaN], [Number.NaN]]], false);
     keys('numOrStr', [[[Number.NaN], [Number.NaN]], [[1]], [['1']], [['NaN']]]);
+    // A built-in's text starts with its name: \`/a/\` is not the string "a/".
+    keys('patterns', [[[/a/]], [['a/']], [[5]], [[new Number(5)]], [['number:5']]], false);
   });
 
   it('a value of none of the declared kinds is keyed by the runtime', () => {
