@@ -20,6 +20,7 @@ const forms = {
   two: 'a: string, b: number',
   four: 'a: number, b: string, c: boolean, d: bigint',
   rest: 'a: number, ...xs: string[]',
+  restNumbers: '...xs: number[]',
   tupleRest: 't: [number, ...string[]]',
   tupleOpt: 't: [number, string?]',
   props: "o: { a?: number; 'b-c': string; [rank]: number }",
@@ -198,6 +199,7 @@ describe('generated keys', () => {
   });
 
   it('rest parameters: the items after the plain ones, in order', () => {
+    keys('restNumbers', [[[]], [[1]], [[1, 2]], [[12]], [[2, 1]], [[1, 2, 3]]]);
     keys('rest', [[[1]], [[1, 'a']], [[1, 'a', 'b']], [[1, 'b', 'a']], [[2, 'a']], [[1, 'ab']], [[1, '', 'a']]]);
   });
 
