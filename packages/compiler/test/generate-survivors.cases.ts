@@ -51,6 +51,7 @@ const forms = {
   maybePattern: 'p: RegExp | undefined',
   pointOrShape: 'p: Point | { x: number; y: number }',
   stamp: 's: Stamp',
+  fnOrText: 'f: (() => number) | string',
 } as const;
 
 type Form = keyof typeof forms;
@@ -360,6 +361,9 @@ describe('generated keys', () => {
       [[new S(Number.NaN)], [new S(Number.NaN)]],
       [[new Date(1)]],
     ]);
+    // A function in a union is keyed by identity (storage=memory), not refused.
+    const f = () => 1;
+    keys('fnOrText', [[[f], [f]], [[() => 1]], [['f']]]);
     keys('custom', [[[new mod.Account(1, 'a')], [new mod.Account(1, 'b')]], [[new mod.Account(2, 'a')]]]);
   });
 
