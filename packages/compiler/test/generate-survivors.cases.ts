@@ -52,6 +52,9 @@ const forms = {
   pointOrShape: 'p: Point | { x: number; y: number }',
   stamp: 's: Stamp',
   fnOrText: 'f: (() => number) | string',
+  collections: 'c: Map<string, number> | Set<number> | undefined',
+  boxedOrText: 'n: Number | string',
+  boxes: 'b: String | Boolean | number',
 } as const;
 
 type Form = keyof typeof forms;
@@ -364,6 +367,15 @@ describe('generated keys', () => {
     // A function in a union is keyed by identity (storage=memory), not refused.
     const f = () => 1;
     keys('fnOrText', [[[f], [f]], [[() => 1]], [['f']]]);
+    keys('boxedOrText', [[[5], [5]], [[6]], [[new Number(5)]], [['5']]]);
+    keys('boxes', [[['a']], [['b']], [[true]], [[false]], [[new String('a')]], [[1]]]);
+    keys('collections', [
+      [[new Map([['a', 1]])], [new Map([['a', 1]])]],
+      [[new Map([['a', 2]])]],
+      [[new Set([1])], [new Set([1])]],
+      [[new Set([2])]],
+      [[undefined]],
+    ]);
     keys('custom', [[[new mod.Account(1, 'a')], [new mod.Account(1, 'b')]], [[new mod.Account(2, 'a')]]]);
   });
 
