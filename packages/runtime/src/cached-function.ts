@@ -18,7 +18,6 @@ import {
   loadSync,
   type MissContext,
   NO_SNAPSHOT,
-  NOT_FOUND,
   readSync,
   refresh,
   remember,
@@ -29,7 +28,7 @@ import type { FunctionPlan } from './plan.js';
 import type { Runtime, RuntimeFunction } from './runtime.js';
 import type { ContextCache, Scope } from './scope/scope.js';
 import { Counters, type FunctionStats } from './stats.js';
-import type { EntryKey, StoredEntry } from './store.js';
+import { type EntryKey, NOT_FOUND, type StoredEntry } from './store.js';
 import type { Tier, TierCounters } from './tier.js';
 import { Verifier } from './verify.js';
 

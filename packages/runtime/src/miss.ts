@@ -71,9 +71,6 @@ export function loadSync(fn: MissContext, call: Call): unknown {
   return runSync(fn, call);
 }
 
-/** What `readSync` answers when no sync tier holds a fresh entry. */
-export { NOT_FOUND };
-
 /**
  * The fresh value for `key` in the first sync tier that holds one: a hit there (a miss counted in
  * each tier read before it), filling the tiers above it and `call`'s memory tables, if a call is

@@ -67,7 +67,7 @@ export class Tier {
   getFresh(key: EntryKey, now: number): unknown {
     if (this.downUntil !== 0 && !this.available()) return NOT_FOUND;
     try {
-      const value = (this.store as SyncStore & Required<Pick<SyncStore, 'getFresh'>>).getFresh(key, now);
+      const value = (this.store as Required<Pick<SyncStore, 'getFresh'>>).getFresh(key, now);
       if (this.skipMs !== 0 || this.reported) this.recovered();
       return value;
     } catch (error) {
