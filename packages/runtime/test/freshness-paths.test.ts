@@ -54,6 +54,27 @@ describe('freshness on the positional entries', () => {
   });
 });
 
+describe('misses on the positional entries', () => {
+  it('run the function for other arguments and for unequal ones of the same hash, with entries kept forever', () => {
+    // A forever tier answers a found slot without a clock: only the slot tells a hit from a miss.
+    let runs = 0;
+    const cf = define(
+      { id: 'miss-call2-forever', encoder: positional },
+      (a: number, b: number) => `${a},${b}#${runs++}`,
+    );
+    expect(cf.call2(undefined, 1, 2)).toBe('1,2#0');
+    expect(cf.call2(undefined, 2, 2)).toBe('2,2#1'); // no slot for this hash
+    expect(cf.call2(undefined, 0, 33)).toBe('0,33#2'); // the hash of (1, 2), another key
+    expect(cf.call2(undefined, 1, 2)).toBe('1,2#0');
+    expect(cf.call2(undefined, 0, 33)).toBe('0,33#2');
+    expect(cf.stats()).toMatchObject({ hits: 2, misses: 3 });
+    const one = define({ id: 'miss-call1-forever', encoder: positional }, (a: number) => `${a}#${runs++}`);
+    expect(one.call1(undefined, 7)).toBe('7#3');
+    expect(one.call1(undefined, 8)).toBe('8#4');
+    expect(one.call1(undefined, 7)).toBe('7#3');
+  });
+});
+
 describe('peek on a store below memory', () => {
   it('returns a fresh entry of a sync store, and nothing once it expired', async () => {
     configure({ now: clock.now, stores: { shelf: createMemoryStore({ name: 'shelf' }) } });
