@@ -17,6 +17,8 @@ export default defineConfig({
       '**/.tmp/**',
       ...without.flatMap((service) => service.files),
       ...(ownRedis ? [] : ownRedisFiles),
+      // A tool, not a test: it replays a mutation run's mutants (docs/testing.md) when MUTANTS names them.
+      ...(process.env.MUTANTS === undefined ? ['packages/compiler/test/replay-mutants.test.ts'] : []),
     ],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
