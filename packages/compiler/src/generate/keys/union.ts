@@ -1,6 +1,6 @@
 /** Key code for unions of runtime kinds: a kind test on the value picks the member. */
 import { type KeyNode, runtimeKind } from '../../plan.js';
-import { RUNTIME } from '../names.js';
+import { prelude, RUNTIME } from '../names.js';
 import { type Bodies, indent, isPrimitive, type KeyOps, type Node } from './kind.js';
 
 const PREDICATES: Record<string, (v: string) => string> = {
@@ -52,7 +52,9 @@ export function unionBodies(code: KeyOps, node: Node<'union'>, base: string): Bo
       `  default: return ${fallback};`,
       '}',
     ].join('\n');
-  const hash = cases((m) => code.hash(m, 'h', 'v'), 'h');
+  // The member's index goes into the hash, so members with equal hashes of their own (`""` and
+  // `[]`, `true` and `1n`) land in different buckets instead of chaining behind each other.
+  const hash = cases((m, i) => code.hash(m, `${prelude.mix}(h, ${i})`, 'v'), 'h');
   const text = cases((m) => code.text(m, 'v'), `"?" + ${RUNTIME}.reflectKey(v)`);
   if (isPrimitive(node)) {
     return { extra, hash, snapshot: 'return v;', equals: `return ${code.equals(node, 's', 'v')};`, text };
