@@ -108,8 +108,11 @@ function paramKey(ctx: AnalysisContext, param: ts.ParameterDeclaration, name: st
   const path = { param: name, at: '' };
   const node = keyOf(ctx, type, path);
   if (param.dotDotDotToken !== undefined) {
-    if (node.kind === 'array') return node.element;
-    if (node.kind === 'tuple') return mergeKeys([...node.elements, ...(node.rest === undefined ? [] : [node.rest])]);
+    // The rest list is an array the engine makes for the call: its prototype check (`exact`
+    // Array) has nothing to check, and each element is keyed by the element's type.
+    const list = node.kind === 'exact' && node.builtin === 'Array' ? node.inner : node;
+    if (list.kind === 'array') return list.element;
+    if (list.kind === 'tuple') return mergeKeys([...list.elements, ...(list.rest === undefined ? [] : [list.rest])]);
     return { kind: 'reflect' };
   }
   // A parameter with a default may be passed undefined explicitly.
