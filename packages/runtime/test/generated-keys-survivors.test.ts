@@ -11,9 +11,12 @@
  * the mixing the generated code does inline (the module promises the same hash, snapshot and
  * text as the generated helpers it stands in for).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { expectError } from '../../../test/support/expect-error.js';
 import {
+  cacheKey,
   equalsDate,
   equalsNumbers,
   equalsStrings,
@@ -25,6 +28,7 @@ import {
   hashNumbers,
   hashString,
   hashStrings,
+  identity,
   instanceText,
   isObject,
   mix,
@@ -32,6 +36,7 @@ import {
   Other,
   ownNumber,
   ownString,
+  reflectKey,
   sameNumber,
   snapshotDate,
   snapshotPrimitives,
@@ -39,6 +44,7 @@ import {
   textNumbers,
   textStrings,
 } from '../src/internal.js';
+import { ClassTags, className } from '../src/key/class-tag.js';
 
 /** The seed generated code starts a hash with is its own; any number does for these checks. */
 const H = 0x811c9dc5 | 0;
@@ -64,6 +70,18 @@ const NOT_ITS_TYPE = { message: /not of its declared type/, code: 'CACHET_E_UNKE
 class When extends Date {}
 class Names extends Array<string> {}
 class Figures extends Array<number> {}
+
+/** A class keyed by its `[cacheKey]()`, its `name` set to `name` (a string or not). */
+function named(name: unknown): new (id: number) => object {
+  const C = class {
+    constructor(readonly id: number) {}
+    [cacheKey](): number {
+      return this.id;
+    }
+  };
+  Object.defineProperty(C, 'name', { value: name });
+  return C;
+}
 
 /** Expects every hash to differ from every other. */
 function allApart(hashes: readonly number[]): void {
@@ -310,5 +328,85 @@ describe('snapshots, equality and key text', () => {
       expect(textOf(v as never, false)).toBe(`@${text}`);
       expect(textOf(v as never, false)).not.toBe(textOf(like as never, false));
     }
+  });
+});
+
+describe('identity numbers and class tags (key/identity.ts, key/class-tag.ts)', () => {
+  it('a symbol made by Symbol.for has one number, apart from every other (compiled code keys a symbol so)', () => {
+    // A WeakMap refuses registered symbols: were symbols held there, this call would throw.
+    const a = Symbol.for('cachet.identity.a');
+    const id = identity(a);
+    expect(identity(Symbol.for('cachet.identity.a'))).toBe(id);
+    expect(identity(Symbol.for('cachet.identity.b'))).not.toBe(id);
+    const mine = Symbol('mine');
+    expect(identity(mine)).toBe(identity(mine));
+    expect(new Set([id, identity(mine), identity(Symbol.iterator), identity({}), identity(() => 1)]).size).toBe(5);
+  });
+
+  it('an object keyed by identity is not kept alive by it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const ref = ((): WeakRef<object> => {
+      const o = {};
+      identity(o);
+      return new WeakRef(o);
+    })();
+    // A WeakRef holds its target to the end of the job that made or read it: collect in a new one.
+    let collected = false;
+    for (let i = 0; i < 5 && !collected; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      gc();
+      collected = ref.deref() === undefined;
+    }
+    expect(collected).toBe(true);
+  });
+
+  it('className: the constructor name, "" when there is none or it is not a string, "null" for no prototype', () => {
+    class Cat {}
+    expect(className(Cat.prototype)).toBe('Cat');
+    expect(className(null)).toBe('null');
+    expect(className(Object.create(null))).toBe('');
+    expect(className({ constructor: 1 })).toBe('');
+    expect(className(named(42).prototype)).toBe('');
+  });
+
+  it('a class whose name is not a string is tagged as anonymous', () => {
+    const Numbered = named(42);
+    expect(new ClassTags().tag(Numbered.prototype, false)).toBe('""');
+    expect(reflectKey(new Numbered(1))).toBe('K""(d1)');
+  });
+
+  it('a quote or backslash in a class name is escaped: "a\\"b" and "ab" never share a tag', () => {
+    const tags = new ClassTags();
+    const quoted = named('a"b');
+    const slashed = named('a\\b');
+    const plain = named('ab');
+    expect(tags.tag(quoted.prototype, false)).toBe('"a\\"b"');
+    expect(tags.tag(slashed.prototype, false)).toBe('"a\\\\b"');
+    expect(tags.tag(plain.prototype, false)).toBe('"ab"');
+    const keys = [quoted, slashed, plain].map((C) => reflectKey(new C(1)));
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('two anonymous classes cannot share a persistent tag: the second is refused, named as anonymous', () => {
+    const make = (): (new () => object) =>
+      class {
+        [cacheKey](): number {
+          return 1;
+        }
+      };
+    const tags = new ClassTags();
+    const first = make();
+    const second = make();
+    expect(first.name).toBe('');
+    expect(tags.tag(first.prototype, false)).toBe('""');
+    expect(tags.tag(first.prototype, false)).toBe('""');
+    expectError(() => tags.tag(second.prototype, false), {
+      message: /^two different classes named \(anonymous\) cannot be told apart in a persistent key/,
+      code: 'CACHET_E_UNKEYABLE',
+    });
+    // In a local key each is its own prototype's number.
+    expect(tags.tag(first.prototype, true)).not.toBe(tags.tag(second.prototype, true));
+    expect(tags.tag(first.prototype, true)).toBe(`#${identity(first.prototype)}`);
   });
 });
