@@ -158,7 +158,19 @@ describe('hashes', () => {
     expect(hashNumber(H, Number.NaN)).toBe(hashNumber(H, 0 / 0));
     expect(hashNumber(H, 7)).toBe(steps(H, [7]));
     expect(hashNumber(H, -(2 ** 31))).toBe(steps(H, [-(2 ** 31)]));
-    for (const n of [1.5, -1.5, 2 ** 31, 2 ** 32 + 1, 2 ** 53, 1e300, Number.NaN, Number.POSITIVE_INFINITY]) {
+    // 2 ** 30 + 2 ** -22: its fraction is the last bit its number holds (n + its integer part
+    // would round it away).
+    for (const n of [
+      1.5,
+      -1.5,
+      2 ** 30 + 2 ** -22,
+      2 ** 31,
+      2 ** 32 + 1,
+      2 ** 53,
+      1e300,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ]) {
       expect(hashNumber(H, n), String(n)).toBe(steps(H, wideSteps(n)));
     }
     // Not 0.5 beside 2 ** 31: a flipped top bit passes through each step, so those two collide
