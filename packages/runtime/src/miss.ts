@@ -274,11 +274,29 @@ function save(fn: MissContext, call: Call, value: unknown, async: boolean): void
     remember(fn, table, call, value, times, async);
   }
   if (call.key === undefined || call.tiers.length === 0) return;
-  const codec: CodecName = fn.codec ?? pickCodec(value);
+  const codec: CodecName | undefined = fn.codec ?? pickCodec(value);
+  if (codec === undefined) {
+    fn.rt.warnOnce(
+      `unstorable:${fn.id}`,
+      `${fn.id} returned ${describeUnstorable(value)}, which a persistent tier would not give back as it was; that value stays in memory only`,
+    );
+    return;
+  }
   for (const tier of call.tiers) {
     const times = storeTimes(fn, tier.name, size, createdAt);
     if (times !== undefined) write(fn, tier, call.key, { value, codec, ...times });
   }
+}
+
+/** What `pickCodec` refused, for the warning: the value's type or class. */
+function describeUnstorable(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `a ${typeof value}`;
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  if (proto === null) return 'an object without a prototype';
+  const name = proto.constructor?.name;
+  return proto === Object.prototype || proto === Array.prototype
+    ? 'a value holding a class instance, a function or an object without a prototype'
+    : `an instance of ${typeof name === 'string' && name !== '' ? name : 'a class'}`;
 }
 
 function write(fn: MissContext, tier: Tier, key: EntryKey, entry: StoredEntry): void {
