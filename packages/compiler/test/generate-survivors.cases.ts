@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { reflectKey } from '@cachet/runtime/internal';
 import ts from 'typescript';
 import { expect } from 'vitest';
 import type { createCompiler } from '../src/index.js';
@@ -55,12 +56,30 @@ const forms = {
   collections: 'c: Map<string, number> | Set<number> | undefined',
   boxedOrText: 'n: Number | string',
   boxes: 'b: String | Boolean | number',
+  none: '',
+  num: 'n: number',
+  str: 's: string',
+  flag: 'b: boolean',
+  strs: 'xs: string[]',
+  err: 'e: Error',
+  fnOrNum: 'f: (() => number) | number',
 } as const;
 
-type Form = keyof typeof forms;
+/** Forms keyed for a persistent tier: no key may depend on this process's identities. */
+const persistentForms = {
+  anyStored: 'x: unknown',
+  errStored: 'e: Error',
+} as const;
+
+/** Cached methods of `Shelf` (see the preamble), keyed by `this` too: `self` is the first argument. */
+const methodForms = ['Shelf$item', 'Shelf$items', 'Shelf$pair'] as const;
+
+type Form = keyof typeof forms | keyof typeof persistentForms | (typeof methodForms)[number];
 
 /** A generated encoder over an argument list, whatever forms the compiler generated. */
 interface Encoder {
+  /** The runtime's reflective text over the keyed values (verify mode compares the two keys). */
+  reflect(args: unknown[], self?: unknown): string;
   hash(args: unknown[], self?: unknown): unknown;
   snapshot(args: unknown[], self?: unknown): unknown;
   equals(s: unknown, args: unknown[], self?: unknown): boolean;
@@ -81,11 +100,12 @@ export async function compileForms(
 ): Promise<ts.Program> {
   const dir = join(here, '.tmp/generate-survivors');
   mkdirSync(dir, { recursive: true });
+  const declare = (storage: string, [name, params]: [string, string]) =>
+    `/** @cached storage=${storage} */\nexport function ${name}(${params}): number { return 1; }`;
   const source = [
     preamble,
-    ...Object.entries(forms).map(
-      ([name, params]) => `/** @cached storage=memory */\nexport function ${name}(${params}): number { return 1; }`,
-    ),
+    ...Object.entries(forms).map((form) => declare('memory', form)),
+    ...Object.entries(persistentForms).map((form) => declare('sqlite', form)),
   ].join('\n');
   const file = join(dir, 'forms.ts');
   writeFileSync(file, source);
@@ -97,8 +117,9 @@ export async function compileForms(
   });
   if (result === undefined) throw new Error('nothing compiled');
   expect(result.diagnostics.filter((d) => d.code !== 'CACHET_W_REFLECTIVE')).toEqual([]);
-  const ops = ['hash', 'equals', 'hashAt', 'equalsAt', 'snapshot', 'text'];
-  const exports = Object.keys(forms)
+  const ops = ['hash', 'equals', 'hashAt', 'equalsAt', 'snapshot', 'text', 'reflect'];
+  const names = [...Object.keys(forms), ...Object.keys(persistentForms), ...methodForms, 'echo', 'echoList', 'echoStr'];
+  const exports = names
     .flatMap((name) =>
       ops
         .filter((op) => result.code.includes(`function __cachet$${name}$${op}(`))
@@ -115,7 +136,7 @@ export async function compileForms(
   writeFileSync(out, js.outputText);
   // biome-ignore lint/suspicious/noExplicitAny: the generated functions, as the module exports them
   mod = (await import(pathToFileURL(out).href)) as Record<string, any>;
-  encoders = Object.fromEntries(Object.keys(forms).map((name) => [name, encoderOf(name)])) as Record<Form, Encoder>;
+  encoders = Object.fromEntries(names.map((name) => [name, encoderOf(name)])) as Record<Form, Encoder>;
   return program;
 }
 
@@ -123,7 +144,7 @@ export async function compileForms(
 let mod: Record<string, any>;
 
 /** Classes the forms use, exported for the tests to make instances of. */
-const classes = 'Point, Point3, Account, Stamp, rank';
+const classes = 'Point, Point3, Account, Stamp, rank, twinErrors, Shelf';
 const preamble = `
 import { cacheKey } from '@cachet/runtime';
 export const rank = Symbol('rank');
@@ -135,12 +156,38 @@ export class Account {
 }
 export interface List { value: number; next: List | null }
 export class Stamp extends Date {}
+// Called through the runtime (the wrapper, the plan's encoder members): each answers for its own arguments.
+/** @cached storage=memory */
+export function echo(a: string, b: number): string { return a + '|' + b; }
+/** @cached storage=memory */
+export function echoList(a: string, b: number, c: number, d: number): string { return [a, b, c, d].join('|'); }
+/** @cached storage=memory */
+export function echoStr(s: string): string { return s; }
+/** How many times the functions below really ran. */
+export let calls = 0;
+/** @cached storage=memory */
+export const echoConst = (a: string, b: number): string => { calls++; return a + '|' + b; };
+export class Shelf {
+  constructor(public n: number) {}
+  /** @cached storage=memory */
+  item(i: number): number { calls++; return this.n + i; }
+  /** @cached storage=memory */
+  items(i: number, ...names: string[]): number { calls++; return this.n + i + names.length; }
+  /** @cached storage=memory */
+  static twice(s: string): string { calls++; return s + s; }
+  /** @cached storage=memory */
+  pair(a: string, b: number, c: boolean, d: number): number { return this.n + b + d + (c ? a.length : 0); }
+}
+// Two classes of one name: with storage=memory, two classes.
+export const twinErrors = [0, 1].map(() => class TwinError extends Error {});
 `;
 
 function encoderOf(name: string): Encoder {
   const at = mod[`${name}_hashAt`];
+  const reflect = (args: unknown[], self?: unknown) => mod[`${name}_reflect`](args, self);
   if (at === undefined) {
     return {
+      reflect,
       hash: (args, self) => mod[`${name}_hash`](args, self),
       snapshot: (args, self) => mod[`${name}_snapshot`](args, self),
       equals: (s, args, self) => mod[`${name}_equals`](s, args, self),
@@ -149,6 +196,7 @@ function encoderOf(name: string): Encoder {
   }
   const equalsAt = mod[`${name}_equalsAt`];
   return {
+    reflect,
     hash: (args, self) => at(self, ...args),
     snapshot: (args, self) => mod[`${name}_snapshot`](args, self),
     // Without equalsAt the hash is the key, compared as a Map compares keys.
@@ -164,16 +212,20 @@ function encoderOf(name: string): Encoder {
  */
 function keys(form: Form, groups: unknown[][][], hashes = true): void {
   const encoder = encoders[form];
-  const all = groups.flatMap((group, g) => group.map((args) => ({ g, args })));
+  // A method's calls are listed with `this` first.
+  const method = (methodForms as readonly string[]).includes(form);
+  const all = groups.flatMap((group, g) =>
+    group.map((call) => (method ? { g, self: call[0], args: call.slice(1) } : { g, self: undefined, args: call })),
+  );
   for (const a of all) {
-    const snapshot = encoder.snapshot(a.args);
+    const snapshot = encoder.snapshot(a.args, a.self);
     for (const b of all) {
       const same = a.g === b.g;
-      const where = `${form}(${show(a.args)}) against ${form}(${show(b.args)})`;
-      expect(encoder.equals(snapshot, b.args), `equals: ${where}`).toBe(same);
-      expect(encoder.text(a.args) === encoder.text(b.args), `text: ${where}`).toBe(same);
+      const where = `${form}(${show([a.self, ...a.args])}) against ${form}(${show([b.self, ...b.args])})`;
+      expect(encoder.equals(snapshot, b.args, b.self), `equals: ${where}`).toBe(same);
+      expect(encoder.text(a.args, a.self) === encoder.text(b.args, b.self), `text: ${where}`).toBe(same);
       if (same || hashes) {
-        expect(Object.is(encoder.hash(a.args), encoder.hash(b.args)), `hash: ${where}`).toBe(same);
+        expect(Object.is(encoder.hash(a.args, a.self), encoder.hash(b.args, b.self)), `hash: ${where}`).toBe(same);
       }
     }
   }
@@ -596,5 +648,254 @@ describe('more shapes', () => {
     // Passed from JavaScript: a tag the discriminated union does not list, a kind the union has not.
     keys('disc', [[[{ kind: 'z', x: 1 }]], [[{ kind: 'z', x: 2 }]]], false);
     keys('union', [[[true]], [[false]], [[{ a: 1 }]]], false);
+  });
+});
+
+describe('keys the runtime computes, shared helpers and deep values', () => {
+  it('no parameters: every call has the one key', () => {
+    keys('none', [[[], []]]);
+  });
+
+  it('numbers side by side, and a rest of numbers', () => {
+    keys('echoList', [[['a', 1, 23, 0]], [['a', 12, 3, 0]], [['a', 1, 2, 30]], [['a1', 2, 3, 0]]]);
+    keys('restNumbers', [[[]], [[0]], [[0, 0]]]);
+  });
+
+  it('a lone number or string is its own key; a lone boolean is not', () => {
+    keys('num', [[[1], [1]], [[2]], [[0]], [[Number.NaN], [Number.NaN]], [[12]]]);
+    keys('str', [[['a'], ['a']], [['b']], [['']], [['1']]]);
+    keys('flag', [[[true], [true]], [[false]]]);
+  });
+
+  it("arrays of strings through the runtime's shared helpers", () => {
+    keys('strs', [
+      [[[]], [[]]],
+      [[['a']]],
+      [[['a', 'b']], [['a', 'b']]],
+      [[['b', 'a']]],
+      [[['ab']]],
+      [[['']]],
+      [[['', '']]],
+      [[['a,b']]],
+    ]);
+    privateCopy(
+      'strs',
+      () => [['a']],
+      ([xs]) => {
+        (xs as string[])[0] = 'b';
+      },
+    );
+  });
+
+  it('class instances keyed by the runtime: by their state, never by the object', () => {
+    const E = mod.twinErrors as (new (message: string) => Error)[];
+    keys('anything', [[[new E[0]!('a')], [new E[0]!('a')]], [[new E[1]!('a')]], [[new E[0]!('b')]]]);
+    keys('err', [
+      [[new Error('a')], [new Error('a')]],
+      [[new Error('b')]],
+      [[new TypeError('a')]],
+      // storage=memory: two classes of one name are two classes.
+      [[new E[0]!('a')], [new E[0]!('a')]],
+      [[new E[1]!('a')]],
+    ]);
+    privateCopy(
+      'err',
+      () => [new Error('a')],
+      ([e]) => {
+        (e as Error).message = 'b';
+      },
+    );
+  });
+
+  it('functions by identity (storage=memory), apart from numbers in a union', () => {
+    const f = () => 1;
+    const g = () => 1;
+    keys('anything', [[[f], [f]], [[g]], [[1]]]);
+    // Identities are small numbers: the function's text must not be the text of one (its hash
+    // may be: a union's hash is its member's).
+    const numbers = Array.from({ length: 64 }, (_, n) => [[n]]);
+    keys('fnOrNum', [[[f], [f]], [[g]], ...numbers], false);
+  });
+
+  it('persistent storage: no key depends on the identity of a function', () => {
+    keys('anyStored', [[[new Error('a')], [new Error('a')]], [[new Error('b')]], [[new TypeError('a')]], [[{ a: 1 }]]]);
+    keys('errStored', [[[new Error('a')], [new Error('a')]], [[new Error('b')]], [[new TypeError('a')]]]);
+    // A function has no key a persistent tier could keep: the call runs uncached.
+    const anyStored = encoders.anyStored;
+    expect(() => anyStored.text([() => 1])).toThrow(/function/);
+    expect(() => anyStored.hash([() => 1])).toThrow(/function/);
+  });
+
+  it('values of a recursive type nested past the depth limit, and cyclic ones', () => {
+    const list = (length: number, last: number): { value: number; next: unknown } => {
+      let l = { value: last, next: null as unknown };
+      for (let i = 1; i < length; i++) l = { value: 1, next: l };
+      return l;
+    };
+    const cycle = (...values: number[]) => {
+      const nodes = values.map((value) => ({ value, next: null as unknown }));
+      nodes.forEach((n, i) => {
+        n.next = nodes[(i + 1) % nodes.length];
+      });
+      return nodes[0];
+    };
+    keys('list', [
+      [[list(1500, 0)], [list(1500, 0)]],
+      [[list(1500, 2)]],
+      [[list(1501, 0)]],
+      [[list(1000, 0)]],
+      [[cycle(1)], [cycle(1)]],
+      [[cycle(2)]],
+      [[cycle(1, 1)]],
+    ]);
+    privateCopy(
+      'list',
+      () => [list(1200, 0)],
+      ([l]) => {
+        let node = l as { value: number; next: unknown };
+        while (node.next !== null) node = node.next as typeof node;
+        node.value = 5;
+      },
+    );
+    // The depth count goes back down after each call: the 2000th key is the first's.
+    const encoder = encoders.list;
+    const first = encoder.text([list(3, 0)]);
+    for (let i = 0; i < 2000; i++) encoder.hash([list(3, 0)]);
+    expect(encoder.text([list(3, 0)])).toBe(first);
+  });
+});
+
+describe('encoders over a call', () => {
+  it('methods: keyed by `this` and the arguments, positional and over an argument list', () => {
+    const S = mod.Shelf as new (n: number) => object;
+    keys('Shelf$item', [
+      [
+        [new S(1), 1],
+        [new S(1), 1],
+      ],
+      [[new S(1), 2]],
+      [[new S(2), 1]],
+      [[new S(12), 1]],
+    ]);
+    keys('Shelf$items', [
+      [
+        [new S(1), 1],
+        [new S(1), 1],
+      ],
+      [[new S(1), 1, 'a']],
+      [
+        [new S(1), 1, 'a', 'b'],
+        [new S(1), 1, 'a', 'b'],
+      ],
+      [[new S(1), 1, 'b', 'a']],
+      [[new S(1), 1, 'ab']],
+      [[new S(1), 2, 'a']],
+      [[new S(2), 1, 'a']],
+    ]);
+    keys('Shelf$pair', [
+      [
+        [new S(1), 'a', 1, true, 2],
+        [new S(1), 'a', 1, true, 2],
+      ],
+      [[new S(1), 'a', 1, true, 3]],
+      [[new S(1), 'a', 1, false, 2]],
+      [[new S(1), 'a', 2, true, 2]],
+      [[new S(1), 'b', 1, true, 2]],
+      [[new S(2), 'a', 1, true, 2]],
+    ]);
+  });
+});
+
+/**
+ * Two argument lists of `echo` or `echoList` (a string, then numbers) with one hash, made from the
+ * runtime's hash (FNV-style: \`h = (h ^ x) * P\` a step): after the string the state is S(a), and
+ * a number x makes it S(a) ^ x, so ("k1", 0) and ("k2", S("k1") ^ S("k2")) meet there and stay
+ * together. `after` is the number of steps after the string when the numbers are 0; S comes from
+ * the hash by undoing them. generate-survivors.test.ts checks that the two do collide.
+ */
+export function collision(
+  hash: (...args: unknown[]) => number,
+  after: number,
+): [[string, ...number[]], [string, ...number[]]] {
+  const list = hash === mod.echoList_hash;
+  const zeros = list ? [0, 0, 0] : [0];
+  const at = (args: unknown[]) => (list ? hash(args) : hash(undefined, ...args));
+  // The inverse of P modulo 2^32 (Newton's iteration).
+  const P = 16777619;
+  let inverse = P;
+  for (let i = 0; i < 5; i++) inverse = Math.imul(inverse, 2 - Math.imul(P, inverse));
+  const state = (a: string) => {
+    let h = at([a, ...zeros]);
+    for (let i = 0; i < after; i++) h = Math.imul(h, inverse);
+    return h;
+  };
+  return [
+    ['k1', ...zeros],
+    ['k2', state('k1') ^ state('k2'), ...zeros.slice(1)],
+  ];
+}
+
+/**
+ * Two strings of two characters with one runtime string hash (\`hashString(0, s)\`: the length,
+ * then each character, \`h = (h ^ x) * P\`): after the first character the states U and U' agree
+ * but for their low 16 bits, and the second characters make up the difference.
+ */
+export function stringCollision(): [string, string] {
+  const P = 16777619;
+  const start = Math.imul(0 ^ 2, P);
+  const byHigh = new Map<number, number>();
+  for (let c = 0; ; c++) {
+    const u = Math.imul(start ^ c, P);
+    const other = byHigh.get(u >>> 16);
+    if (other !== undefined) {
+      const v = Math.imul(start ^ other, P);
+      return [String.fromCharCode(other, 0x41), String.fromCharCode(c, 0x41 ^ ((u ^ v) & 0xffff))];
+    }
+    byHigh.set(u >>> 16, c);
+  }
+}
+
+describe('calls through the runtime', () => {
+  it('arguments of one hash each get their own value', () => {
+    const [a, b] = collision(mod.echo_hashAt, 1);
+    expect([mod.echo(...a), mod.echo(...b), mod.echo(...a)]).toEqual([a.join('|'), b.join('|'), a.join('|')]);
+    const [c, d] = collision(mod.echoList_hash, 3);
+    expect([mod.echoList(...c), mod.echoList(...d)]).toEqual([c.join('|'), d.join('|')]);
+    // A lone string is its own key: two of one string hash are two keys.
+    const [e, f] = stringCollision();
+    expect([mod.echoStr(e), mod.echoStr(f), mod.echoStr(e)]).toEqual([e, f, e]);
+  });
+
+  it('wrappers: a declaration, a const, a method and a static method run once a key', () => {
+    // Fresh arguments each time: the runtime's tables outlive one compiled module.
+    const k = `w${Math.random()}`;
+    const S = mod.Shelf as new (n: number) => { item(i: number): number; items(i: number, ...names: string[]): number };
+    const before = mod.calls as number;
+    const shelf = new S(k.length);
+    const n = k.length;
+    const results = [
+      mod.echoConst(k, 1),
+      mod.echoConst(k, 1),
+      mod.echoConst(k, 2),
+      shelf.item(1),
+      shelf.item(1),
+      new S(n + 1).item(1),
+      shelf.items(1, k, 'b'),
+      shelf.items(1, k, 'b'),
+      shelf.items(1, k),
+      mod.Shelf.twice(k),
+      mod.Shelf.twice(k),
+    ];
+    expect(results).toEqual([`${k}|1`, `${k}|1`, `${k}|2`, n + 1, n + 1, n + 2, n + 3, n + 3, n + 2, k + k, k + k]);
+    expect(mod.calls - before).toBe(7);
+    expect([mod.echoConst.length, shelf.items.length, mod.echo.name, shelf.item.name]).toEqual([2, 1, 'echo', 'item']);
+  });
+
+  it("verify mode: the runtime's reflective key over the same values", () => {
+    expect(encoders.two.reflect(['a', 1])).toBe(reflectKey(['a', 1]));
+    expect(encoders.four.reflect([1, 'a', true, 2n])).toBe(reflectKey([1, 'a', true, 2n]));
+    expect(encoders.rest.reflect([1, 'a', 'b'])).toBe(reflectKey([1, ['a', 'b']]));
+    expect(encoders.restNumbers.reflect([])).toBe(reflectKey([[]]));
+    expect(encoders.none.reflect([])).toBe(reflectKey([]));
   });
 });
