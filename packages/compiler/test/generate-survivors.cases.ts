@@ -63,6 +63,9 @@ const forms = {
   strs: 'xs: string[]',
   err: 'e: Error',
   fnOrNum: 'f: (() => number) | number',
+  badge: 'b: Badge',
+  tree: 't: Tree',
+  generic: 'a: Box<number>, b: Box<string>',
 } as const;
 
 /** Forms keyed for a persistent tier: no key may depend on this process's identities. */
@@ -109,6 +112,14 @@ export async function compileForms(
   ].join('\n');
   const file = join(dir, 'forms.ts');
   writeFileSync(file, source);
+  // A class generated code imports to check prototypes against (see KeyCode's imports).
+  const imported = 'export class Badge { constructor(public id: number) {} }\n';
+  writeFileSync(join(dir, 'imported.ts'), imported);
+  writeFileSync(
+    join(dir, 'imported.js'),
+    ts.transpileModule(imported, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } })
+      .outputText,
+  );
   program ??= ts.createProgram([file], { ...compilerOptions, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] });
   writeNamespace(dir);
   const result = compiler({ ts, options: { runtimeModule: RUNTIME_MODULE } }).transform({
@@ -147,6 +158,10 @@ let mod: Record<string, any>;
 const classes = 'Point, Point3, Account, Stamp, rank, twinErrors, Shelf';
 const preamble = `
 import { cacheKey } from '@cachet/runtime';
+import { Badge } from './imported.js';
+export { Badge };
+export interface Tree { label: string; kids: Tree[] }
+export interface Box<T> { v: T }
 export const rank = Symbol('rank');
 export class Point { constructor(public x: number, public y: number) {} }
 export class Point3 extends Point { constructor(x: number, y: number, public z: number) { super(x, y); } }
@@ -897,5 +912,41 @@ describe('calls through the runtime', () => {
     expect(encoders.rest.reflect([1, 'a', 'b'])).toBe(reflectKey([1, ['a', 'b']]));
     expect(encoders.restNumbers.reflect([])).toBe(reflectKey([[]]));
     expect(encoders.none.reflect([])).toBe(reflectKey([]));
+  });
+});
+
+describe('more of the key code', () => {
+  it('a class imported from another module, two recursive types, one generic type twice', () => {
+    const B = mod.Badge as new (id: number) => object;
+    class Sub extends (mod.Badge as new (id: number) => object) {}
+    keys('badge', [[[new B(1)], [new B(1)]], [[new B(2)]], [[new Sub(1)], [new Sub(1)]], [[{ id: 1 }]]], false);
+    const t = (label: string, ...kids: unknown[]) => ({ label, kids });
+    keys('tree', [
+      [[t('a')], [t('a')]],
+      [[t('b')]],
+      [[t('a', t('b'))]],
+      [[t('a', t('b'), t('c'))]],
+      [[t('a', t('c'))]],
+    ]);
+    const l = (...xs: number[]) => xs.reduceRight<unknown>((next, value) => ({ value, next }), null);
+    keys('list', [[[l(1)]], [[l(1, 2)]]]);
+    keys('generic', [
+      [
+        [{ v: 1 }, { v: 'a' }],
+        [{ v: 1 }, { v: 'a' }],
+      ],
+      [[{ v: 2 }, { v: 'a' }]],
+      [[{ v: 1 }, { v: 'b' }]],
+    ]);
+  });
+
+  it('a value that is not an object, for an object type, runs the call uncached', () => {
+    const forms: Form[] = ['props', 'disc', 'record', 'objects', 'tupleRest', 'mapPrim', 'setPrim', 'floats'];
+    for (const form of [...forms, 'point', 'regexp', 'date', 'url', 'buffer', 'list', 'badge'] as Form[]) {
+      for (const value of [1, 'ab', null, undefined, true]) {
+        const args = form === 'url' ? [value, new URLSearchParams()] : [value];
+        expect(() => encoders[form].hash(args), `${form}(${String(value)})`).toThrow(/not of its declared type/);
+      }
+    }
   });
 });
