@@ -2,7 +2,7 @@
  * The forms and cases of generate-survivors.test.ts (see there), apart from the test file so that
  * they can be run against a compiler with a mutant planted.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { reflectKey } from '@cachet/runtime/internal';
@@ -122,6 +122,11 @@ export async function compileForms(
   );
   program ??= ts.createProgram([file], { ...compilerOptions, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] });
   writeNamespace(dir);
+  // The plans generated code hands to the runtime, by id (a local export wins over `export *`).
+  appendFileSync(
+    join(dir, 'runtime.mjs'),
+    'export const plans = new Map();\nexport const define = (plan, impl) => (plans.set(plan.id, plan), real.define(plan, impl));\n',
+  );
   const result = compiler({ ts, options: { runtimeModule: RUNTIME_MODULE } }).transform({
     program,
     fileName: file.replace(/\\/g, '/'),
@@ -147,12 +152,15 @@ export async function compileForms(
   writeFileSync(out, js.outputText);
   // biome-ignore lint/suspicious/noExplicitAny: the generated functions, as the module exports them
   mod = (await import(pathToFileURL(out).href)) as Record<string, any>;
+  plans = (await import(pathToFileURL(join(dir, 'runtime.mjs')).href)).plans;
   encoders = Object.fromEntries(names.map((name) => [name, encoderOf(name)])) as Record<Form, Encoder>;
   return program;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the fixture module's exports
 let mod: Record<string, any>;
+/** The plan each cached function defined itself with, by id (on its first call). */
+let plans: Map<string, Record<string, unknown>>;
 
 /** Classes the forms use, exported for the tests to make instances of. */
 const classes = 'Point, Point3, Account, Stamp, rank, twinErrors, Shelf';
@@ -178,6 +186,8 @@ export function echo(a: string, b: number): string { return a + '|' + b; }
 export function echoList(a: string, b: number, c: number, d: number): string { return [a, b, c, d].join('|'); }
 /** @cached storage=memory */
 export function echoStr(s: string): string { return s; }
+/** @cached storage=memory ttl=5m swr=1m version=3 */
+export async function planned(a: number): Promise<string> { return String(a); }
 /** How many times the functions below really ran. */
 export let calls = 0;
 /** @cached storage=memory */
@@ -233,6 +243,7 @@ function keys(form: Form, groups: unknown[][][], hashes = true): void {
     group.map((call) => (method ? { g, self: call[0], args: call.slice(1) } : { g, self: undefined, args: call })),
   );
   for (const a of all) {
+    expect(typeof encoder.text(a.args, a.self), `text of ${form}(${show(a.args)})`).toBe('string');
     const snapshot = encoder.snapshot(a.args, a.self);
     for (const b of all) {
       const same = a.g === b.g;
@@ -948,5 +959,39 @@ describe('more of the key code', () => {
         expect(() => encoders[form].hash(args), `${form}(${String(value)})`).toThrow(/not of its declared type/);
       }
     }
+  });
+});
+
+describe('the plan handed to the runtime', () => {
+  it('options as written, and an encoder member for each generated function', () => {
+    // The plan is defined on the first call, before the promise (the replay runs cases in sync).
+    mod.planned(1).catch(() => undefined);
+    mod.echo('p', 1);
+    mod.echoStr('p');
+    mod.echoList('p', 1, 2, 3);
+    const of = (name: string) => {
+      const plan = [...plans.values()].find((p) => String(p.id).endsWith(`#${name}`));
+      if (plan === undefined) throw new Error(`no plan defined for ${name}`);
+      const encoder = plan.encoder as Record<string, { name: string }>;
+      // Each member is the generated function of its name.
+      for (const [member, fn] of Object.entries(encoder)) expect(fn.name).toBe(`__cachet$${name}$${member}`);
+      return { ...plan, id: String(plan.id).replace(/.*#/, ''), encoder: Object.keys(encoder) };
+    };
+    const members = ['snapshot', 'text', 'reflect'];
+    expect(of('planned')).toEqual({
+      id: 'planned',
+      version: '3',
+      ttl: '5m',
+      swr: '1m',
+      storage: 'memory',
+      async: true,
+      codec: 'json',
+      encoder: ['hashAt', ...members],
+    });
+    // Options not written are left out, not written as undefined.
+    expect(Object.keys(of('echo'))).toEqual(['id', 'storage', 'async', 'codec', 'encoder']);
+    expect(of('echo').encoder).toEqual(['hashAt', 'equalsAt', ...members]);
+    expect(of('echoStr').encoder).toEqual(['hashAt', ...members]);
+    expect(of('echoList').encoder).toEqual(['hash', 'snapshot', 'equals', 'text', 'reflect']);
   });
 });
