@@ -2,9 +2,10 @@
  * The forms and cases of generate-survivors.test.ts (see there), apart from the test file so that
  * they can be run against a compiler with a mutant planted.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { reflectKey } from '@cachet/runtime/internal';
 import ts from 'typescript';
 import { expect } from 'vitest';
 import type { createCompiler } from '../src/index.js';
@@ -55,12 +56,33 @@ const forms = {
   collections: 'c: Map<string, number> | Set<number> | undefined',
   boxedOrText: 'n: Number | string',
   boxes: 'b: String | Boolean | number',
+  none: '',
+  num: 'n: number',
+  str: 's: string',
+  flag: 'b: boolean',
+  strs: 'xs: string[]',
+  err: 'e: Error',
+  fnOrNum: 'f: (() => number) | number',
+  badge: 'b: Badge',
+  tree: 't: Tree',
+  generic: 'a: Box<number>, b: Box<string>',
 } as const;
 
-type Form = keyof typeof forms;
+/** Forms keyed for a persistent tier: no key may depend on this process's identities. */
+const persistentForms = {
+  anyStored: 'x: unknown',
+  errStored: 'e: Error',
+} as const;
+
+/** Cached methods of `Shelf` (see the preamble), keyed by `this` too: `self` is the first argument. */
+const methodForms = ['Shelf$item', 'Shelf$items', 'Shelf$pair'] as const;
+
+type Form = keyof typeof forms | keyof typeof persistentForms | (typeof methodForms)[number];
 
 /** A generated encoder over an argument list, whatever forms the compiler generated. */
 interface Encoder {
+  /** The runtime's reflective text over the keyed values (verify mode compares the two keys). */
+  reflect(args: unknown[], self?: unknown): string;
   hash(args: unknown[], self?: unknown): unknown;
   snapshot(args: unknown[], self?: unknown): unknown;
   equals(s: unknown, args: unknown[], self?: unknown): boolean;
@@ -81,24 +103,47 @@ export async function compileForms(
 ): Promise<ts.Program> {
   const dir = join(here, '.tmp/generate-survivors');
   mkdirSync(dir, { recursive: true });
+  const declare = (storage: string, [name, params]: [string, string]) =>
+    `/** @cached storage=${storage} */\nexport function ${name}(${params}): number { return 1; }`;
   const source = [
     preamble,
-    ...Object.entries(forms).map(
-      ([name, params]) => `/** @cached storage=memory */\nexport function ${name}(${params}): number { return 1; }`,
-    ),
+    ...Object.entries(forms).map((form) => declare('memory', form)),
+    ...Object.entries(persistentForms).map((form) => declare('sqlite', form)),
   ].join('\n');
   const file = join(dir, 'forms.ts');
   writeFileSync(file, source);
+  // A class generated code imports to check prototypes against (see KeyCode's imports).
+  const imported = 'export class Badge { constructor(public id: number) {} }\n';
+  writeFileSync(join(dir, 'imported.ts'), imported);
+  writeFileSync(
+    join(dir, 'imported.js'),
+    ts.transpileModule(imported, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } })
+      .outputText,
+  );
   program ??= ts.createProgram([file], { ...compilerOptions, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'] });
   writeNamespace(dir);
+  // The plans generated code hands to the runtime, by id (a local export wins over `export *`).
+  appendFileSync(
+    join(dir, 'runtime.mjs'),
+    'export const plans = new Map();\nexport const define = (plan, impl) => (plans.set(plan.id, plan), real.define(plan, impl));\n',
+  );
   const result = compiler({ ts, options: { runtimeModule: RUNTIME_MODULE } }).transform({
     program,
     fileName: file.replace(/\\/g, '/'),
   });
   if (result === undefined) throw new Error('nothing compiled');
   expect(result.diagnostics.filter((d) => d.code !== 'CACHET_W_REFLECTIVE')).toEqual([]);
-  const ops = ['hash', 'equals', 'hashAt', 'equalsAt', 'snapshot', 'text'];
-  const exports = Object.keys(forms)
+  const ops = ['hash', 'equals', 'hashAt', 'equalsAt', 'snapshot', 'text', 'reflect'];
+  const names = [
+    ...Object.keys(forms),
+    ...Object.keys(persistentForms),
+    ...methodForms,
+    'echo',
+    'echoList',
+    'echoStr',
+    'planned',
+  ];
+  const exports = names
     .flatMap((name) =>
       ops
         .filter((op) => result.code.includes(`function __cachet$${name}$${op}(`))
@@ -115,17 +160,24 @@ export async function compileForms(
   writeFileSync(out, js.outputText);
   // biome-ignore lint/suspicious/noExplicitAny: the generated functions, as the module exports them
   mod = (await import(pathToFileURL(out).href)) as Record<string, any>;
-  encoders = Object.fromEntries(Object.keys(forms).map((name) => [name, encoderOf(name)])) as Record<Form, Encoder>;
+  plans = (await import(pathToFileURL(join(dir, 'runtime.mjs')).href)).plans;
+  encoders = Object.fromEntries(names.map((name) => [name, encoderOf(name)])) as Record<Form, Encoder>;
   return program;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the fixture module's exports
 let mod: Record<string, any>;
+/** The plan each cached function defined itself with, by id (on its first call). */
+let plans: Map<string, Record<string, unknown>>;
 
 /** Classes the forms use, exported for the tests to make instances of. */
-const classes = 'Point, Point3, Account, Stamp, rank';
+const classes = 'Point, Point3, Account, Stamp, rank, twinErrors, Shelf';
 const preamble = `
 import { cacheKey } from '@cachet/runtime';
+import { Badge } from './imported.js';
+export { Badge };
+export interface Tree { label: string; kids: Tree[] }
+export interface Box<T> { v: T }
 export const rank = Symbol('rank');
 export class Point { constructor(public x: number, public y: number) {} }
 export class Point3 extends Point { constructor(x: number, y: number, public z: number) { super(x, y); } }
@@ -135,12 +187,40 @@ export class Account {
 }
 export interface List { value: number; next: List | null }
 export class Stamp extends Date {}
+// Called through the runtime (the wrapper, the plan's encoder members): each answers for its own arguments.
+/** @cached storage=memory */
+export function echo(a: string, b: number): string { return a + '|' + b; }
+/** @cached storage=memory */
+export function echoList(a: string, b: number, c: number, d: number): string { return [a, b, c, d].join('|'); }
+/** @cached storage=memory */
+export function echoStr(s: string): string { return s; }
+/** @cached storage=memory ttl=5m swr=1m version=3 */
+export async function planned(a: number): Promise<string> { return String(a); }
+/** How many times the functions below really ran. */
+export let calls = 0;
+/** @cached storage=memory */
+export const echoConst = (a: string, b: number): string => { calls++; return a + '|' + b; };
+export class Shelf {
+  constructor(public n: number) {}
+  /** @cached storage=memory */
+  item(i: number): number { calls++; return this.n + i; }
+  /** @cached storage=memory */
+  items(i: number, ...names: string[]): number { calls++; return this.n + i + names.length; }
+  /** @cached storage=memory */
+  static twice(s: string): string { calls++; return s + s; }
+  /** @cached storage=memory */
+  pair(a: string, b: number, c: boolean, d: number): number { return this.n + b + d + (c ? a.length : 0); }
+}
+// Two classes of one name: with storage=memory, two classes.
+export const twinErrors = [0, 1].map(() => class TwinError extends Error {});
 `;
 
 function encoderOf(name: string): Encoder {
   const at = mod[`${name}_hashAt`];
+  const reflect = (args: unknown[], self?: unknown) => mod[`${name}_reflect`](args, self);
   if (at === undefined) {
     return {
+      reflect,
       hash: (args, self) => mod[`${name}_hash`](args, self),
       snapshot: (args, self) => mod[`${name}_snapshot`](args, self),
       equals: (s, args, self) => mod[`${name}_equals`](s, args, self),
@@ -149,6 +229,7 @@ function encoderOf(name: string): Encoder {
   }
   const equalsAt = mod[`${name}_equalsAt`];
   return {
+    reflect,
     hash: (args, self) => at(self, ...args),
     snapshot: (args, self) => mod[`${name}_snapshot`](args, self),
     // Without equalsAt the hash is the key, compared as a Map compares keys.
@@ -164,16 +245,21 @@ function encoderOf(name: string): Encoder {
  */
 function keys(form: Form, groups: unknown[][][], hashes = true): void {
   const encoder = encoders[form];
-  const all = groups.flatMap((group, g) => group.map((args) => ({ g, args })));
+  // A method's calls are listed with `this` first.
+  const method = (methodForms as readonly string[]).includes(form);
+  const all = groups.flatMap((group, g) =>
+    group.map((call) => (method ? { g, self: call[0], args: call.slice(1) } : { g, self: undefined, args: call })),
+  );
   for (const a of all) {
-    const snapshot = encoder.snapshot(a.args);
+    expect(typeof encoder.text(a.args, a.self), `text of ${form}(${show(a.args)})`).toBe('string');
+    const snapshot = encoder.snapshot(a.args, a.self);
     for (const b of all) {
       const same = a.g === b.g;
-      const where = `${form}(${show(a.args)}) against ${form}(${show(b.args)})`;
-      expect(encoder.equals(snapshot, b.args), `equals: ${where}`).toBe(same);
-      expect(encoder.text(a.args) === encoder.text(b.args), `text: ${where}`).toBe(same);
+      const where = `${form}(${show([a.self, ...a.args])}) against ${form}(${show([b.self, ...b.args])})`;
+      expect(encoder.equals(snapshot, b.args, b.self), `equals: ${where}`).toBe(same);
+      expect(encoder.text(a.args, a.self) === encoder.text(b.args, b.self), `text: ${where}`).toBe(same);
       if (same || hashes) {
-        expect(Object.is(encoder.hash(a.args), encoder.hash(b.args)), `hash: ${where}`).toBe(same);
+        expect(Object.is(encoder.hash(a.args, a.self), encoder.hash(b.args, b.self)), `hash: ${where}`).toBe(same);
       }
     }
   }
@@ -311,8 +397,8 @@ describe('generated keys', () => {
       [[null]],
       [['']],
     ]);
-    // The empty string and the empty array hash alike (a union's hash is its member's).
-    keys('union', [[['']], [[[]]], [[[0]]]], false);
+    // The empty string and the empty array: members whose own hashes agree, apart by the member.
+    keys('union', [[['']], [[[]]], [[[0]]]]);
     keys('prims', [[[5n]], [[6n]], [[true]], [[false]], [[null]]]);
     // null and undefined hash alike (each is the only value of its kind).
     keys('prims', [[[null]], [[undefined]]], false);
@@ -596,5 +682,333 @@ describe('more shapes', () => {
     // Passed from JavaScript: a tag the discriminated union does not list, a kind the union has not.
     keys('disc', [[[{ kind: 'z', x: 1 }]], [[{ kind: 'z', x: 2 }]]], false);
     keys('union', [[[true]], [[false]], [[{ a: 1 }]]], false);
+  });
+});
+
+describe('keys the runtime computes, shared helpers and deep values', () => {
+  it('no parameters: every call has the one key', () => {
+    keys('none', [[[], []]]);
+  });
+
+  it('numbers side by side, and a rest of numbers', () => {
+    keys('echoList', [[['a', 1, 23, 0]], [['a', 12, 3, 0]], [['a', 1, 2, 30]], [['a1', 2, 3, 0]]]);
+    keys('restNumbers', [[[]], [[0]], [[0, 0]]]);
+  });
+
+  it('a lone number or string is its own key; a lone boolean is not', () => {
+    // Hashes may meet (0 and NaN do in the hash of a number): the key is the value itself.
+    keys('num', [[[1], [1]], [[2]], [[0]], [[Number.NaN], [Number.NaN]], [[12]]], false);
+    keys('str', [[['a'], ['a']], [['b']], [['']], [['1']]], false);
+    keys('flag', [[[true], [true]], [[false]]]);
+  });
+
+  it("arrays of strings through the runtime's shared helpers", () => {
+    keys('strs', [
+      [[[]], [[]]],
+      [[['a']]],
+      [[['a', 'b']], [['a', 'b']]],
+      [[['b', 'a']]],
+      [[['ab']]],
+      [[['']]],
+      [[['', '']]],
+      [[['a,b']]],
+    ]);
+    privateCopy(
+      'strs',
+      () => [['a']],
+      ([xs]) => {
+        (xs as string[])[0] = 'b';
+      },
+    );
+  });
+
+  it('class instances keyed by the runtime: by their state, never by the object', () => {
+    const E = mod.twinErrors as (new (message: string) => Error)[];
+    keys('anything', [[[new E[0]!('a')], [new E[0]!('a')]], [[new E[1]!('a')]], [[new E[0]!('b')]]]);
+    keys('err', [
+      [[new Error('a')], [new Error('a')]],
+      [[new Error('b')]],
+      [[new TypeError('a')]],
+      // storage=memory: two classes of one name are two classes.
+      [[new E[0]!('a')], [new E[0]!('a')]],
+      [[new E[1]!('a')]],
+    ]);
+    privateCopy(
+      'err',
+      () => [new Error('a')],
+      ([e]) => {
+        (e as Error).message = 'b';
+      },
+    );
+  });
+
+  it('functions by identity (storage=memory), apart from numbers in a union', () => {
+    const f = () => 1;
+    const g = () => 1;
+    keys('anything', [[[f], [f]], [[g]], [[1]]]);
+    // An identity is a number: the function's text must not be the text of that number, nor its
+    // hash (a union's hash marks its member).
+    const id = (fn: () => number) => Number(/\d+/.exec(encoders.fnOrNum.text([fn]))?.[0]);
+    keys('fnOrNum', [[[f], [f]], [[g]], [[id(f)]], [[id(g)]], [[0]]]);
+  });
+
+  it('persistent storage: no key depends on the identity of a function', () => {
+    keys('anyStored', [[[new Error('a')], [new Error('a')]], [[new Error('b')]], [[new TypeError('a')]], [[{ a: 1 }]]]);
+    keys('errStored', [[[new Error('a')], [new Error('a')]], [[new Error('b')]], [[new TypeError('a')]]]);
+    // A function has no key a persistent tier could keep: the call runs uncached.
+    const anyStored = encoders.anyStored;
+    expect(() => anyStored.text([() => 1])).toThrow(/function/);
+    expect(() => anyStored.hash([() => 1])).toThrow(/function/);
+  });
+
+  it('values of a recursive type nested past the depth limit, and cyclic ones', () => {
+    const list = (length: number, last: number): { value: number; next: unknown } => {
+      let l = { value: last, next: null as unknown };
+      for (let i = 1; i < length; i++) l = { value: 1, next: l };
+      return l;
+    };
+    const cycle = (...values: number[]) => {
+      const nodes = values.map((value) => ({ value, next: null as unknown }));
+      nodes.forEach((n, i) => {
+        n.next = nodes[(i + 1) % nodes.length];
+      });
+      return nodes[0];
+    };
+    keys('list', [
+      [[list(1500, 0)], [list(1500, 0)]],
+      [[list(1500, 2)]],
+      [[list(1501, 0)]],
+      [[list(1000, 0)]],
+      [[cycle(1)], [cycle(1)]],
+      [[cycle(2)]],
+      [[cycle(1, 1)]],
+    ]);
+    privateCopy(
+      'list',
+      () => [list(1200, 0)],
+      ([l]) => {
+        let node = l as { value: number; next: unknown };
+        while (node.next !== null) node = node.next as typeof node;
+        node.value = 5;
+      },
+    );
+    // The depth count goes back down after each call: after all the calls above and 2000 more,
+    // a short list is still keyed by the generated helpers, not by the runtime's fallback for
+    // values nested too deep (its text starts with "@").
+    const encoder = encoders.list;
+    for (let i = 0; i < 2000; i++) encoder.hash([list(3, 0)]);
+    expect(encoder.text([list(3, 0)])).not.toMatch(/^@/);
+  });
+});
+
+describe('encoders over a call', () => {
+  it('methods: keyed by `this` and the arguments, positional and over an argument list', () => {
+    const S = mod.Shelf as new (n: number) => object;
+    keys('Shelf$item', [
+      [
+        [new S(1), 1],
+        [new S(1), 1],
+      ],
+      [[new S(1), 2]],
+      [[new S(2), 1]],
+      [[new S(12), 1]],
+    ]);
+    keys('Shelf$items', [
+      [
+        [new S(1), 1],
+        [new S(1), 1],
+      ],
+      [[new S(1), 1, 'a']],
+      [
+        [new S(1), 1, 'a', 'b'],
+        [new S(1), 1, 'a', 'b'],
+      ],
+      [[new S(1), 1, 'b', 'a']],
+      [[new S(1), 1, 'ab']],
+      [[new S(1), 2, 'a']],
+      [[new S(2), 1, 'a']],
+    ]);
+    keys('Shelf$pair', [
+      [
+        [new S(1), 'a', 1, true, 2],
+        [new S(1), 'a', 1, true, 2],
+      ],
+      [[new S(1), 'a', 1, true, 3]],
+      [[new S(1), 'a', 1, false, 2]],
+      [[new S(1), 'a', 2, true, 2]],
+      [[new S(1), 'b', 1, true, 2]],
+      [[new S(2), 'a', 1, true, 2]],
+    ]);
+  });
+});
+
+/**
+ * Two argument lists of `echo` or `echoList` (a string, then numbers) with one hash, made from the
+ * runtime's hash (FNV-style: `h = (h ^ x) * P` a step): after the string the state is S(a), and
+ * a number x makes it S(a) ^ x, so ("k1", 0) and ("k2", S("k1") ^ S("k2")) meet there and stay
+ * together. `after` is the number of steps after the string when the numbers are 0; S comes from
+ * the hash by undoing them. generate-survivors.test.ts checks that the two do collide.
+ */
+export function collision(
+  hash: (...args: unknown[]) => number,
+  after: number,
+): [[string, ...number[]], [string, ...number[]]] {
+  const list = hash === mod.echoList_hash;
+  const zeros = list ? [0, 0, 0] : [0];
+  const at = (args: unknown[]) => (list ? hash(args) : hash(undefined, ...args));
+  // The inverse of P modulo 2^32 (Newton's iteration).
+  const P = 16777619;
+  let inverse = P;
+  for (let i = 0; i < 5; i++) inverse = Math.imul(inverse, 2 - Math.imul(P, inverse));
+  const state = (a: string) => {
+    let h = at([a, ...zeros]);
+    for (let i = 0; i < after; i++) h = Math.imul(h, inverse);
+    return h;
+  };
+  return [
+    ['k1', ...zeros],
+    ['k2', state('k1') ^ state('k2'), ...zeros.slice(1)],
+  ];
+}
+
+/**
+ * Two strings of two characters with one runtime string hash (`hashString(0, s)`: the length,
+ * then each character, `h = (h ^ x) * P`): after the first character the states U and U' agree
+ * but for their low 16 bits, and the second characters make up the difference.
+ */
+export function stringCollision(): [string, string] {
+  const P = 16777619;
+  const start = Math.imul(0 ^ 2, P);
+  const byHigh = new Map<number, number>();
+  for (let c = 0; ; c++) {
+    const u = Math.imul(start ^ c, P);
+    const other = byHigh.get(u >>> 16);
+    if (other !== undefined) {
+      const v = Math.imul(start ^ other, P);
+      return [String.fromCharCode(other, 0x41), String.fromCharCode(c, 0x41 ^ ((u ^ v) & 0xffff))];
+    }
+    byHigh.set(u >>> 16, c);
+  }
+}
+
+describe('calls through the runtime', () => {
+  it('arguments of one hash each get their own value', () => {
+    const [a, b] = collision(mod.echo_hashAt, 1);
+    expect([mod.echo(...a), mod.echo(...b), mod.echo(...a)]).toEqual([a.join('|'), b.join('|'), a.join('|')]);
+    const [c, d] = collision(mod.echoList_hash, 3);
+    expect([mod.echoList(...c), mod.echoList(...d)]).toEqual([c.join('|'), d.join('|')]);
+    // A lone string is its own key: two of one string hash are two keys.
+    const [e, f] = stringCollision();
+    expect([mod.echoStr(e), mod.echoStr(f), mod.echoStr(e)]).toEqual([e, f, e]);
+  });
+
+  it('wrappers: a declaration, a const, a method and a static method run once a key', () => {
+    // Fresh arguments each time: the runtime's tables outlive one compiled module.
+    const k = `w${Math.random()}`;
+    const S = mod.Shelf as new (n: number) => { item(i: number): number; items(i: number, ...names: string[]): number };
+    const before = mod.calls as number;
+    const shelf = new S(k.length);
+    const n = k.length;
+    const results = [
+      mod.echoConst(k, 1),
+      mod.echoConst(k, 1),
+      mod.echoConst(k, 2),
+      shelf.item(1),
+      shelf.item(1),
+      new S(n + 1).item(1),
+      shelf.items(1, k, 'b'),
+      shelf.items(1, k, 'b'),
+      shelf.items(1, k),
+      mod.Shelf.twice(k),
+      mod.Shelf.twice(k),
+    ];
+    expect(results).toEqual([`${k}|1`, `${k}|1`, `${k}|2`, n + 1, n + 1, n + 2, n + 3, n + 3, n + 2, k + k, k + k]);
+    expect(mod.calls - before).toBe(7);
+    expect([mod.echoConst.length, shelf.items.length, mod.echo.name, shelf.item.name]).toEqual([2, 1, 'echo', 'item']);
+  });
+
+  it("verify mode: the runtime's reflective key over the same values", () => {
+    expect(encoders.two.reflect(['a', 1])).toBe(reflectKey(['a', 1]));
+    expect(encoders.four.reflect([1, 'a', true, 2n])).toBe(reflectKey([1, 'a', true, 2n]));
+    expect(encoders.rest.reflect([1, 'a', 'b'])).toBe(reflectKey([1, ['a', 'b']]));
+    expect(encoders.restNumbers.reflect([])).toBe(reflectKey([[]]));
+    expect(encoders.none.reflect([])).toBe(reflectKey([]));
+  });
+});
+
+describe('more of the key code', () => {
+  it('a class imported from another module, two recursive types, one generic type twice', () => {
+    const B = mod.Badge as new (id: number) => object;
+    class Sub extends (mod.Badge as new (id: number) => object) {}
+    keys('badge', [[[new B(1)], [new B(1)]], [[new B(2)]], [[new Sub(1)], [new Sub(1)]], [[{ id: 1 }]]], false);
+    const t = (label: string, ...kids: unknown[]) => ({ label, kids });
+    keys('tree', [
+      [[t('a')], [t('a')]],
+      [[t('b')]],
+      [[t('a', t('b'))]],
+      [[t('a', t('b'), t('c'))]],
+      [[t('a', t('c'))]],
+    ]);
+    const l = (...xs: number[]) => xs.reduceRight<unknown>((next, value) => ({ value, next }), null);
+    keys('list', [[[l(1)]], [[l(1, 2)]]]);
+    keys('generic', [
+      [
+        [{ v: 1 }, { v: 'a' }],
+        [{ v: 1 }, { v: 'a' }],
+      ],
+      [[{ v: 2 }, { v: 'a' }]],
+      [[{ v: 1 }, { v: 'b' }]],
+    ]);
+  });
+
+  it('a value that is not an object, for an object type, runs the call uncached', () => {
+    const forms: Form[] = ['props', 'disc', 'record', 'objects', 'tupleRest', 'mapPrim', 'setPrim', 'floats'];
+    for (const form of [...forms, 'point', 'regexp', 'date', 'url', 'buffer', 'list', 'badge'] as Form[]) {
+      for (const value of [1, 'ab', null, undefined, true]) {
+        const args = form === 'url' ? [value, new URLSearchParams()] : [value];
+        expect(() => encoders[form].hash(args), `${form}(${String(value)})`).toThrow(/not of its declared type/);
+      }
+    }
+  });
+});
+
+describe('the plan handed to the runtime', () => {
+  it('options as written, and an encoder member for each generated function', () => {
+    // The plan is defined on the first call, before the promise (the replay runs cases in sync).
+    mod.planned(1).catch(() => undefined);
+    mod.echo('p', 1);
+    mod.echoStr('p');
+    mod.echoList('p', 1, 2, 3);
+    const of = (name: string) => {
+      const plan = [...plans.values()].find((p) => String(p.id).endsWith(`#${name}`));
+      if (plan === undefined) throw new Error(`no plan defined for ${name}`);
+      const encoder = plan.encoder as Record<string, { name: string }>;
+      // Each member is the generated function of its name.
+      for (const [member, fn] of Object.entries(encoder)) expect(fn.name).toBe(`__cachet$${name}$${member}`);
+      return { ...plan, id: String(plan.id).replace(/.*#/, ''), encoder: Object.keys(encoder) };
+    };
+    expect({ ...of('planned'), encoder: undefined }).toEqual({
+      id: 'planned',
+      version: '3',
+      ttl: '5m',
+      swr: '1m',
+      storage: 'memory',
+      async: true,
+      codec: 'json',
+      encoder: undefined,
+    });
+    // Options not written are left out, not written as undefined.
+    expect(Object.keys(of('echo'))).toEqual(['id', 'storage', 'async', 'codec', 'encoder']);
+    // Every generated function is handed over: `hashAt` without `equalsAt` would make the
+    // runtime take the hash for the key. (Whether a lone string is its own key is the
+    // generator's choice: either way is right, as long as the two agree.)
+    const generated = (name: string) =>
+      ['hash', 'equals', 'hashAt', 'equalsAt', 'snapshot', 'text', 'reflect']
+        .filter((op) => mod[`${name}_${op}`] !== undefined)
+        .sort();
+    for (const name of ['planned', 'echo', 'echoStr', 'echoList'])
+      expect(of(name).encoder.sort()).toEqual(generated(name));
+    expect(of('echo').encoder).toContain('equalsAt');
+    expect(of('echoList').encoder.sort()).toEqual(['equals', 'hash', 'reflect', 'snapshot', 'text']);
   });
 });

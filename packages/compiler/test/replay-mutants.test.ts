@@ -6,6 +6,10 @@
  * `end` as [line, column] from 1 as Stryker's report gives them, `replacement`, `id`); OUT names
  * where the result of each is written (`Killed ...` with the first failure, or `Survived`).
  *
+ * There is no time limit: a mutant that loops forever (Stryker's timeout) hangs the replay. OUT is
+ * written again after each mutant, so the results so far survive stopping it; the mutant that hung
+ * is the first of the list not in OUT, and replaying the rest of the list goes on from there.
+ *
  * Each mutant is planted in a copy of the sources, transpiled, and the forms compiled with it
  * over one TypeScript program; the sources themselves are never changed.
  */
@@ -70,8 +74,9 @@ it.skipIf(process.env.MUTANTS === undefined)(
       } catch (error) {
         results[m.id] = `Killed ${String(error).split('\n')[0]?.slice(0, 160)}`;
       }
+      writeFileSync(process.env.OUT as string, JSON.stringify(results, null, 1));
+      rmSync(dir, { recursive: true, force: true });
     }
-    writeFileSync(process.env.OUT as string, JSON.stringify(results, null, 1));
     rmSync(work, { recursive: true, force: true });
   },
   3_600_000,
