@@ -6,11 +6,13 @@
  * read. Real database files on both bindings; a second connection on the same file plays the
  * other process, and child processes where a lock must be held while the store waits.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOT_FOUND } from '../../src/store.js';
 import { type SqliteDatabase, type SqliteDriver, sqliteErrorCode } from '../../src/stores/sqlite/driver/driver.js';
 import { loadNodeSqlite } from '../../src/stores/sqlite/driver/node-sqlite.js';
+import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectTo, describeDrivers } from './drivers.js';
@@ -610,5 +612,247 @@ describe('the node:sqlite adapter', () => {
     } finally {
       builtin.mockRestore();
     }
+  });
+});
+
+describeDrivers('what the CLI and the dashboard read', (driver: SqliteDriver) => {
+  const MINUTE = 60_000;
+  type Key = ReturnType<typeof entryKey>;
+
+  function open(dir: string, now: () => number, inlineLimit = 1000): SqliteStore {
+    const store = createSqliteStore({ dir, driver: driver.name, now, inlineLimit });
+    stores.push(store);
+    return store;
+  }
+
+  function peerOf(dir: string): SqliteDatabase {
+    const db = connectTo(driver, join(dir, 'cache.db'));
+    peers.push(db);
+    return db;
+  }
+
+  /** A key of `fn` whose unsigned hash has a leading zero digit (the hex is padded). */
+  function smallHashKey(fn: string): Key {
+    for (let i = 0; ; i++) {
+      const key = entryKey(fn, `small${i}`);
+      if (BigInt.asUintN(64, key.hash) < 2n ** 60n && key.hash >= 0n) return key;
+    }
+  }
+
+  it('lists an entry with every field: hex address, key text and its arguments, times, size, blob', () => {
+    const clock = { now: 10 * MINUTE };
+    const dir = tempDir();
+    const store = open(dir, () => clock.now, 50);
+    const small = smallHashKey('f');
+    const negative = (() => {
+      for (let i = 0; ; i++) {
+        const key = entryKey('f', `neg\u0000${i}`, '2');
+        if (key.hash < 0n) return key;
+      }
+    })();
+    store.set(
+      small,
+      entry('inline', 'json', { createdAt: 5 * MINUTE, expiresAt: 20 * MINUTE, staleUntil: 30 * MINUTE }),
+    );
+    store.set(negative, entry('b'.repeat(100), 'v8', { createdAt: 6 * MINUTE }));
+    store.flush();
+    const listed = store.entries({ fn: 'f' });
+    const info = listed.find((row) => row.args === small.text.split('\u0000')[2]);
+    expect(info).toEqual({
+      hash: BigInt.asUintN(64, small.hash).toString(16).padStart(16, '0'),
+      fn: 'f',
+      version: '1',
+      key: small.text,
+      args: small.text.split('\u0000')[2],
+      codec: 'json',
+      createdAt: 5 * MINUTE,
+      expiresAt: 20 * MINUTE,
+      staleUntil: 30 * MINUTE,
+      accessedAt: 10 * MINUTE,
+      size: expect.any(Number),
+      blob: null,
+    });
+    expect(info?.hash).toMatch(/^0[0-9a-f]{15}$/);
+    expect(info?.size).toBe(
+      Number(peerOf(dir).prepare('SELECT size FROM entries WHERE hash = ?', { pluck: true }).get(small.hash)),
+    );
+    const big = listed.find((row) => row.version === '2');
+    expect(big).toMatchObject({
+      hash: BigInt.asUintN(64, negative.hash).toString(16),
+      key: negative.text,
+      args: negative.text.split('\u0000').slice(2).join('\u0000'), // the arguments keep their own NUL
+      codec: 'v8',
+      expiresAt: null,
+      staleUntil: null,
+      blob: expect.stringMatching(/./),
+    });
+    expect(store.value(big?.hash as string)).toEqual({ value: 'b'.repeat(100) }); // from its blob file
+    expect(store.value(info?.hash as string)).toEqual({ value: 'inline' });
+    // A row whose key text does not start with its fn and version: the whole key is its arguments.
+    peerOf(dir).prepare('UPDATE entries SET key = ? WHERE hash = ?').run('elsewhere', small.hash);
+    expect(store.entries({ keys: ['elsewhere'] }).map((row) => [row.key, row.args])).toEqual([
+      ['elsewhere', 'elsewhere'],
+    ]);
+  });
+
+  it('selects by function, key text, contained text, expiry window, limit and offset, in its order', () => {
+    const clock = { now: 100 * MINUTE };
+    const store = open(tempDir(), () => clock.now);
+    const times = (minutes: number | undefined, created: number) =>
+      minutes === undefined
+        ? { createdAt: created }
+        : { createdAt: created, expiresAt: minutes * MINUTE, staleUntil: minutes * MINUTE };
+    // name, fn, expiry in minutes, created at
+    const rows: [string, string, number | undefined, number][] = [
+      ['a', 'f', 90, 1],
+      ['b', 'f', 110, 2],
+      ['c', 'g', 120, 3],
+      ['d', 'f', undefined, 4],
+      ['e', 'g', 110, 5],
+      ['needle-x', 'h', 130, 6],
+    ];
+    for (const [name, fn, expiry, created] of rows) {
+      store.set(entryKey(fn, name), entry(name, 'json', times(expiry, created)));
+    }
+    store.flush();
+    const names = (query: Parameters<SqliteStore['entries']>[0]) => store.entries(query).map((info) => info.args);
+    // Same access time: newest first.
+    expect(names({})).toEqual(['needle-x', 'e', 'd', 'c', 'b', 'a']);
+    clock.now += MINUTE;
+    store.get(entryKey('f', 'a')); // read a minute later: most recently used
+    expect(names({})).toEqual(['a', 'needle-x', 'e', 'd', 'c', 'b']);
+    expect(names({ limit: 2 })).toEqual(['a', 'needle-x']);
+    expect(names({ limit: 2, offset: 2 })).toEqual(['e', 'd']);
+    expect(names({ offset: 5 })).toEqual(['b']);
+    expect(names({ fn: 'g' })).toEqual(['e', 'c']);
+    expect(names({ keys: [entryKey('f', 'b').text, entryKey('g', 'c').text, 'none'] })).toEqual(['c', 'b']);
+    expect(names({ keys: [] })).toEqual([]);
+    expect(names({ contains: 'needle' })).toEqual(['needle-x']);
+    expect(names({ contains: 'f\u00001\u0000' })).toEqual(['a', 'd', 'b']);
+    expect(names({ fn: 'f', contains: 'b' })).toEqual(['b']);
+    // Expiring: soonest first, then by fn; both ends of the window are exact.
+    expect(names({ expiringBefore: 120 * MINUTE })).toEqual(['a', 'b', 'e', 'c']);
+    expect(names({ expiringBefore: 120 * MINUTE, expiringAfter: 90 * MINUTE })).toEqual(['b', 'e', 'c']);
+    expect(names({ expiringBefore: 110 * MINUTE - 1, expiringAfter: 90 * MINUTE - 1 })).toEqual(['a']);
+    expect(names({ expiringBefore: 130 * MINUTE, fn: 'g', limit: 1 })).toEqual(['e']);
+  });
+
+  it('lists 100 entries unless told otherwise', () => {
+    const store = open(tempDir(), () => 1000);
+    for (let i = 0; i < 101; i++) store.set(entryKey('f', String(i)), entry(i));
+    store.flush();
+    expect(store.entries()).toHaveLength(100);
+    expect(store.entries({ limit: 101 })).toHaveLength(101);
+  });
+
+  it('summarises each function: entries, bytes, versions in order, blob files, expired rows, last access', () => {
+    const clock = { now: 50 * MINUTE };
+    const dir = tempDir();
+    const store = open(dir, () => clock.now, 50);
+    const forever = { createdAt: 1 };
+    store.set(
+      entryKey('f', 'a', '2'),
+      entry('x', 'json', { createdAt: 1, expiresAt: 60 * MINUTE, staleUntil: 70 * MINUTE }),
+    );
+    store.set(entryKey('f', 'b', '10'), entry('y'.repeat(100), 'json', forever)); // a blob file
+    clock.now = 55 * MINUTE;
+    store.set(
+      entryKey('f', 'c', '1'),
+      entry('z', 'json', { createdAt: 1, expiresAt: 60 * MINUTE, staleUntil: 60 * MINUTE }),
+    );
+    store.set(entryKey('f', 'd', '2'), entry('w', 'json', forever));
+    store.set(
+      entryKey('g', 'a'),
+      entry('v', 'json', { createdAt: 1, expiresAt: 10 * MINUTE, staleUntil: 10 * MINUTE }),
+    );
+    store.flush();
+    clock.now = 60 * MINUTE; // c's stale window ends now; a's in ten minutes
+    const bytes = (fn: string) =>
+      Number(peerOf(dir).prepare('SELECT SUM(size) FROM entries WHERE fn = ?', { pluck: true }).get(fn));
+    expect(store.summary()).toEqual([
+      {
+        fn: 'f',
+        entries: 4,
+        bytes: bytes('f'),
+        versions: ['1', '10', '2'],
+        blobs: 1,
+        expired: 1,
+        lastAccess: 55 * MINUTE,
+      },
+      { fn: 'g', entries: 1, bytes: bytes('g'), versions: ['1'], blobs: 0, expired: 1, lastAccess: 55 * MINUTE },
+    ]);
+    // gc hears how many it will remove: the same two.
+    const heard: Progress[] = [];
+    expect(store.gc((progress) => heard.push(progress))).toBe(2);
+    expect(heard.filter((progress) => progress.phase === 'expired')).toEqual([
+      { phase: 'expired', done: 0, total: 2 },
+      { phase: 'expired', done: 2, total: 2 },
+    ]);
+  });
+
+  it('reads a value of an in-memory store, and none at an address with no entry', () => {
+    const store = createSqliteStore({ dir: ':memory:', driver: driver.name });
+    stores.push(store);
+    store.set(entryKey('f', 'a'), entry(1));
+    store.flush();
+    const [info] = store.entries();
+    expect(store.value(info?.hash as string)).toEqual({ value: 1 });
+    expect(store.value('0'.repeat(16))).toBeUndefined();
+  });
+
+  it('prunes by creation or last read, per function, in batches it reports, removing blob files', () => {
+    const clock = { now: 10 * MINUTE };
+    const dir = tempDir();
+    const store = open(dir, () => clock.now, 50);
+    for (let i = 0; i < 520; i++) {
+      store.set(
+        entryKey(i % 2 === 0 ? 'f' : 'g', String(i)),
+        entry(i, 'json', { createdAt: i < 510 ? MINUTE : 3 * MINUTE }),
+      );
+    }
+    const blobKey = entryKey('f', 'blob');
+    store.set(blobKey, entry('x'.repeat(100), 'json', { createdAt: MINUTE }));
+    store.flush();
+    const blobFiles = (): string[] =>
+      existsSync(join(dir, 'blobs'))
+        ? readdirSync(join(dir, 'blobs'), { recursive: true, withFileTypes: true })
+            .filter((file) => file.isFile())
+            .map((file) => file.name)
+        : [];
+    expect(blobFiles()).toHaveLength(1);
+    clock.now += MINUTE;
+    store.get(entryKey('g', '1')); // read at 11 minutes
+    // Created before 2 minutes, of g: 255 entries.
+    expect(store.prune({ before: 2 * MINUTE, by: 'created', fn: 'g' })).toBe(255);
+    const heard: Progress[] = [];
+    // Created before 2 minutes (f's 255 and the blob entry): two batches of at most 500.
+    expect(store.prune({ before: 2 * MINUTE, by: 'created' }, (progress) => heard.push(progress))).toBe(256);
+    expect(heard).toEqual([
+      { phase: 'prune', done: 0, total: 256 },
+      { phase: 'prune', done: 256, total: 256 },
+    ]);
+    expect(blobFiles()).toEqual([]);
+    expect(store.get(blobKey)).toBeUndefined();
+    // Left: the ten created at 3 minutes, all last read at 10 minutes (none read since).
+    expect(store.entries({ limit: 1000 })).toHaveLength(10);
+    expect(store.prune({ before: 10 * MINUTE, by: 'accessed' })).toBe(0);
+    expect(store.prune({ before: 10 * MINUTE + 1, by: 'accessed', fn: 'f' })).toBe(5);
+    expect(store.prune({ before: 10 * MINUTE + 1, by: 'accessed' })).toBe(5);
+    expect(store.entries()).toEqual([]);
+  });
+
+  it('prunes more than one batch, reporting each', () => {
+    const dir = tempDir();
+    const store = open(dir, () => MINUTE);
+    for (let i = 0; i < 1001; i++) store.set(entryKey('f', String(i)), entry(i));
+    store.flush();
+    const heard: Progress[] = [];
+    expect(store.prune({ before: 2 * MINUTE, by: 'created' }, (progress) => heard.push(progress))).toBe(1001);
+    expect(heard).toEqual([
+      { phase: 'prune', done: 0, total: 1001 },
+      { phase: 'prune', done: 500, total: 1001 },
+      { phase: 'prune', done: 1000, total: 1001 },
+      { phase: 'prune', done: 1001, total: 1001 },
+    ]);
   });
 });
