@@ -6,7 +6,7 @@
  * read. Real database files on both bindings; a second connection on the same file plays the
  * other process, and child processes where a lock must be held while the store waits.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOT_FOUND } from '../../src/store.js';
@@ -232,6 +232,41 @@ describeDrivers('the rest of the sqlite store', (driver: SqliteDriver) => {
     } finally {
       other.exec('ROLLBACK');
     }
+  });
+
+  it("moves a corrupt file's write-ahead log and shared memory aside with it (the copy kept is whole), and starts empty", () => {
+    const dir = tempDir();
+    const writer = open(dir);
+    const keys = Array.from({ length: 300 }, (_, i) => entryKey('f', `row ${i}`));
+    for (const key of keys) writer.set(key, entry('x'.repeat(200)));
+    writer.close();
+    const warnings: string[] = [];
+    const store = open(dir, { warn: (message) => warnings.push(message) });
+    expect(store.get(entryKey('f', 'none'))).toBeUndefined(); // opens its connection: the log has a frame
+    const other = peer(dir); // another process keeps the file open: its log and shared memory stay
+    expect(other.prepare('SELECT COUNT(*) FROM entries', { pluck: true }).get()).toBe(300);
+    const fd = openSync(join(dir, 'cache.db'), 'r+');
+    try {
+      const garbage = Buffer.alloc(4096 * 64, 0xa5);
+      writeSync(fd, garbage, 0, garbage.length, 4096);
+    } finally {
+      closeSync(fd);
+    }
+    expect(store.entries()).toEqual([]); // finds the damage, moves the file aside
+    expect(warnings).toEqual([expect.stringMatching(/moved it to .*cache\.db\.corrupt-\d+ and started a fresh one$/)]);
+    const aside = (warnings[0] as string).replace(/.* moved it to (.*) and started a fresh one$/, '$1');
+    expect(existsSync(aside)).toBe(true);
+    expect(existsSync(`${aside}-wal`)).toBe(true);
+    expect(existsSync(`${aside}-shm`)).toBe(true);
+    // The fresh file has nothing of the old one, and takes new entries.
+    expect(store.get(keys[0] as ReturnType<typeof entryKey>)).toBeUndefined();
+    store.set(entryKey('f', 'new'), entry('fresh'));
+    store.flush();
+    expect(store.entries().map((info) => info.args)).toEqual(['new']);
+    const fresh = driver.open(join(dir, 'cache.db'), { timeout: 1000 });
+    peers.push(fresh);
+    expect(fresh.prepare('PRAGMA integrity_check', { pluck: true }).get()).toBe('ok');
+    expect(fresh.prepare('SELECT COUNT(*) FROM entries', { pluck: true }).get()).toBe(1);
   });
 
   /** The size the store charges for `value` at `key`, as written by a store of its own. */
