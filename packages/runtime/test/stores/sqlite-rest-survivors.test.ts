@@ -442,6 +442,51 @@ describeDrivers('a binding under the store', (driver: SqliteDriver) => {
     expect(db.prepare('SELECT COUNT(*) FROM t', { pluck: true }).get()).toBe(0);
   });
 
+  it("opens read-only when asked, and waits its timeout on another connection's lock", () => {
+    const dir = tempDir();
+    open(dir).functions();
+    const file = join(dir, 'cache.db');
+    const reader = driver.open(file, { timeout: 0, readonly: true });
+    peers.push(reader);
+    expect(() => reader.exec("UPDATE meta SET value = 1 WHERE name = 'bytes'")).toThrow();
+    expect(reader.prepare('SELECT COUNT(*) FROM entries', { pluck: true }).get()).toBe(0);
+    const [holder, waiter] = [driver.open(file, { timeout: 0 }), driver.open(file, { timeout: 300 })];
+    peers.push(holder, waiter);
+    holder.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    try {
+      expect(() => waiter.exec('BEGIN IMMEDIATE')).toThrow();
+    } finally {
+      holder.exec('ROLLBACK');
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('throws both errors when a failed inner transaction cannot be rolled back', () => {
+    const db = memory();
+    const failure = new Error('the work failed');
+    let thrown: unknown;
+    db.transaction(() => {
+      try {
+        db.transaction(() => {
+          db.exec(driver.name === 'node:sqlite' ? 'RELEASE cachet_1' : 'SELECT 1');
+          throw failure;
+        });
+      } catch (error) {
+        thrown = error;
+      }
+    });
+    if (driver.name === 'node:sqlite') {
+      // Its savepoint is gone: the rollback fails too, and both are thrown.
+      expect(thrown).toBeInstanceOf(AggregateError);
+      expect((thrown as AggregateError).errors[0]).toBe(failure);
+      expect(String((thrown as AggregateError).errors[1])).toMatch(/no such savepoint: cachet_1/);
+      expect((thrown as AggregateError).message).toBe('a failed transaction could not be rolled back');
+    } else {
+      expect(thrown).toBe(failure);
+    }
+  });
+
   it('names the primary result code of its errors', () => {
     const dir = tempDir();
     open(dir).functions();
@@ -542,6 +587,15 @@ describe('sqliteErrorCode', () => {
     expect(sqliteErrorCode({})).toBeUndefined();
     expect(sqliteErrorCode(null)).toBeUndefined();
     expect(sqliteErrorCode('SQLITE_BUSY')).toBeUndefined();
+  });
+
+  it("names every primary code of node:sqlite as better-sqlite3 names it (SQLite's numbering)", () => {
+    const names =
+      'OK ERROR INTERNAL PERM ABORT BUSY LOCKED NOMEM READONLY INTERRUPT IOERR CORRUPT NOTFOUND FULL CANTOPEN PROTOCOL EMPTY SCHEMA TOOBIG CONSTRAINT MISMATCH MISUSE NOLFS AUTH FORMAT RANGE NOTADB';
+    const codes = names.split(' ').map((name) => `SQLITE_${name}`);
+    expect(codes.map((_, errcode) => sqliteErrorCode({ code: 'ERR_SQLITE_ERROR', errcode }))).toEqual(codes);
+    // An extended code names its primary one in its low byte (SQLITE_IOERR_READ is 266).
+    expect(sqliteErrorCode({ code: 'ERR_SQLITE_ERROR', errcode: 266 })).toBe('SQLITE_IOERR');
   });
 });
 
@@ -874,6 +928,29 @@ describeDrivers('what the CLI and the dashboard read', (driver: SqliteDriver) =>
     expect(store.prune({ before: 10 * MINUTE + 1, by: 'accessed', fn: 'f' })).toBe(5);
     expect(store.prune({ before: 10 * MINUTE + 1, by: 'accessed' })).toBe(5);
     expect(store.entries()).toEqual([]);
+  });
+
+  it('reports a total no smaller than what it removed when another process adds rows while it prunes', () => {
+    const dir = tempDir();
+    const store = open(dir, () => MINUTE);
+    for (let i = 0; i < 600; i++) store.set(entryKey('f', String(i)), entry(i));
+    store.flush();
+    const other = peerOf(dir);
+    const insert = other.prepare(
+      `INSERT INTO entries (hash, key, fn, version, codec, created_at, accessed_at, size, value)
+       VALUES (?, ?, 'f', '1', 'json', 1, 1, 10, '1')`,
+    );
+    const heard: Progress[] = [];
+    const removed = store.prune({ before: 2 * MINUTE, by: 'created' }, (progress) => {
+      heard.push(progress);
+      if (progress.done === 500) for (let i = 0; i < 200; i++) insert.run(BigInt(i + 1), `late ${i}`);
+    });
+    expect(removed).toBe(800);
+    expect(heard).toEqual([
+      { phase: 'prune', done: 0, total: 600 },
+      { phase: 'prune', done: 500, total: 600 },
+      { phase: 'prune', done: 800, total: 800 },
+    ]);
   });
 
   it('prunes more than one batch, reporting each', () => {
