@@ -429,6 +429,29 @@ describeDrivers('a binding under the store', (driver: SqliteDriver) => {
     expect(db.prepare('SELECT COUNT(*) FROM t', { pluck: true }).get()).toBe(3);
   });
 
+  it('takes the write lock when a transaction begins, and rolls a failed one back', () => {
+    const dir = tempDir();
+    open(dir).functions();
+    const file = join(dir, 'cache.db');
+    const [db, other] = [driver.open(file, { timeout: 0 }), driver.open(file, { timeout: 0 })];
+    peers.push(db, other);
+    const write = "UPDATE meta SET value = value + 1 WHERE name = 'bytes'";
+    db.transaction(() => {
+      db.prepare("SELECT value FROM meta WHERE name = 'bytes'", { pluck: true }).get(); // only a read so far
+      expect(() => other.exec(write)).toThrow(); // yet the lock is taken (BEGIN IMMEDIATE)
+      db.exec(write);
+    });
+    const failure = new Error('failed');
+    expect(() =>
+      db.transaction(() => {
+        db.exec(write);
+        throw failure;
+      }),
+    ).toThrow(failure);
+    other.exec(write); // the failed transaction let the lock go
+    expect(other.prepare("SELECT value FROM meta WHERE name = 'bytes'", { pluck: true }).get()).toBe(2);
+  });
+
   it('throws the error of a transaction SQLite already rolled back itself', () => {
     const db = memory();
     const failure = new Error('the disk is full');
