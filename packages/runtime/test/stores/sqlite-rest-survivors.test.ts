@@ -4,7 +4,9 @@
  * twice; a newer one is refused, untouched), the connection's pragmas and its primed log, the
  * prepared statements, the byte count, both bindings' adapters, and what the CLI and the dashboard
  * read. Real database files on both bindings; a second connection on the same file plays the
- * other process, and child processes where a lock must be held while the store waits.
+ * other process (holding a lock the store then waits on: the store's calls are synchronous, so the
+ * holder needs no process of its own). Where a binding's fault cannot be had for real (SQLITE_BUSY
+ * from the WAL switch, an older Node's statements), the binding is wrapped or patched for one test.
  */
 import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
