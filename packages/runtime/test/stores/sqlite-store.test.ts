@@ -104,6 +104,17 @@ describeDrivers('sqlite store', (driver) => {
     expect(opened?.pragma('busy_timeout')).toBe(1234);
   });
 
+  it('takes a busy timeout with a fraction as the next whole millisecond (the bindings refuse fractions)', async () => {
+    const dir = tempDir();
+    let opened: SqliteDatabase | undefined;
+    const store = open({ dir, busyTimeout: 1234.2, open: (file, options) => (opened = driver.open(file, options)) });
+    expect(store.get(entryKey('f', 'x'))).toBeUndefined(); // opens the database
+    store.set(entryKey('f', 'x'), entry(1));
+    await store.flush();
+    expect(open({ dir }).get(entryKey('f', 'x'))?.value).toBe(1);
+    expect(opened?.pragma('busy_timeout')).toBe(1235);
+  });
+
   it('groups the writes of one tick into one transaction, and reads see them before it commits', async () => {
     const dir = tempDir();
     const store = open({ dir });

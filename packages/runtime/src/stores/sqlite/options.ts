@@ -64,7 +64,8 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     blobDir: memory ? undefined : join(options.dir, 'blobs'),
     inlineLimit: atLeast(0, options.inlineLimit, 'inlineLimit') ?? DEFAULT_INLINE_LIMIT,
     maxBytes: atLeast(1, options.maxBytes, 'maxBytes') ?? DEFAULT_MAX_BYTES,
-    busyTimeout: atLeast(0, options.busyTimeout, 'busyTimeout') ?? DEFAULT_BUSY_TIMEOUT,
+    // Both bindings take whole milliseconds only: a fraction would fail every open.
+    busyTimeout: Math.ceil(atLeast(0, options.busyTimeout, 'busyTimeout') ?? DEFAULT_BUSY_TIMEOUT),
     now: options.now ?? Date.now,
     warn: options.warn ?? ((message, cause) => console.warn(`[cachet] ${message}`, cause)),
     gcInterval: atLeast(1, options.gcInterval, 'gcInterval') ?? 3_600_000,
