@@ -77,7 +77,13 @@ const persistentForms = {
 /** Cached methods of `Shelf` (see the preamble), keyed by `this` too: `self` is the first argument. */
 const methodForms = ['Shelf$item', 'Shelf$items', 'Shelf$pair'] as const;
 
-type Form = keyof typeof forms | keyof typeof persistentForms | (typeof methodForms)[number];
+/** Functions the preamble declares itself (their bodies matter), beside the generated forms. */
+const declaredForms = ['echo', 'echoList', 'echoStr', 'planned'] as const;
+type Form =
+  | keyof typeof forms
+  | keyof typeof persistentForms
+  | (typeof methodForms)[number]
+  | (typeof declaredForms)[number];
 
 /** A generated encoder over an argument list, whatever forms the compiler generated. */
 interface Encoder {
@@ -134,15 +140,7 @@ export async function compileForms(
   if (result === undefined) throw new Error('nothing compiled');
   expect(result.diagnostics.filter((d) => d.code !== 'CACHET_W_REFLECTIVE')).toEqual([]);
   const ops = ['hash', 'equals', 'hashAt', 'equalsAt', 'snapshot', 'text', 'reflect'];
-  const names = [
-    ...Object.keys(forms),
-    ...Object.keys(persistentForms),
-    ...methodForms,
-    'echo',
-    'echoList',
-    'echoStr',
-    'planned',
-  ];
+  const names = [...Object.keys(forms), ...Object.keys(persistentForms), ...methodForms, ...declaredForms];
   const exports = names
     .flatMap((name) =>
       ops

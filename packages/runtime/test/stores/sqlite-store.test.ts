@@ -109,10 +109,10 @@ describeDrivers('sqlite store', (driver) => {
     let opened: SqliteDatabase | undefined;
     const store = open({ dir, busyTimeout: 1234.2, open: (file, options) => (opened = driver.open(file, options)) });
     expect(store.get(entryKey('f', 'x'))).toBeUndefined(); // opens the database
-    store.set(entryKey('f', 'x'), entry(1));
-    await store.flush();
-    expect(open({ dir }).get(entryKey('f', 'x'))?.value).toBe(1);
     expect(opened?.pragma('busy_timeout')).toBe(1235);
+    store.set(entryKey('f', 'x'), entry(1));
+    await store.close();
+    expect(open({ dir }).get(entryKey('f', 'x'))?.value).toBe(1);
   });
 
   it('groups the writes of one tick into one transaction, and reads see them before it commits', async () => {
