@@ -288,15 +288,18 @@ function save(fn: MissContext, call: Call, value: unknown, async: boolean): void
   }
 }
 
+/** Values `pickCodec` walks into: refused, they hold what it refused. */
+const CONTAINERS: readonly object[] = [Object.prototype, Array.prototype, Map.prototype, Set.prototype];
+
 /** What `pickCodec` refused, for the warning: the value's type or class. */
 function describeUnstorable(value: unknown): string {
   if (typeof value !== 'object' || value === null) return `a ${typeof value}`;
   const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
   if (proto === null) return 'an object without a prototype';
+  if (CONTAINERS.includes(proto))
+    return 'a value holding a class instance, a function or an object without a prototype';
   const name = proto.constructor?.name;
-  return proto === Object.prototype || proto === Array.prototype
-    ? 'a value holding a class instance, a function or an object without a prototype'
-    : `an instance of ${typeof name === 'string' && name !== '' ? name : 'a class'}`;
+  return `an instance of ${typeof name === 'string' && name !== '' ? name : 'a class'}`;
 }
 
 function write(fn: MissContext, tier: Tier, key: EntryKey, entry: StoredEntry): void {

@@ -36,6 +36,7 @@ function sparse(length: number, items: Record<number, unknown>): unknown[] {
 }
 
 const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1, b: 'x' });
+class Stack<T> extends Array<T> {}
 class Point {
   constructor(readonly x: number) {}
 }
@@ -83,6 +84,7 @@ const NEEDS_V8: readonly [string, unknown][] = [
   ['a RegExp', /a+/g],
   ['a DataView', new DataView(new ArrayBuffer(2))],
   ['a boxed number', Object(1)],
+  ['an array with a member beside its items', Object.assign([1, 2], { total: 3 })],
 ];
 
 /** Values neither codec gives back as they were: no codec, so no persistent tier. */
@@ -97,6 +99,7 @@ const UNSTORABLE: readonly [string, unknown][] = [
   ['a function inside an object', { f: () => 1 }],
   ['a symbol', Symbol('s')],
   ['an Error', new Error('e')],
+  ['an Array subclass', Stack.from([1, 2])],
 ];
 
 describe('pickCodec', () => {

@@ -68,6 +68,10 @@ describe('values a persistent tier cannot give back', () => {
       true,
     );
     expect(warnings.some((w) => w.startsWith('unstorable-function returned a value holding'))).toBe(true);
+    const inMap = cached((n: number) => new Map([['p', new Point(n, n)]]), { id: 'unstorable-map', storage: 'sqlite' });
+    expect(inMap(1).get('p')).toBeInstanceOf(Point);
+    expect(inMap(1).get('p')).toBeInstanceOf(Point);
+    expect(warnings.some((w) => w.startsWith('unstorable-map returned a value holding'))).toBe(true);
   });
 
   it('plain data and the built-ins the codecs keep are stored as before, and the memory tier keeps the instance', () => {

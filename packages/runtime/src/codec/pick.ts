@@ -25,6 +25,9 @@ function isJsonSafe(value: unknown, depth: number): boolean {
       if (value === null) return true;
       if (depth > 64) return false;
       if (Array.isArray(value)) {
+        // A subclass, or a member beside the items (`list.total = 3`), JSON would drop.
+        if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length)
+          return false;
         for (let i = 0; i < value.length; i++) if (!(i in value) || !isJsonSafe(value[i], depth + 1)) return false;
         return true;
       }
