@@ -10,6 +10,9 @@ import {
   checkOptions,
   checks,
   checkValue,
+  configureOptions,
+  defaultsOptions,
+  functionOptions,
   near,
   type OptionSpec,
   optionsFromEnvironment,
@@ -328,5 +331,101 @@ describe('optionsFromEnvironment', () => {
       'T_ON, T_DEFAULTS, T_TTL',
     ]);
     expect(both.code).toBe('CACHET_E_BAD_OPTION_VALUE');
+  });
+});
+
+/** A declaration as plain data, nested fields included. */
+const declared = (schema: Schema): unknown =>
+  Object.fromEntries(
+    Object.entries(schema).map(([name, s]) => [
+      name,
+      { ...s, ...(s.fields === undefined ? {} : { fields: declared(s.fields) }) },
+    ]),
+  );
+
+describe('the declarations', () => {
+  // The contract every front end reads (docs/options.md is generated from it): each option's
+  // kind, front ends, default, environment variable, words and place in the tag's short form. A
+  // changed entry changes what the tag, cached(), configure(), the plugin or register() accept.
+  it('of one function', () => {
+    expect(declared(functionOptions)).toEqual({
+      ttl: { kind: 'duration', frontEnds: ['tag', 'cached'], positional: 0 },
+      version: { kind: 'token', frontEnds: ['tag', 'cached'], positional: 1 },
+      storage: { kind: 'storage', frontEnds: ['tag', 'cached'], positional: 2 },
+      swr: { kind: 'duration', frontEnds: ['tag', 'cached'] },
+      ignore: { kind: 'names', frontEnds: ['tag'] },
+      id: { kind: 'text', frontEnds: ['tag', 'cached'] },
+      key: { kind: 'key', frontEnds: ['cached'] },
+      async: { kind: 'boolean', frontEnds: ['cached'] },
+      codec: { kind: 'choice', values: ['json', 'v8'], frontEnds: ['cached'] },
+      verify: { kind: 'boolean', frontEnds: ['cached'] },
+    });
+  });
+
+  it('of the defaults', () => {
+    expect(declared(defaultsOptions)).toEqual({
+      ttl: { kind: 'duration', default: 'forever', frontEnds: ['plugin', 'tsconfig', 'register', 'configure'] },
+      storage: { kind: 'storage', frontEnds: ['plugin', 'tsconfig', 'register', 'configure'] },
+      version: { kind: 'token', frontEnds: ['plugin', 'tsconfig', 'register'] },
+      swr: { kind: 'duration', frontEnds: ['configure'] },
+    });
+  });
+
+  it('of configure()', () => {
+    expect(declared(configureOptions)).toEqual({
+      dir: { kind: 'text', frontEnds: ['configure'], env: 'CACHET_DIR' },
+      defaults: {
+        kind: 'object',
+        fields: {
+          ttl: { kind: 'duration', default: 'forever', frontEnds: ['plugin', 'tsconfig', 'register', 'configure'] },
+          storage: { kind: 'storage', frontEnds: ['plugin', 'tsconfig', 'register', 'configure'] },
+          version: { kind: 'token', frontEnds: ['plugin', 'tsconfig', 'register'] },
+          swr: { kind: 'duration', frontEnds: ['configure'] },
+        },
+        frontEnds: ['configure'],
+      },
+      memory: {
+        kind: 'object',
+        frontEnds: ['configure'],
+        fields: {
+          maxEntries: { kind: 'count', default: 100000, frontEnds: ['configure'] },
+          maxBytes: { kind: 'count', default: 268435456, frontEnds: ['configure'] },
+        },
+      },
+      stores: { kind: 'stores', frontEnds: ['configure'] },
+      now: { kind: 'clock', frontEnds: ['configure'] },
+      logger: { kind: 'logger', frontEnds: ['configure'] },
+      onEvent: { kind: 'listener', frontEnds: ['configure'] },
+      disabled: { kind: 'boolean', frontEnds: ['configure'], env: 'CACHET_DISABLE' },
+      verify: { kind: 'boolean', frontEnds: ['configure'], env: 'CACHET_VERIFY' },
+      backoff: { kind: 'duration', default: '30s', frontEnds: ['configure'] },
+      lease: { kind: 'duration', default: '30s', frontEnds: ['configure'] },
+      policy: { kind: 'policy', frontEnds: ['configure'] },
+      sqlite: {
+        kind: 'object',
+        frontEnds: ['configure'],
+        fields: {
+          maxBytes: { kind: 'count', default: 1073741824, frontEnds: ['configure'] },
+          inlineLimit: { kind: 'bytes', default: 65536, frontEnds: ['configure'] },
+          busyTimeout: { kind: 'duration', default: '5s', frontEnds: ['configure'] },
+          driver: { kind: 'choice', values: ['better-sqlite3', 'node:sqlite', 'auto'], frontEnds: ['configure'] },
+        },
+      },
+    });
+    expect(configureOptions.defaults.fields).toBe(defaultsOptions);
+  });
+
+  it('refuse at each front end what the declarations refuse', () => {
+    expect(checkOptions(functionOptions, 'tag', { ttl: '10m', version: 'v2', ignore: ['a'] })).toEqual([]);
+    expect(checkOptions(functionOptions, 'tag', { key: () => '' }).map((p) => p.hint)).toEqual([
+      'key is an option of `cached(fn, options)`; options are ttl, version, storage, swr, ignore, id',
+    ]);
+    expect(checkOptions(configureOptions, 'configure', { defaults: { version: 'v' } }).map((p) => p.code)).toEqual([
+      'CACHET_E_UNKNOWN_OPTION',
+    ]);
+    expect(checkOptions(configureOptions, 'configure', { sqlite: { inlineLimit: 0, driver: 'auto' } })).toEqual([]);
+    expect(checkOptions(configureOptions, 'configure', { sqlite: { driver: 'sqlite3' } })[0]?.hint).toBe(
+      'expected one of better-sqlite3, node:sqlite, auto, got "sqlite3"',
+    );
   });
 });
