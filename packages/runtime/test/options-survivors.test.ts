@@ -231,6 +231,9 @@ describe('checkOptions and checkValue', () => {
     expect(notOne?.message).toBe('ttl "soon" is not a duration');
     expect(notOne?.hint).toMatch(/^use a number and a unit/);
     expect(one('configure', 'ttl', true)?.message).toBe('ttl true is not a duration');
+    // A list holding a duration is no duration, not a duration that is not positive.
+    expect(one('configure', 'ttl', ['10m'])?.message).toBe('ttl 10m is not a duration');
+    expect(one('configure', 'ttl', ['10m'])?.hint).toBe('expected a duration such as \'10m\', got ["10m"]');
     expect(one('configure', 'ttl', 0)?.message).toBe('ttl 0 is not positive');
     expect(one('configure', 'ttl', '0s')?.message).toBe('ttl "0s" is not positive');
     expect(one('tag', 'ttl', 0)?.hint).toBe('a duration must be positive: to not cache, remove the annotation');
@@ -244,6 +247,11 @@ describe('checkOptions and checkValue', () => {
     expect(one('configure', 'wait', 0)?.hint).toBe('a duration must be positive: leave wait out for its default');
     const nested = checkOptions(schema, 'configure', { defaults: { ttl: 0 } })[0];
     expect(nested?.hint).toMatch(/leave defaults\.ttl out or write forever/);
+    expect(nested?.message).toBe('defaults.ttl 0 is not positive');
+    const storage = checkValue({ kind: 'storage', frontEnds: ['configure'] }, 'configure', '1', ['a', 'b'])[0];
+    expect(storage?.message).toBe('a.b "1" is neither a built-in storage nor a store name');
+    const count = checkValue({ kind: 'count', frontEnds: ['configure'] }, 'configure', 0, ['a', 'b'])[0];
+    expect(count?.message).toBe('option a.b has a bad value');
   });
 
   it('accepted and near', () => {
