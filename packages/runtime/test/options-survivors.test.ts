@@ -310,6 +310,8 @@ describe('optionsFromEnvironment', () => {
     expect(read({ T_TTL: '10m' })).toEqual({ ttl: '10m' });
     // Another front end's variable, and an option with no variable, are not read.
     expect(read({ T_OTHER: 'x', plain: 'y' })).toEqual({});
+    // An option with no variable reads none, not the variable named "undefined".
+    expect(read({ undefined: 'y' })).toEqual({});
     expect(optionsFromEnvironment(envSchema, 'register', (name) => (name === 'T_ON' ? '1' : undefined))).toEqual({
       on: true,
     });
