@@ -3,21 +3,37 @@
  * of the scoped mutation runs over `options/*.ts`. A check that lets a bad value through, or
  * refuses a good one, changes what every front end does, so each case states both sides.
  */
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { CachetConfigError } from '../src/errors.js';
 import {
   accepted,
+  assertOptions,
   CachetOptionError,
+  callSite,
   checkOptions,
   checks,
   checkValue,
   configureOptions,
   defaultsOptions,
+  formatPosition,
   functionOptions,
   near,
+  type OptionProblem,
   type OptionSpec,
+  type OptionsCall,
   optionsFromEnvironment,
+  type Position,
   type Schema,
 } from '../src/options.js';
+import {
+  DEFAULT_BUSY_TIMEOUT,
+  DEFAULT_INLINE_LIMIT,
+  DEFAULT_MAX_BYTES,
+  resolveSqliteStoreOptions,
+  type SqliteStoreOptions,
+} from '../src/stores/sqlite/options.js';
 
 const spec = (kind: OptionSpec['kind'], extra: Partial<OptionSpec> = {}): OptionSpec => ({
   kind,
@@ -437,5 +453,202 @@ describe('the declarations', () => {
     expect(checkOptions(configureOptions, 'configure', { sqlite: { driver: 'sqlite3' } })[0]?.hint).toBe(
       'expected one of better-sqlite3, node:sqlite, auto, got "sqlite3"',
     );
+  });
+});
+
+describe('options refused at a called front end', () => {
+  const problem = (code: OptionProblem['code'], name: string) => ({
+    code,
+    path: [name],
+    message: `m ${name}`,
+    hint: `h ${name}`,
+  });
+
+  it('one error, a line per problem, the first problem’s code, where it was written', () => {
+    const at = { file: 'src/a.ts', line: 3, column: 7 };
+    const error = new CachetOptionError(
+      [problem('CACHET_E_BAD_DURATION', 'ttl'), problem('CACHET_E_UNKNOWN_OPTION', 'x')],
+      at,
+      'configure()',
+    );
+    expect(error).toBeInstanceOf(CachetConfigError);
+    expect(error.name).toBe('CachetOptionError');
+    expect(error.code).toBe('CACHET_E_BAD_DURATION');
+    expect(error.position).toBe(at);
+    expect(error.message).toBe(
+      'src/a.ts:3:7: CACHET_E_BAD_DURATION: m ttl in configure() Hint: h ttl\nsrc/a.ts:3:7: CACHET_E_UNKNOWN_OPTION: m x in configure() Hint: h x',
+    );
+    expect(new CachetOptionError([problem('CACHET_E_BAD_STORAGE', 's')], undefined, 'cached()').message).toBe(
+      'CACHET_E_BAD_STORAGE: m s in cached() Hint: h s',
+    );
+    expect(formatPosition(at)).toBe('src/a.ts:3:7');
+  });
+
+  const call = (extra: Partial<OptionsCall> = {}) => {
+    const schema: Schema = { ttl: { kind: 'duration', frontEnds: ['configure'] } };
+    function front(input: unknown): void {
+      assertOptions({ schema, frontEnd: 'configure', what: 'front()', boundary: front, ...extra }, input);
+    }
+    return front;
+  };
+  const caught = (work: () => void): CachetOptionError => {
+    try {
+      work();
+    } catch (error) {
+      return error as CachetOptionError;
+    }
+    throw new Error('not thrown');
+  };
+  const thisFile = fileURLToPath(import.meta.url);
+
+  it('throws at the caller of the boundary, only for options the declarations refuse', () => {
+    const front = call();
+    front({ ttl: '1m' });
+    front(undefined);
+    const error = caught(() => front({ ttl: 'x' }));
+    expect(error.code).toBe('CACHET_E_BAD_DURATION');
+    expect(error.position?.file).toBe(thisFile);
+    expect(error.position?.line).toBeGreaterThan(0);
+    expect(error.position?.column).toBeGreaterThan(0);
+    expect(error.message.startsWith(`${thisFile}:${error.position?.line}:${error.position?.column}: `)).toBe(true);
+    expect(error.problems).toHaveLength(1);
+  });
+
+  it('maps the position to the source the user wrote, and passes over the files skip names', () => {
+    const mapped = caught(() =>
+      call({ original: (p) => ({ file: 'user.ts', line: p.line + 100, column: 1 }) })({ ttl: 'x' }),
+    );
+    expect(mapped.position?.file).toBe('user.ts');
+    expect(mapped.position?.line).toBeGreaterThan(100);
+    const skipped = caught(() => call({ skip: (file) => file === thisFile })({ ttl: 'x' }));
+    expect(skipped.position?.file).not.toBe(thisFile);
+    expect(skipped.position?.file).not.toMatch(/^node:/);
+  });
+
+  it('reads the caller’s frame, with a file: address decoded, and keeps the stack limit', () => {
+    const limit = Error.stackTraceLimit;
+    function boundary(): Position | undefined {
+      return callSite(boundary);
+    }
+    const here = boundary();
+    expect(here?.file).toBe(thisFile);
+    expect(Error.stackTraceLimit).toBe(limit);
+    // Deeper than the default limit of ten frames, the caller is still found below the boundary.
+    const deep = (n: number): Position | undefined => (n === 0 ? callSite(deep) : deep(n - 1));
+    Error.stackTraceLimit = 1;
+    try {
+      expect(deep(3)?.file).toBe(thisFile);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    // Nothing below the boundary but files skipped: no position.
+    function none(): Position | undefined {
+      return callSite(none, () => true);
+    }
+    expect(none()).toBeUndefined();
+    // A stack of file: addresses and node: frames, as an ES module's.
+    const capture = Error.captureStackTrace;
+    Error.captureStackTrace = (holder: { stack?: string }) => {
+      holder.stack = [
+        'Error',
+        '    at x (node:internal/modules/run:1:1)',
+        '    at not a frame',
+        '    at y (file:///app/a%20b/c.js:12:34)',
+        '    at z (file:///app/other.js:1:2)',
+      ].join('\n');
+    };
+    try {
+      expect(callSite(boundary)).toEqual({ file: '/app/a b/c.js', line: 12, column: 34 });
+      expect(callSite(boundary, (file) => file.endsWith('c.js'))).toEqual({
+        file: '/app/other.js',
+        line: 1,
+        column: 2,
+      });
+    } finally {
+      Error.captureStackTrace = capture;
+    }
+  });
+});
+
+describe('resolveSqliteStoreOptions', () => {
+  it('fills the defaults', () => {
+    const resolved = resolveSqliteStoreOptions({ dir: 'd' });
+    expect({ ...resolved, now: undefined, warn: undefined, open: undefined }).toEqual({
+      name: 'sqlite',
+      file: join('d', 'cache.db'),
+      blobDir: join('d', 'blobs'),
+      inlineLimit: 65_536,
+      maxBytes: 1_073_741_824,
+      busyTimeout: 5000,
+      now: undefined,
+      warn: undefined,
+      gcInterval: 3_600_000,
+      blobGrace: 3_600_000,
+      open: undefined,
+    });
+    expect([DEFAULT_INLINE_LIMIT, DEFAULT_MAX_BYTES, DEFAULT_BUSY_TIMEOUT]).toEqual([65_536, 1_073_741_824, 5000]);
+    expect(resolved.now).toBe(Date.now);
+    expect(typeof resolved.open).toBe('function');
+    const memory = resolveSqliteStoreOptions({ dir: ':memory:' });
+    expect([memory.file, memory.blobDir]).toEqual([':memory:', undefined]);
+  });
+
+  it('warns on the console with the prefix, the cause when there is one', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const cause = new Error('c');
+      resolveSqliteStoreOptions({ dir: 'd' }).warn('moved', cause);
+      expect(warn).toHaveBeenCalledWith('[cachet] moved', cause);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('takes what is given, whole milliseconds for the busy wait, and refuses what is below each floor', () => {
+    const now = () => 1;
+    const warn = () => {};
+    const open = (() => {
+      throw new Error('not opened');
+    }) as never;
+    const given = resolveSqliteStoreOptions({
+      dir: 'd',
+      name: 'n',
+      inlineLimit: 0,
+      maxBytes: 1,
+      busyTimeout: 1.2,
+      now,
+      warn,
+      gcInterval: 1,
+      blobGrace: 0,
+      open,
+    });
+    expect(given).toEqual({
+      name: 'n',
+      file: join('d', 'cache.db'),
+      blobDir: join('d', 'blobs'),
+      inlineLimit: 0,
+      maxBytes: 1,
+      busyTimeout: 2,
+      now,
+      warn,
+      gcInterval: 1,
+      blobGrace: 0,
+      open,
+    });
+    expect(resolveSqliteStoreOptions({ dir: 'd', busyTimeout: 0 }).busyTimeout).toBe(0);
+    const refused = (options: Partial<SqliteStoreOptions>) => () => resolveSqliteStoreOptions({ dir: 'd', ...options });
+    expect(refused({ inlineLimit: -1 })).toThrow(
+      new CachetConfigError('sqlite inlineLimit must be a number >= 0, got -1'),
+    );
+    expect(refused({ maxBytes: 0 })).toThrow('sqlite maxBytes must be a number >= 1, got 0');
+    expect(refused({ busyTimeout: -0.5 })).toThrow('sqlite busyTimeout must be a number >= 0, got -0.5');
+    expect(refused({ gcInterval: 0.5 })).toThrow('sqlite gcInterval must be a number >= 1, got 0.5');
+    expect(refused({ blobGrace: Number.NaN })).toThrow('sqlite blobGrace must be a number >= 0, got NaN');
+    expect(refused({ maxBytes: Number.NaN })).toThrow(CachetConfigError);
+  });
+
+  it('opens with the binding chosen', () => {
+    const store = resolveSqliteStoreOptions({ dir: ':memory:', driver: 'no-such' as never });
+    expect(() => store.open(':memory:', { busyTimeout: 1 } as never)).toThrow();
   });
 });
