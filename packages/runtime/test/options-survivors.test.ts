@@ -564,6 +564,19 @@ describe('options refused at a called front end', () => {
         line: 1,
         column: 2,
       });
+      // Trailing spaces after a frame are no part of it.
+      Error.captureStackTrace = (holder: { stack?: string }) => {
+        holder.stack = 'Error\n    at y (file:///app/c.js:5:6)  ';
+      };
+      expect(callSite(boundary)).toEqual({ file: '/app/c.js', line: 5, column: 6 });
+      // An engine without captureStackTrace: no position, no error, and nothing mapped.
+      Object.assign(Error, { captureStackTrace: undefined });
+      expect(callSite(boundary)).toBeUndefined();
+      const original = vi.fn((p: Position) => p);
+      const error = caught(() => call({ original })({ ttl: 'x' }));
+      expect(error.position).toBeUndefined();
+      expect(original).not.toHaveBeenCalled();
+      expect(error.message).toMatch(/^CACHET_E_BAD_DURATION: /);
     } finally {
       Error.captureStackTrace = capture;
     }
