@@ -188,6 +188,31 @@ describe('storage names resolved into tiers', () => {
   });
 });
 
+describe('configure() applied at once', () => {
+  it('a smaller memory limit evicts at once, not at the next write', () => {
+    let runs = 0;
+    const f = cached((n: number) => n + runs++ * 0, { id: 'shrink-memory', storage: 'memory' });
+    for (let n = 0; n < 5; n++) f(n);
+    expect(peek(f, 0)).toBe(0);
+    configure({ memory: { maxEntries: 2 } });
+    try {
+      expect(peek(f, 0)).toBeUndefined();
+    } finally {
+      configure({ memory: { maxEntries: 100_000 } });
+    }
+  });
+
+  it('a storage naming another keeps the stores of that one', async () => {
+    const inner = createMemoryStore({ name: 'inner-held' });
+    configure({ stores: { innerNamed: [inner], outerNamed: ['innerNamed'] } });
+    let runs = 0;
+    const make = () => cached(async (n: number) => n + runs++ * 0, { id: 'nested-named', storage: 'outerNamed' });
+    await make()(1);
+    await make()(1); // a new function object: no memory of its own, the store answers
+    expect(runs).toBe(1);
+  });
+});
+
 describe('store names compiled functions use', () => {
   it('lets the built-in names through configure({ stores })', () => {
     for (const name of ['memory', 'tiered', 'sqlite', 'fs'])
