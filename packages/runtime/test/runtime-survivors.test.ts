@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   cached,
   clear,
@@ -19,6 +19,18 @@ import { createSyncScopeStorage } from '../src/scope/sync-scope.js';
 import type { FunctionStats } from '../src/stats.js';
 import { StatsReporter } from '../src/stats-sink.js';
 import { Verifier } from '../src/verify.js';
+
+/** Cache directories the tests configure, removed once the runtime has closed its stores. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await close();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 // Tests written from the survivors of the scoped mutation runs over the runtime's configuration,
 // its registry, the public API and scopes (docs/testing.md, "The runtime, its registry, the public
@@ -157,7 +169,7 @@ describe('storage names resolved into tiers', () => {
   });
 
   it('tiered is the memory tier in front of sqlite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cachet-tiered-'));
+    const dir = tempDir('cachet-tiered-');
     configure({ dir });
     let runs = 0;
     const f = cached(async (n: number) => n + runs++ * 0, { id: 'tiered-both', storage: 'tiered' });
@@ -171,8 +183,8 @@ describe('storage names resolved into tiers', () => {
   });
 
   it('a new dir reopens the built-in stores there', async () => {
-    const first = mkdtempSync(join(tmpdir(), 'cachet-dir1-'));
-    const second = mkdtempSync(join(tmpdir(), 'cachet-dir2-'));
+    const first = tempDir('cachet-dir1-');
+    const second = tempDir('cachet-dir2-');
     configure({ dir: first });
     let runs = 0;
     const f = cached(async (n: number) => n + runs++ * 0, { id: 'dir-moves', storage: 'sqlite' });
@@ -312,7 +324,7 @@ describe('clear', () => {
   });
 
   it('clear() opens the built-in stores to clear them, even when none is open', async () => {
-    configure({ dir: mkdtempSync(join(tmpdir(), 'cachet-clear-')) });
+    configure({ dir: tempDir('cachet-clear-') });
     let runs = 0;
     const f = cached(async (n: number) => n + runs++ * 0, { id: 'clear-closed', storage: 'sqlite' });
     await f(1);
