@@ -3,6 +3,7 @@
  * printed line saying how to get it; under CI a binding that should load here fails instead
  * (better-sqlite3 always, node:sqlite from Node 22.13 and 23.4 on).
  */
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { tryDriver } from '../../src/stores/sqlite/driver/choose.js';
 import type { DriverName, SqliteDatabase, SqliteDriver } from '../../src/stores/sqlite/driver/driver.js';
@@ -52,4 +53,11 @@ export function describeDrivers(title: string, body: (driver: SqliteDriver) => v
 /** Another connection to a store's database, as another process would have. */
 export function connectTo(driver: SqliteDriver, file: string, readonly = false): SqliteDatabase {
   return driver.open(file, { timeout: 2000, readonly });
+}
+
+/** `connectTo` the `cache.db` of store directory `dir`, kept in `opened` for the test to close. */
+export function connectToStore(driver: SqliteDriver, dir: string, opened: SqliteDatabase[]): SqliteDatabase {
+  const db = connectTo(driver, join(dir, 'cache.db'));
+  opened.push(db);
+  return db;
 }

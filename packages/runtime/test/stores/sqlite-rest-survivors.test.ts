@@ -17,7 +17,7 @@ import { loadNodeSqlite } from '../../src/stores/sqlite/driver/node-sqlite.js';
 import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
-import { connectTo, describeDrivers } from './drivers.js';
+import { connectToStore, describeDrivers } from './drivers.js';
 import { useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -77,9 +77,7 @@ describeDrivers('the rest of the sqlite store', (driver: SqliteDriver) => {
   }
 
   function peer(dir: string): SqliteDatabase {
-    const db = connectTo(driver, join(dir, 'cache.db'));
-    peers.push(db);
-    return db;
+    return connectToStore(driver, dir, peers);
   }
 
   const names = (db: SqliteDatabase, type: string): string[] =>
@@ -590,9 +588,7 @@ describeDrivers('a binding under the store', (driver: SqliteDriver) => {
   });
 
   function peerOf(dir: string): SqliteDatabase {
-    const db = connectTo(driver, join(dir, 'cache.db'));
-    peers.push(db);
-    return db;
+    return connectToStore(driver, dir, peers);
   }
 });
 
@@ -740,9 +736,7 @@ describeDrivers('what the CLI and the dashboard read', (driver: SqliteDriver) =>
   }
 
   function peerOf(dir: string): SqliteDatabase {
-    const db = connectTo(driver, join(dir, 'cache.db'));
-    peers.push(db);
-    return db;
+    return connectToStore(driver, dir, peers);
   }
 
   /** A key of `fn` whose unsigned hash has a leading zero digit (the hex is padded). */

@@ -27,7 +27,7 @@ import type { SqliteDatabase } from '../../src/stores/sqlite/driver/driver.js';
 import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
-import { connectTo } from './drivers.js';
+import { connectToStore } from './drivers.js';
 import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const loaded = tryDriver('better-sqlite3');
@@ -61,9 +61,7 @@ function open(
 }
 
 function peer(dir: string): SqliteDatabase {
-  const db = connectTo(driver, join(dir, 'cache.db'));
-  peers.push(db);
-  return db;
+  return connectToStore(driver, dir, peers);
 }
 
 /** The fault another connection's write lock causes past the busy timeout. */
