@@ -154,6 +154,24 @@ describe.each(stripping.map((b) => [b.version, b] as const))('node %s, type stri
     secondStartFromSqlite(node, ['--import', '@cachet/register', 'src/app.ts'], skip);
   });
 
+  it('keeps a class instance a plain-data type let through in memory: the next start runs it again', () => {
+    const app = copyApp();
+    const start = () => run(node, app, ['--import', '@cachet/register', 'src/shapes.ts']);
+    // Without a memory tier the instance's function runs at each call: twice a start.
+    for (const calls of [3, 2]) {
+      const result = start();
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout.trim().split('\n').pop() as string)).toEqual({
+        points: [true, true],
+        labels: ['#1', '#1'],
+        calls, // the second start finds the label in SQLite, and not the point
+      });
+      expect(result.stderr).toContain(
+        'src/shapes.ts#corner returned an instance of Point, which a persistent tier would not give back as it was',
+      );
+    }
+  });
+
   it('refuses a tagged CommonJS module with the fix', () => {
     const app = copyApp();
     const result = run(node, app, ['--import', '@cachet/register', 'src/legacy.cts']);

@@ -4,7 +4,7 @@
  * value is saved to every tier the policy allows. `CachedFunction` decides when a call misses;
  * these functions carry the miss through.
  */
-import { pickCodec } from './codec/pick.js';
+import { confirmCodec } from './codec/pick.js';
 import { isFresh, type Times, timesFor } from './expiry.js';
 import type { Herd } from './herd.js';
 import { awaitLease } from './lease.js';
@@ -274,7 +274,7 @@ function save(fn: MissContext, call: Call, value: unknown, async: boolean): void
     remember(fn, table, call, value, times, async);
   }
   if (call.key === undefined || call.tiers.length === 0) return;
-  const codec: CodecName | undefined = fn.codec ?? pickCodec(value);
+  const codec: CodecName | undefined = confirmCodec(fn.codec, value);
   if (codec === undefined) {
     fn.rt.warnOnce(
       `unstorable:${fn.id}`,

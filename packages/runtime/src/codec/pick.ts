@@ -7,11 +7,27 @@ import type { CodecName } from '../store.js';
  * prototype: a class instance would come back as a plain object without its methods, an object
  * made with `Object.create(null)` as one that inherits `toString` and `constructor`; functions
  * and symbols cannot be stored at all. `cached()` picks by inspecting the value; compiled code
- * picks at build time from the return type (and refuses a class there).
+ * picks at build time from the return type (and refuses a class with methods there), and
+ * `confirmCodec` checks that choice against each value.
  */
 export function pickCodec(value: unknown): Exclude<CodecName, 'live'> | undefined {
   if (isJsonSafe(value, 0)) return 'json';
   return isCloneable(value) ? 'v8' : undefined;
+}
+
+/**
+ * The codec a value is stored with when the build chose `chosen` from the return type: that
+ * choice, unless the value is one the type did not foresee. Types are structural, so a function
+ * typed to return `{ x: number }` may return a class instance (or an object without a prototype),
+ * which no codec gives back as it was; and `json` chosen for a type may meet a value JSON would
+ * change. The value decides, as for `cached()`.
+ */
+export function confirmCodec(
+  chosen: Exclude<CodecName, 'live'> | undefined,
+  value: unknown,
+): Exclude<CodecName, 'live'> | undefined {
+  if (chosen === 'v8') return isCloneable(value) ? 'v8' : undefined;
+  return pickCodec(value);
 }
 
 function isJsonSafe(value: unknown, depth: number): boolean {
