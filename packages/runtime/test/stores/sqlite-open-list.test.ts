@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type EntryKey, NOT_FOUND } from '../../src/store.js';
 import { BlobFiles } from '../../src/stores/blob/blob-files.js';
 import { sqliteErrorCode } from '../../src/stores/sqlite/driver/driver.js';
+import { SHARED_READ_SPAN } from '../../src/stores/sqlite/shared-reads.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectTo, describeDrivers } from './drivers.js';
@@ -133,24 +134,53 @@ describeDrivers('sqlite store, the open list', (driver) => {
         (this.pending[s] as Map<number, string>).clear();
       }
 
+      /**
+       * With `shared`, each store's reads after its first share one read transaction (the event
+       * loop never turns in this test, and the clock stands still): they see what was committed
+       * when it began, until the store itself reaches the database to write, which ends it.
+       * Without, the clock moves `SHARED_READ_SPAN` ms at each read, so none is shared.
+       */
+      readonly snapshot: [Map<number, string> | undefined, Map<number, string> | undefined] = [undefined, undefined];
+      readonly hasRead = [false, false];
+
+      constructor(readonly shared: boolean) {}
+
       get(s: number, k: number): string | undefined {
-        return (this.pending[s] as Map<number, string>).get(k) ?? this.committed.get(k);
+        const own = (this.pending[s] as Map<number, string>).get(k);
+        if (own !== undefined) return own;
+        if (!this.shared || !this.hasRead[s]) {
+          this.hasRead[s] = true;
+          return this.committed.get(k);
+        }
+        this.snapshot[s] ??= new Map(this.committed);
+        return this.snapshot[s].get(k);
+      }
+
+      /** Store `s` wrote to the database: its shared read, if any, ended first. */
+      wrote(s: number): void {
+        this.snapshot[s] = undefined;
       }
     }
 
-    it('answer every interleaving of writes, deletes, clears and leases as one database would', () => {
+    it.each([
+      ['each read SHARED_READ_SPAN ms after the one before', false],
+      ['reads in one turn and millisecond sharing a read transaction', true],
+    ])('answer every interleaving of writes, deletes, clears and leases as one database would: %s', (_, shared) => {
       let run = 0;
       fc.assert(
         fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
           const dir = tempDir();
-          const pair = [open({ dir }), open({ dir })] as const;
-          const model = new Model();
+          let tick = 1_000;
+          const now = shared ? () => 1_000 : () => (tick += SHARED_READ_SPAN);
+          const pair = [open({ dir, now }), open({ dir, now })] as const;
+          const model = new Model(shared);
           try {
             run++;
             ops.forEach((o, step) => {
               const store = pair[o.s] as SqliteStore;
               if (o.kind === 'clear') {
                 model.flush(o.s);
+                model.wrote(o.s);
                 let expected = 0;
                 for (const k of [...model.committed.keys()]) {
                   if (o.fn !== undefined && keys[k]?.fn !== o.fn) continue;
@@ -168,6 +198,7 @@ describeDrivers('sqlite store, the open list', (driver) => {
                     break;
                   }
                   case 'flush':
+                    if ((model.pending[o.s]?.size ?? 0) > 0) model.wrote(o.s); // nothing pending: no commit
                     model.flush(o.s);
                     store.flush();
                     break;
@@ -175,12 +206,14 @@ describeDrivers('sqlite store, the open list', (driver) => {
                     break; // every read is checked below
                   case 'delete': {
                     model.flush(o.s);
+                    model.wrote(o.s);
                     const expected = model.committed.delete(o.k);
                     expect(store.delete(k), `step ${step}: delete`).toBe(expected);
                     break;
                   }
                   case 'lease': {
                     model.flush(o.s);
+                    model.wrote(o.s);
                     const holder = model.leases.get(o.k);
                     const expected = !model.committed.has(o.k) && (holder === undefined || holder === o.s);
                     if (expected) model.leases.set(o.k, o.s);
@@ -189,6 +222,7 @@ describeDrivers('sqlite store, the open list', (driver) => {
                   }
                   case 'release':
                     model.flush(o.s);
+                    model.wrote(o.s);
                     if (model.leases.get(o.k) === o.s) model.leases.delete(o.k);
                     store.releaseLease(k);
                     break;

@@ -3,11 +3,14 @@ import type { BlobFiles } from '../blob/blob-files.js';
 import { type Connection, connect, inodeOf, isCorruption, moveAside } from './connection.js';
 import type { Rows } from './housekeeping.js';
 import type { ResolvedSqliteStoreOptions } from './options.js';
+import { SharedReads } from './shared-reads.js';
 import { prepare } from './statements.js';
 
 /** An open connection with its prepared statements. */
 export interface Open extends Rows {
   readonly conn: Connection;
+  /** The connection, its reads in a burst sharing one read transaction. */
+  readonly db: SharedReads;
 }
 
 /** What runs while a connection is open: the exit hook and the background timer. */
@@ -72,7 +75,8 @@ export class DatabaseHandle {
   private connect(): Open {
     if (this.closed) throw new CachetStoreError(`the ${this.opts.name} store is closed`);
     const conn = this.connectFresh();
-    const open: Open = { conn, db: conn.db, st: prepare(conn.db), blobs: this.blobs };
+    const db = new SharedReads(conn.db);
+    const open: Open = { conn, db, st: prepare(db), blobs: this.blobs };
     this.current = open;
     this.timer ??= setInterval(this.hooks.onTimer, this.opts.gcInterval).unref();
     process.on('exit', this.hooks.onExit);

@@ -89,8 +89,10 @@ export class SqliteStore implements SyncStore {
       if (pending !== undefined) return pending.key.text === key.text ? pendingEntry(pending) : undefined;
     }
     const rows = this.handle.rows();
+    const now = this.opts.now();
     let row: EntryRow | undefined;
     try {
+      rows.db.reading(now);
       row = rows.st.get.get(key.hash);
     } catch (error) {
       return this.handle.recover(error, undefined);
@@ -99,7 +101,7 @@ export class SqliteStore implements SyncStore {
     if (row === undefined || textOf(row[0]) !== key.text) return undefined;
     const value = this.decodeRow(rows, key, row[1], row[7], row[6]);
     if (value === NOT_FOUND) return undefined;
-    this.touch(key, row[5], this.opts.now());
+    this.touch(key, row[5], now);
     return {
       value,
       codec: CODECS[row[6]] as CodecName,
@@ -123,6 +125,7 @@ export class SqliteStore implements SyncStore {
     const rows = this.handle.rows();
     let row: HitRow | undefined;
     try {
+      rows.db.reading(now);
       row = rows.st.hit.get(key.hash);
     } catch (error) {
       return this.handle.recover(error, NOT_FOUND);
