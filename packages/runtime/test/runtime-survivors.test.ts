@@ -1,8 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CachedFunction } from '../src/cached-function.js';
+import type { ConfigureOptions } from '../src/config.js';
 import {
+  CachetError,
   cached,
   clear,
   close,
@@ -12,12 +15,16 @@ import {
   peek,
   stats,
   withCacheContext,
+  withThis,
 } from '../src/index.js';
+import { platform, type StoreSettings } from '../src/platform.js';
 import { bind, namedStores } from '../src/registry.js';
+import { Runtime } from '../src/runtime.js';
 import type { Scope } from '../src/scope/scope.js';
 import { createSyncScopeStorage } from '../src/scope/sync-scope.js';
 import type { FunctionStats } from '../src/stats.js';
 import { StatsReporter } from '../src/stats-sink.js';
+import type { InvalidationListener, StatsSample, Store } from '../src/store.js';
 import { Verifier } from '../src/verify.js';
 
 /** Cache directories the tests configure, removed once the runtime has closed its stores. */
@@ -27,8 +34,11 @@ function tempDir(prefix: string): string {
   made.push(dir);
   return dir;
 }
+/** Runtimes of their own (not the process-wide one), closed before their directories go. */
+const runtimes: Runtime[] = [];
 afterAll(async () => {
   await close();
+  for (const rt of runtimes) await rt.close();
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -404,6 +414,431 @@ describe('counters sent to stores (StatsReporter)', () => {
         total.errors + change.errors,
       );
       expect(reporter.samples([fn('a', total)], 7 * minute)).toEqual([{ fn: 'a', at: 7 * minute, ...change }]);
+    }
+  });
+});
+
+// The runtime's own state, from what the third run over `runtime.ts` and `registry.ts` left
+// (survivors and uncovered mutants): what it keeps once (resolved storages, opened built-ins,
+// tiers, the reporting timer and exit hook), what it reopens on a new configuration, and what it
+// warns. These tests give each case a runtime of its own (not the process-wide one), with a logger
+// that collects warnings and a cache directory of its own.
+
+function ownRuntime(options: ConfigureOptions = {}): { rt: Runtime; warnings: string[] } {
+  const warnings: string[] = [];
+  const rt = new Runtime({
+    dir: tempDir('cachet-own-'),
+    logger: { warn: (message) => warnings.push(message) },
+    ...options,
+  });
+  runtimes.push(rt);
+  return { rt, warnings };
+}
+
+/** A cached function of `rt`, called as compiled code calls it. */
+function ownFunction<A extends unknown[], R>(rt: Runtime, id: string, storage: string, impl: (...args: A) => R) {
+  const cf = new CachedFunction({ id, storage }, impl as never, rt);
+  return (...args: A): R => cf.invoke(undefined, args) as R;
+}
+
+/** A registered store that counts what the runtime does with it. */
+interface Probe extends Store {
+  attached: number;
+  subscribed: number;
+  closed: number;
+  cleared: number;
+  /** Each `recordStats` call's samples (only with `stats`). */
+  readonly samples: StatsSample[][];
+  /** The key texts written, in order. */
+  readonly written: string[];
+  listener: InvalidationListener | undefined;
+}
+
+function probeStore(
+  name: string,
+  options: { stats?: boolean; failClose?: boolean; failAttach?: boolean; keeps?: boolean } = {},
+): Probe {
+  const inner = createMemoryStore({ name });
+  const keeps = options.keeps ?? true;
+  const probe: Probe = {
+    name,
+    sync: true,
+    persistent: false,
+    attached: 0,
+    subscribed: 0,
+    closed: 0,
+    cleared: 0,
+    samples: [],
+    written: [],
+    listener: undefined,
+    get: (key) => (keeps ? inner.get(key) : undefined),
+    set: (key, entry) => {
+      probe.written.push(key.text);
+      if (keeps) inner.set(key, entry);
+    },
+    delete: (key) => inner.delete(key),
+    clear: (fn) => {
+      probe.cleared++;
+      return inner.clear(fn);
+    },
+    close: () => {
+      probe.closed++;
+      if (options.failClose) throw new Error(`${name} cannot close`);
+    },
+    attach: () => {
+      probe.attached++;
+      if (options.failAttach) throw new Error(`${name} has no clock`);
+    },
+    subscribe: (listener) => {
+      probe.subscribed++;
+      probe.listener = listener;
+    },
+    ...(options.stats
+      ? { recordStats: (samples: readonly StatsSample[]) => void probe.samples.push([...samples]) }
+      : {}),
+  };
+  return probe;
+}
+
+type Factory = (settings: StoreSettings) => Store;
+const builtins = platform().builtinStores as Record<string, Factory>;
+
+describe('withThis', () => {
+  it('refuses a method that is not cached', () => {
+    expect(() => withThis({}, () => 1)).toThrow('withThis: not a cached method');
+  });
+});
+
+describe('a disabled runtime', () => {
+  it('keeps nothing in memory, and peek, invalidate and clear of a function still answer', async () => {
+    const { rt } = ownRuntime({ stores: { kept: ['memory', probeStore('disabled-probe')] } });
+    let runs = 0;
+    const cf = new CachedFunction({ id: 'disabled-f', storage: 'kept' }, (n: number) => n + runs++ * 0, rt);
+    cf.invoke(undefined, [1]);
+    expect(cf.peek(undefined, [1])).toBe(1);
+    rt.configure({ disabled: true });
+    expect(cf.peek(undefined, [1])).toBeUndefined(); // the memory entry went with the settings
+    await cf.invalidate(undefined, [1]);
+    await cf.clear();
+    cf.invoke(undefined, [1]);
+    cf.invoke(undefined, [1]);
+    expect(runs).toBe(3);
+  });
+});
+
+describe('the first scope', () => {
+  it('takes functions off their scope-free hot path once, so a scope set after a hit is obeyed', () => {
+    const { rt } = ownRuntime();
+    let runs = 0;
+    const cf = new CachedFunction({ id: 'first-scope', storage: 'memory' }, (n: number) => n + runs++ * 0, rt);
+    cf.invoke(undefined, [1]);
+    cf.invoke(undefined, [1]); // a hit on the hot path
+    expect(rt.scopesActive).toBe(false);
+    const before = rt.generation;
+    rt.scopes.run({ context: undefined, options: { read: false } }, () => cf.invoke(undefined, [1]));
+    expect(runs).toBe(2); // read: false recomputes, though the hit path never looks for a scope
+    expect(rt.scopesActive).toBe(true);
+    rt.scopes.run({ context: undefined, options: { read: false } }, () => cf.invoke(undefined, [1]));
+    expect(runs).toBe(3);
+    expect(rt.generation).toBe(before + 1); // only the first scope changes the settings
+  });
+});
+
+describe('listening', () => {
+  it('is true only with an onEvent handler', () => {
+    expect(ownRuntime().rt.listening).toBe(false);
+    expect(ownRuntime({ onEvent: () => undefined }).rt.listening).toBe(true);
+  });
+});
+
+describe('what the runtime resolves and opens once', () => {
+  it('resolves a storage name once per configuration', () => {
+    const { rt } = ownRuntime({ stores: { once: ['memory', probeStore('once-probe')] } });
+    const first = rt.storage('once');
+    expect(rt.storage('once')).toBe(first);
+    rt.configure({});
+    expect(rt.storage('once')).not.toBe(first);
+    expect(rt.storage('once').tiers).toEqual(first.tiers); // the same tiers, resolved anew
+  });
+
+  it('attaches and subscribes to a store once, however often it is resolved', () => {
+    const probe = probeStore('attach-probe');
+    const { rt } = ownRuntime({ stores: { a: [probe], b: ['memory', probe] } });
+    rt.storage('a');
+    rt.storage('b');
+    rt.configure({});
+    rt.storage('a');
+    rt.allTiers(false);
+    expect([probe.attached, probe.subscribed]).toEqual([1, 1]);
+  });
+
+  it('opens a built-in store once, and again only for a new dir or new SQLite options', async () => {
+    const original = builtins.sqlite as Factory;
+    const opened: { settings: StoreSettings; closed: number }[] = [];
+    const spy = vi.spyOn(builtins, 'sqlite').mockImplementation((settings) => {
+      const store = original(settings);
+      const one = { settings, closed: 0 };
+      opened.push(one);
+      const close = store.close.bind(store);
+      return Object.assign(store, {
+        close: () => {
+          one.closed++;
+          return close();
+        },
+      });
+    });
+    try {
+      const { rt, warnings } = ownRuntime();
+      let runs = 0;
+      const f = ownFunction(rt, 'open-once', 'sqlite', async (n: number) => n + runs++ * 0);
+      const g = ownFunction(rt, 'open-once-tiered', 'tiered', async (n: number) => n + runs++ * 0);
+      await f(1);
+      await g(1);
+      rt.configure({ defaults: { ttl: '1h' } });
+      await f(2);
+      expect(opened.length).toBe(1);
+      rt.configure({ sqlite: { busyTimeout: 1234 } });
+      await f(3);
+      expect(opened.length).toBe(2);
+      expect(opened[1]?.settings.sqlite?.busyTimeout).toBe(1234);
+      rt.configure({ dir: tempDir('cachet-own-moved-') });
+      await f(4);
+      expect(opened.length).toBe(3);
+      await rt.close();
+      expect(opened.map((one) => one.closed)).toEqual([1, 1, 1]); // each closed once, none left open
+      expect(warnings).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('warns when a built-in store it reopens fails to close', async () => {
+    const original = builtins.sqlite as Factory;
+    const spy = vi.spyOn(builtins, 'sqlite').mockImplementation((settings) => {
+      const store = original(settings);
+      const close = store.close.bind(store);
+      return Object.assign(store, {
+        close: () => {
+          close();
+          throw new Error('cannot close');
+        },
+      });
+    });
+    try {
+      const { rt, warnings } = ownRuntime();
+      const f = ownFunction(rt, 'reopen-fails', 'sqlite', async (n: number) => n);
+      await f(1);
+      rt.configure({ dir: tempDir('cachet-own-moved-') });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(warnings).toEqual(['the sqlite store failed to close']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('built-in stores that fail to open', () => {
+  it('run calls uncached, with a warning once per store', () => {
+    const sqlite = vi.spyOn(builtins, 'sqlite').mockImplementation(() => {
+      throw new Error('disk gone');
+    });
+    const fs = vi.spyOn(builtins, 'fs').mockImplementation(() => {
+      throw new Error('disk gone');
+    });
+    try {
+      const { rt, warnings } = ownRuntime();
+      let runs = 0;
+      const f = ownFunction(rt, 'no-sqlite', 'sqlite', (n: number) => n + runs++ * 0);
+      f(1);
+      f(1);
+      expect(runs).toBe(2);
+      rt.configure({}); // resolved and opened again: the same failure, not said again
+      f(1);
+      expect(runs).toBe(3);
+      rt.storage('fs');
+      expect(warnings).toEqual([
+        'could not open the sqlite store; caching without it',
+        'could not open the fs store; caching without it',
+      ]);
+    } finally {
+      sqlite.mockRestore();
+      fs.mockRestore();
+    }
+  });
+
+  it('without a SQLite binding: its own message, said once for every built-in', () => {
+    const missing = new CachetError('no SQLite binding: install one', { code: 'CACHET_E_NO_SQLITE' });
+    const sqlite = vi.spyOn(builtins, 'sqlite').mockImplementation(() => {
+      throw missing;
+    });
+    const fs = vi.spyOn(builtins, 'fs').mockImplementation(() => {
+      throw missing;
+    });
+    try {
+      const { rt, warnings } = ownRuntime();
+      rt.storage('sqlite');
+      rt.storage('fs');
+      expect(warnings).toEqual(['no SQLite binding: install one']);
+    } finally {
+      sqlite.mockRestore();
+      fs.mockRestore();
+    }
+  });
+
+  it('an unknown name is refused, and not warned as a store that failed to open', () => {
+    const { rt, warnings } = ownRuntime();
+    expect(() => rt.storage('nowhere')).toThrow('unknown storage "nowhere"');
+    expect(warnings).toEqual([]);
+  });
+
+  it('a loop through a store registered as sqlite is refused, naming the loop', () => {
+    const { rt } = ownRuntime({ stores: { sqlite: ['tiered'] } });
+    expect(() => rt.storage('tiered')).toThrow('storage "tiered" refers to itself (tiered -> sqlite -> tiered)');
+  });
+});
+
+describe('stores that fail', () => {
+  it('a store failing to start listening is warned once for each store', () => {
+    const { rt, warnings } = ownRuntime({
+      stores: {
+        one: [probeStore('deaf-1', { failAttach: true })],
+        two: [probeStore('deaf-2', { failAttach: true })],
+      },
+    });
+    rt.storage('one');
+    rt.storage('two');
+    expect(warnings).toEqual([
+      'tier "deaf-1" failed to start listening; using it without',
+      'tier "deaf-2" failed to start listening; using it without',
+    ]);
+  });
+
+  it('a store failing to close is warned by close()', async () => {
+    const { rt, warnings } = ownRuntime({ stores: { stuck: [probeStore('stuck', { failClose: true })] } });
+    rt.storage('stuck');
+    await rt.close();
+    expect(warnings).toEqual(['a store failed to close']);
+  });
+});
+
+describe('allTiers (for clear() and close())', () => {
+  it("reaches the stores of registered storages not used yet, and only stores, not a list's names", async () => {
+    const probe = probeStore('later-probe');
+    const { rt, warnings } = ownRuntime({ stores: { later: ['memory', probe] } });
+    const tiers = rt.allTiers(false);
+    expect(tiers.map((tier) => tier.name)).toEqual(['later-probe']);
+    await Promise.all(tiers.map((tier) => tier.clear()));
+    expect(probe.cleared).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('the invalidation bus', () => {
+  it("drops one entry, or one function's, or all, from memory as the notice says", () => {
+    const bus = probeStore('bus-probe', { keeps: false }); // holds nothing: only memory answers
+    const { rt } = ownRuntime({ stores: { bus: ['memory', bus] } });
+    let runs = 0;
+    const f = ownFunction(rt, 'bus-f', 'bus', (n: number) => n + runs++ * 0);
+    const g = ownFunction(rt, 'bus-g', 'bus', (n: number) => n + runs++ * 0);
+    f(1);
+    f(2);
+    g(1);
+    expect(runs).toBe(3);
+    const notify = bus.listener as InvalidationListener;
+    notify({ fn: 'bus-f', text: bus.written[0] as string }); // f(1)
+    f(1);
+    f(2);
+    g(1);
+    expect(runs).toBe(4);
+    notify({ fn: 'bus-f' });
+    f(1);
+    f(2);
+    g(1);
+    expect(runs).toBe(6);
+    notify({});
+    g(1);
+    expect(runs).toBe(7);
+  });
+});
+
+describe('counters reported to stores that keep them', () => {
+  it('every 10 s while the process runs', async () => {
+    vi.useFakeTimers();
+    try {
+      const kept = probeStore('timed-probe', { stats: true });
+      const { rt } = ownRuntime({ stores: { kept: [kept] } });
+      const f = ownFunction(rt, 'timed', 'kept', (n: number) => n);
+      f(1);
+      f(1);
+      expect(kept.samples).toEqual([]);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(kept.samples.map((samples) => samples.map((s) => [s.fn, s.hits, s.misses]))).toEqual([[['timed', 1, 1]]]);
+      f(2);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(kept.samples.length).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('once more at exit, from one exit hook however many stores keep them', async () => {
+    const onExit = vi.spyOn(platform(), 'onExit').mockImplementation(() => undefined);
+    vi.useFakeTimers();
+    try {
+      const one = probeStore('exit-1', { stats: true });
+      const two = probeStore('exit-2', { stats: true });
+      const { rt } = ownRuntime({ stores: { one: [one], two: [two], plain: [probeStore('exit-plain')] } });
+      rt.storage('plain');
+      expect(onExit).not.toHaveBeenCalled(); // a store that keeps no counters starts no reports
+      const f = ownFunction(rt, 'at-exit', 'one', (n: number) => n);
+      f(1);
+      rt.storage('two');
+      expect(onExit).toHaveBeenCalledTimes(1);
+      const hook = onExit.mock.calls[0]?.[0] as () => void;
+      hook();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(one.samples.length).toBe(1);
+      expect(two.samples.length).toBe(1);
+    } finally {
+      vi.useRealTimers();
+      onExit.mockRestore();
+    }
+  });
+
+  it('where a timer is a number (browsers), reporting starts without one to unref', () => {
+    const onExit = vi.spyOn(platform(), 'onExit').mockImplementation(() => undefined);
+    vi.stubGlobal('setInterval', () => 7);
+    try {
+      const { rt } = ownRuntime({ stores: { kept: [probeStore('browser-probe', { stats: true })] } });
+      expect(() => rt.storage('kept')).not.toThrow();
+    } finally {
+      vi.unstubAllGlobals();
+      onExit.mockRestore();
+    }
+  });
+
+  it('only to those stores, keeping the counts until one is there, and nothing when nothing changed', async () => {
+    vi.useFakeTimers();
+    try {
+      const kept = probeStore('sink-probe', { stats: true });
+      const { rt } = ownRuntime({ stores: { plain: [probeStore('sink-plain')], kept: [kept] } });
+      const f = ownFunction(rt, 'sink-f', 'plain', (n: number) => n);
+      f(1);
+      f(1);
+      await rt.reportStats(); // no store keeps counters yet: the counts wait
+      const g = ownFunction(rt, 'sink-g', 'kept', (n: number) => n);
+      g(1);
+      await rt.reportStats();
+      expect(kept.samples.map((samples) => samples.map((s) => [s.fn, s.hits, s.misses]))).toEqual([
+        [
+          ['sink-f', 1, 1],
+          ['sink-g', 0, 1],
+        ],
+      ]);
+      await rt.reportStats();
+      expect(kept.samples.length).toBe(1);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
