@@ -541,6 +541,15 @@ describe('options refused at a called front end', () => {
     } finally {
       Error.stackTraceLimit = limit;
     }
+    // Options written in code that `new Function` made: reported where it was made, in this file.
+    function front(): Position | undefined {
+      return callSite(front);
+    }
+    const before = new Error().stack?.split('\n')[1] ?? '';
+    const user = new Function('front', 'return function user() {\n  return front();\n}')(front) as typeof front;
+    const madeAt = Number(/:(\d+):\d+\)?$/.exec(before)?.[1]) + 1;
+    expect(madeAt).toBeGreaterThan(1);
+    expect(user()).toEqual({ file: thisFile, line: madeAt, column: expect.any(Number) });
     // Nothing below the boundary but files skipped: no position.
     function none(): Position | undefined {
       return callSite(none, () => true);
@@ -561,6 +570,20 @@ describe('options refused at a called front end', () => {
       expect(callSite(boundary)).toEqual({ file: '/app/a b/c.js', line: 12, column: 34 });
       expect(callSite(boundary, (file) => file.endsWith('c.js'))).toEqual({
         file: '/app/other.js',
+        line: 1,
+        column: 2,
+      });
+      // Code run by eval or new Function: the place it was made, not `<anonymous>`, also when nested.
+      Error.captureStackTrace = (holder: { stack?: string }) => {
+        holder.stack = [
+          'Error',
+          '    at eval (eval at f (file:///app/made.js:7:8), <anonymous>:3:4)',
+          '    at eval (eval at g (eval at f (/app/outer.js:1:2), <anonymous>:1:1), <anonymous>:2:2)',
+        ].join('\n');
+      };
+      expect(callSite(boundary)).toEqual({ file: '/app/made.js', line: 7, column: 8 });
+      expect(callSite(boundary, (file) => file === '/app/made.js')).toEqual({
+        file: '/app/outer.js',
         line: 1,
         column: 2,
       });

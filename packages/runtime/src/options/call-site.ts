@@ -14,6 +14,13 @@ export interface Position {
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/;
 
 /**
+ * A frame of code run by `eval` or `new Function`: `at eval (eval at f (a.js:1:2), <anonymous>:3:4)`.
+ * Its own position is in a string with no file (`<anonymous>`); the place reported is where that
+ * code was made, the innermost `eval at` with a file (nested evals name the outer one there).
+ */
+const EVAL_ORIGIN = /\(eval at [^(]*\(((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)/;
+
+/**
  * The first frame below `boundary` (the function the user called) whose file `skip` does not
  * pass over; undefined where the engine gives no such stack.
  */
@@ -27,7 +34,7 @@ export function callSite(
   Error.captureStackTrace?.(holder, boundary);
   Error.stackTraceLimit = limit;
   for (const line of (holder.stack ?? '').split('\n').slice(1)) {
-    const match = FRAME.exec(line);
+    const match = (line.includes('(eval at ') ? EVAL_ORIGIN : FRAME).exec(line);
     if (match === null) continue;
     const file = fileOf(match[1] as string);
     if (file.startsWith('node:') || skip?.(file) === true) continue;
