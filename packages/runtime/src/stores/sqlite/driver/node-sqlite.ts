@@ -150,12 +150,13 @@ class NodeDatabase implements SqliteDatabase {
 
 /** The statement with each row reshaped by `shape` (the binding cannot shape it itself). */
 /** Statements that change rows: `run` reports a rowid, which for the entries table is a 64-bit hash. */
-const WRITE = /^\s*(?:INSERT|REPLACE|UPDATE|DELETE)\b/i;
+const WRITE = /^\s*(?:INSERT|REPLACE|UPDATE|DELETE|BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 /**
- * A statement that changes rows. node:sqlite's `run` returns the last inserted rowid, and where the
- * rowid is a 64-bit hash beyond 2^53 it throws (Node 26) unless integers are read as bigints; the
- * count of changed rows goes back as a number. (Columns these statements return are text.)
+ * A statement that changes rows, or a transaction's `BEGIN`/`COMMIT` run as a prepared statement.
+ * node:sqlite's `run` returns the connection's last inserted rowid, and where the rowid is a 64-bit
+ * hash beyond 2^53 it throws (Node 26) unless integers are read as bigints; the count of changed
+ * rows goes back as a number. (Columns these statements return are text.)
  */
 function writing<P extends unknown[], R>(statement: StatementSync): SqliteStatement<P, R> {
   statement.setReadBigInts(true);
