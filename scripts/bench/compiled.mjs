@@ -81,21 +81,60 @@ export function persistFs(id: number, bytes: number): Payload {
 `;
 
 let loaded;
+let loadedVite;
 
-/** Builds the module once per process and imports it. */
+/** Builds the module once per process with esbuild and the plugin, and imports it. */
 export function compiledFunctions() {
   loaded ??= build();
   return loaded;
 }
 
-async function build() {
-  mkdirSync(dir, { recursive: true });
-  const entry = join(dir, 'functions.ts');
+/**
+ * The same module built by Vite (a library build, Rolldown) with the plugin, from a copy of the
+ * source in a folder of its own (so its functions have ids of their own), and imported.
+ */
+export function compiledFunctionsVite() {
+  loadedVite ??= buildVite();
+  return loadedVite;
+}
+
+/** Writes the module's source and a tsconfig into `folder`; returns the source file. */
+function writeSource(folder) {
+  mkdirSync(folder, { recursive: true });
+  const entry = join(folder, 'functions.ts');
   writeFileSync(entry, SOURCE);
   writeFileSync(
-    join(dir, 'tsconfig.json'),
+    join(folder, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', strict: true, types: [] } }),
   );
+  return entry;
+}
+
+async function buildVite() {
+  const folder = join(dir, 'vite');
+  const entry = writeSource(folder);
+  const { build: viteBuild } = await import('vite');
+  const cachet = (await import('unplugin-cachet/vite')).default;
+  const outDir = join(folder, 'dist');
+  await viteBuild({
+    configFile: false,
+    root: folder,
+    logLevel: 'silent',
+    plugins: [cachet({ cacheDir: join(folder, '.transform-cache') })],
+    build: {
+      lib: { entry, formats: ['es'], fileName: () => 'functions.mjs' },
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      target: 'node20',
+      rollupOptions: { external: [/^@cachet\//] },
+    },
+  });
+  return import(pathToFileURL(join(outDir, 'functions.mjs')).href);
+}
+
+async function build() {
+  const entry = writeSource(dir);
   const { build: esbuild } = await import('esbuild');
   const cachet = (await import('unplugin-cachet/esbuild')).default;
   const outfile = join(dir, 'functions.mjs');

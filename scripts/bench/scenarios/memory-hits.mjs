@@ -1,9 +1,11 @@
 /** Memory hits: one number argument, a fresh object argument (and with reordered keys), async. */
-import { compiledFunctions, pluginOutput } from '../compiled.mjs';
+import { compiledFunctions, compiledFunctionsVite, pluginOutput } from '../compiled.mjs';
 import { asyncPeers, CAPACITY, cachet, handWritten, syncPeers } from '../peers.mjs';
 import { prepare, queries, queryEncoder, time } from './shared.mjs';
 
 const CACHET = 'Cachet (plugin output)';
+/** The same functions built by Vite instead of esbuild (compiled.mjs). */
+const CACHET_VITE = 'Cachet (plugin output, Vite)';
 
 const LIMIT = 'hand-written hash + equality memo';
 
@@ -19,6 +21,7 @@ export async function numberHit({ smoke }) {
       };
     },
     [CACHET]: pluginOutput(await compiledFunctions(), 'numberHit', 'number'),
+    [CACHET_VITE]: pluginOutput(await compiledFunctionsVite(), 'numberHit', 'number'),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...syncPeers,
   };
@@ -46,6 +49,11 @@ export async function objectHit({ smoke, reorder = false }) {
       reorder ? 'objectHitReordered' : 'objectHit',
       reorder ? 'reordered' : 'object',
     ),
+    [CACHET_VITE]: pluginOutput(
+      await compiledFunctionsVite(),
+      reorder ? 'objectHitReordered' : 'objectHit',
+      reorder ? 'reordered' : 'object',
+    ),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...syncPeers,
   };
@@ -62,6 +70,7 @@ export async function asyncHit({ smoke }) {
   const factories = {
     'hand-written promise memo': (fn) => handWritten(fn, queryEncoder),
     [CACHET]: pluginOutput(await compiledFunctions(), 'asyncHit', 'async'),
+    [CACHET_VITE]: pluginOutput(await compiledFunctionsVite(), 'asyncHit', 'async'),
     'Cachet cached() (reflective)': (fn) => cachet(fn),
     ...asyncPeers,
   };
