@@ -18,7 +18,18 @@
  * listing then meets is the real one. The primed log's damage is a thrown SQLite error from a
  * wrapped binding: no real file is damaged where only that write would see it.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../../../../test/support/expect-error.js';
@@ -131,6 +142,134 @@ describeDrivers('the SQLite store', (driver) => {
     expect(db.prepare('SELECT COUNT(*) FROM entries', { pluck: true }).get()).toBe(0);
     expect(log.warnings.map((w) => w.message)).toEqual(['an entry of hollow failed to decode; dropped it']);
     expect(log.warnings[0]?.cause).toMatchObject({ message: 'the entry holds no value', code: 'CACHET_E_CODEC' });
+  });
+
+  it('drops a row of a codec this runtime does not know, saying so in the warning', () => {
+    const dir = tempDir();
+    const log = recordingLogger();
+    const store = open(dir, { warn: log.warn });
+    const key = entryKey('future', 'a');
+    store.set(key, entry('a'));
+    store.flush();
+    connectToStore(driver, dir, opened).prepare("UPDATE entries SET codec = 'cbor'").run();
+    expect(store.get(key)).toBeUndefined();
+    expect(log.warnings[0]?.cause).toMatchObject({
+      message: 'the stored codec is not one this runtime knows',
+      code: 'CACHET_E_CODEC',
+    });
+  });
+
+  it('drops a row whose blob file is gone, naming the function in its one warning', () => {
+    const dir = tempDir();
+    const log = recordingLogger();
+    const store = open(dir, { warn: log.warn, inlineLimit: 0 });
+    const key = entryKey('gone', 'a');
+    store.set(key, entry('a'));
+    store.flush();
+    const name = column(dir, 'blob', key) as string;
+    rmSync(join(dir, 'blobs', name.slice(0, 2), name));
+    expect(store.get(key)).toBeUndefined();
+    expect(column(dir, 'hash', key)).toBeUndefined();
+    expect(log.warnings.map((w) => w.message)).toEqual([
+      'a blob file of gone was missing or damaged; dropped the entry',
+    ]);
+  });
+
+  it('neither drops nor warns when another connection rewrote the entry, and removed its file, since the row was read', async () => {
+    const dir = tempDir();
+    const log = recordingLogger();
+    const store = open(dir, { warn: log.warn, inlineLimit: 0 });
+    const key = entryKey('moved', 'a');
+    store.set(key, entry('old'));
+    store.flush();
+    const other = open(dir, { inlineLimit: 0 });
+    await nextTick();
+    expect(store.get(key)?.value).toBe('old');
+    expect(store.get(key)?.value).toBe('old'); // a shared read: its snapshot names the old file
+    other.set(key, entry('new'));
+    other.flush(); // the old file goes with the old row
+    expect(store.get(key)).toBeUndefined(); // the snapshot's row, its file gone: a plain miss
+    expect(log.warnings).toEqual([]);
+    await nextTick();
+    expect(store.get(key)?.value).toBe('new');
+  });
+
+  it('creates no file when closed without having been used', () => {
+    const dir = tempDir();
+    open(dir).close();
+    expect(existsSync(join(dir, 'cache.db'))).toBe(false);
+  });
+
+  describe('getFresh', () => {
+    it('shares a snapshot among the reads of one event-loop turn on its own', async () => {
+      const dir = tempDir();
+      const store = open(dir);
+      const key = entryKey('burst', 'a');
+      store.set(key, entry('first'));
+      store.flush();
+      await nextTick();
+      expect(store.getFresh(key, 0)).toBe('first');
+      expect(store.getFresh(key, 0)).toBe('first'); // opens the shared read
+      const value = JSON.stringify('second');
+      connectToStore(driver, dir, opened).prepare('UPDATE entries SET value = ?').run(value);
+      expect(store.getFresh(key, 0)).toBe('first');
+      await nextTick();
+      expect(store.getFresh(key, 0)).toBe('second');
+    });
+
+    it('raises a fault of background work once', async () => {
+      const dir = tempDir();
+      const store = createSqliteStore({ driver: driver.name, dir, busyTimeout: 50 });
+      stores.push(store);
+      const key = entryKey('fault', 'kept');
+      store.set(key, entry('kept'));
+      store.flush();
+      const db = connectToStore(driver, dir, opened);
+      db.exec('BEGIN IMMEDIATE'); // another process holds the write lock past the busy timeout
+      store.set(entryKey('fault', 'queued'), entry('queued'));
+      await nextTick(); // the group commit ran, and failed on the lock
+      db.exec('ROLLBACK');
+      const code = driver.name === 'node:sqlite' ? 'ERR_SQLITE_ERROR' : 'SQLITE_BUSY';
+      expectError(() => store.getFresh(key, 0), { message: 'database is locked', code });
+      expect(store.getFresh(key, 0)).toBe('kept');
+    });
+
+    it("leaves an expired row's access time alone, with or without other writes pending", () => {
+      const dir = tempDir();
+      const clock = manualClock();
+      const store = createSqliteStore({ driver: driver.name, dir, now: clock.now });
+      stores.push(store);
+      const key = entryKey('expired', 'a');
+      store.set(key, entry('a', 'json', { expiresAt: clock.now() + 1000 }));
+      store.flush();
+      const accessed = column(dir, 'accessed_at', key);
+      clock.advance(10 * 60_000); // long expired, last read long ago
+      expect(store.getFresh(key, clock.now())).toBe(NOT_FOUND);
+      store.set(entryKey('expired', 'other'), entry('b')); // pending
+      expect(store.getFresh(key, clock.now())).toBe(NOT_FOUND);
+      store.flush();
+      expect(column(dir, 'accessed_at', key)).toBe(accessed);
+    });
+
+    it('answers NOT_FOUND on a file found corrupt while open, and moves it aside', () => {
+      const dir = tempDir();
+      const writer = open(dir);
+      for (let i = 0; i < 400; i++) writer.set(entryKey('corrupt', `row ${i}`), entry('x'.repeat(200)));
+      writer.close();
+      const log = recordingLogger();
+      const store = open(dir, { warn: log.warn });
+      expect(store.getFresh(entryKey('corrupt', 'none'), 0)).toBe(NOT_FOUND); // opens the connection
+      const fd = openSync(join(dir, 'cache.db'), 'r+');
+      try {
+        const garbage = Buffer.alloc(4096 * 64, 0xa5);
+        writeSync(fd, garbage, 0, garbage.length, 4096);
+      } finally {
+        closeSync(fd);
+      }
+      expect(store.getFresh(entryKey('corrupt', 'row 1'), 0)).toBe(NOT_FOUND);
+      expect(log.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/moved it to/)]);
+      expect(readdirSync(dir).some((name) => name.startsWith('cache.db.corrupt-'))).toBe(true);
+    });
   });
 
   it('says it is persistent', () => {
