@@ -3,13 +3,15 @@
  * its connection, its shared reads and the blob files left untested.
  *
  * - The SQLite store: the bytes a row is charged (its value, its key text, 64), the byte count a
- *   closing flush settles with nothing else pending, a row another connection left with neither a
- *   value nor a blob file, and `persistent`.
+ *   closing flush settles with nothing else pending (and a close that opens nothing), a row
+ *   another connection left with neither a value nor a blob file or with an unknown codec, a blob
+ *   file gone or replaced since a shared read read its row, `persistent`; and `getFresh` on its
+ *   own: shared reads, a background fault, an expired row's access time, a corrupt file.
  * - Shared reads: each kind of write (a write statement's `get` and `all`, `exec`, a write that
  *   holds a `SELECT`) ends the shared read and runs; a `SELECT` after white space is a read; a
  *   clock at 0; `close` closing the connection under it.
- * - The connection: a damaged file that only the log-priming write finds, a `-wal` rename that
- *   fails otherwise than for a missing file, a `stat` failing otherwise than for a missing file.
+ * - The connection: a damaged file that only the log-priming write finds, a `-wal` or `-shm`
+ *   rename that fails otherwise than for a missing file, a `stat` failing otherwise than for a missing file.
  * - The blob listing: a file removed, or its folder replaced, between the listing and its `stat`.
  *
  * Real stores and files in temporary directories. One call is replaced: `statSync` of `node:fs`,
