@@ -27,7 +27,7 @@ export function markdown({ machine, versions, results, date }) {
     'Vite (a library build) with the same plugin. "Cachet cached() (reflective)" is the programmatic form',
     'for code that is not compiled. The persistent tiers\' "Cachet sqlite" and "Cachet fs" rows are plugin',
     'output too (tagged `storage=sqlite` and `storage=fs` functions of the same module). Their hits are',
-    'timed in batches within one event-loop turn, where Cachet\'s reads share one SQLite read transaction',
+    "timed in batches within one event-loop turn, where Cachet's reads share one SQLite read transaction",
     '(docs/storage.md, "Shared reads") and the raw selects each run on their own; the SQLite detail below',
     'also times one hit per turn, where no read is shared.',
     '"Hit rate" is the share of timed calls that did not run the function;',

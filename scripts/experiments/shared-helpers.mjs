@@ -64,11 +64,11 @@ const shared = new Map();
 let before = 0,
   after = 0;
 for (const p of parsed) {
-  const whole = p.head + p.other + '\n' + p.blocks.map((b) => b.text).join('\n\n');
+  const whole = `${p.head}${p.other}\n${p.blocks.map((b) => b.text).join('\n\n')}`;
   const local = p.blocks.filter((b) => !shareable.has(b.name));
   const used = p.blocks.filter((b) => shareable.has(b.name)).map((b) => b.name);
   const imports = used.length === 0 ? '' : `import { ${used.join(', ')} } from './__cachet_shared.js';\n`;
-  const slim = imports + p.head + p.other + '\n' + local.map((b) => b.text).join('\n\n');
+  const slim = `${imports}${p.head}${p.other}\n${local.map((b) => b.text).join('\n\n')}`;
   floor.set(p.file, whole);
   shared.set(p.file, slim);
   before += whole.length;
