@@ -1,5 +1,5 @@
 /** Shared helpers of the persistent-store tests: temp directories, a recording logger, a clock. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -35,4 +35,18 @@ export function manualClock(start = 1_000_000): { now: () => number; advance(ms:
 /** Waits for the store's group commit (one tick). */
 export function nextTick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Overwrites 256 KiB of the store's `cache.db` in `dir` after its first page, in place: a file
+ * SQLite then finds corrupt (its header, and so its first open, still fine).
+ */
+export function damageDatabase(dir: string): void {
+  const fd = openSync(join(dir, 'cache.db'), 'r+');
+  try {
+    const garbage = Buffer.alloc(4096 * 64, 0xa5);
+    writeSync(fd, garbage, 0, garbage.length, 4096);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -44,6 +44,20 @@ describeDrivers('shared reads', (driver) => {
     writer.prepare('UPDATE entries SET value = ? WHERE hash = ?').run(JSON.stringify(value), key.hash);
   }
 
+  /**
+   * A store whose reads of `f(a)` share a read transaction (two reads in this turn) that began
+   * before another connection committed `second` for it.
+   */
+  async function sharedReadOverWrite() {
+    const clock = manualClock();
+    const { store, writer } = await storeAndWriter(clock.now);
+    const key = entryKey('f', 'a');
+    store.get(key);
+    store.get(key);
+    replaceElsewhere(writer, 'second');
+    return { clock, store, writer, key };
+  }
+
   describe('a store', () => {
     it('reads on its own when each read has an event-loop turn of its own: each sees the latest commit', async () => {
       const clock = manualClock();
@@ -71,12 +85,7 @@ describeDrivers('shared reads', (driver) => {
     });
 
     it('ends a shared read after SHARED_READ_SPAN ms even when the event loop does not turn', async () => {
-      const clock = manualClock();
-      const { store, writer } = await storeAndWriter(clock.now);
-      const key = entryKey('f', 'a');
-      store.get(key);
-      store.get(key);
-      replaceElsewhere(writer, 'second');
+      const { clock, store, writer, key } = await sharedReadOverWrite();
       clock.advance(SHARED_READ_SPAN - 1);
       expect(store.get(key)?.value).toBe('first');
       clock.advance(1);
@@ -87,12 +96,7 @@ describeDrivers('shared reads', (driver) => {
     });
 
     it('reads its own writes at once: a delete, a clear and a commit each end the shared read', async () => {
-      const clock = manualClock();
-      const { store, writer } = await storeAndWriter(clock.now);
-      const key = entryKey('f', 'a');
-      store.get(key);
-      store.get(key);
-      replaceElsewhere(writer, 'second');
+      const { store, writer, key } = await sharedReadOverWrite();
       expect(store.delete(entryKey('f', 'other'))).toBe(false);
       expect(store.get(key)?.value).toBe('second'); // the delete's transaction ended the snapshot
       replaceElsewhere(writer, 'third');

@@ -8,7 +8,7 @@
  * holder needs no process of its own). Where a binding's fault cannot be had for real (SQLITE_BUSY
  * from the WAL switch, an older Node's statements), the binding is wrapped or patched for one test.
  */
-import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOT_FOUND } from '../../src/store.js';
@@ -18,7 +18,7 @@ import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectToStore, describeDrivers } from './drivers.js';
-import { useTempDirs } from './helpers.js';
+import { damageDatabase, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
 const stores: SqliteStore[] = [];
@@ -245,13 +245,7 @@ describeDrivers('the rest of the sqlite store', (driver: SqliteDriver) => {
     expect(store.get(entryKey('f', 'none'))).toBeUndefined(); // opens its connection: the log has a frame
     const other = peer(dir); // another process keeps the file open: its log and shared memory stay
     expect(other.prepare('SELECT COUNT(*) FROM entries', { pluck: true }).get()).toBe(300);
-    const fd = openSync(join(dir, 'cache.db'), 'r+');
-    try {
-      const garbage = Buffer.alloc(4096 * 64, 0xa5);
-      writeSync(fd, garbage, 0, garbage.length, 4096);
-    } finally {
-      closeSync(fd);
-    }
+    damageDatabase(dir);
     expect(store.entries()).toEqual([]); // finds the damage, moves the file aside
     expect(warnings).toEqual([expect.stringMatching(/moved it to .*cache\.db\.corrupt-\d+ and started a fresh one$/)]);
     const aside = (warnings[0] as string).replace(/.* moved it to (.*) and started a fresh one$/, '$1');

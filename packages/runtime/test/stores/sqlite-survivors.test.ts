@@ -7,17 +7,7 @@
  * what the read methods answer when the database turns out corrupt while open. Real files; a raw connection on the same file plays the other process. Only the
  * public methods are read, except the lease table's row count.
  */
-import {
-  closeSync,
-  type Dirent,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { type Dirent, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../../../../test/support/expect-error.js';
@@ -28,7 +18,7 @@ import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectToStore } from './drivers.js';
-import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
+import { damageDatabase, manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const loaded = tryDriver('better-sqlite3');
 if (!('driver' in loaded)) throw new Error(`these tests need better-sqlite3: ${loaded.missing}`);
@@ -288,13 +278,7 @@ describe('the read methods on a database found corrupt while open', () => {
     const logger = recordingLogger();
     const store = open(dir, { warn: logger.warn });
     expect(store.get(entryKey('corrupt', 'none'))).toBeUndefined(); // opens the connection
-    const fd = openSync(join(dir, 'cache.db'), 'r+');
-    try {
-      const garbage = Buffer.alloc(4096 * 64, 0xa5);
-      writeSync(fd, garbage, 0, garbage.length, 4096);
-    } finally {
-      closeSync(fd);
-    }
+    damageDatabase(dir);
     return { store, dir, warnings: logger.warnings };
   }
 

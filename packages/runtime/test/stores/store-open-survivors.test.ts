@@ -20,18 +20,7 @@
  * listing then meets is the real one. The primed log's damage is a thrown SQLite error from a
  * wrapped binding: no real file is damaged where only that write would see it.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../../../../test/support/expect-error.js';
@@ -43,7 +32,7 @@ import { SharedReads } from '../../src/stores/sqlite/shared-reads.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectTo, connectToStore, describeDrivers } from './drivers.js';
-import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
+import { damageDatabase, manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 /** What runs when the blob listing stats `path`, before the real `statSync` (none outside its tests). */
 const onStat = vi.hoisted(() => ({ hook: undefined as ((path: string) => void) | undefined }));
@@ -261,13 +250,7 @@ describeDrivers('the SQLite store', (driver) => {
       const log = recordingLogger();
       const store = open(dir, { warn: log.warn });
       expect(store.getFresh(entryKey('corrupt', 'none'), 0)).toBe(NOT_FOUND); // opens the connection
-      const fd = openSync(join(dir, 'cache.db'), 'r+');
-      try {
-        const garbage = Buffer.alloc(4096 * 64, 0xa5);
-        writeSync(fd, garbage, 0, garbage.length, 4096);
-      } finally {
-        closeSync(fd);
-      }
+      damageDatabase(dir);
       expect(store.getFresh(entryKey('corrupt', 'row 1'), 0)).toBe(NOT_FOUND);
       expect(log.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/moved it to/)]);
       expect(readdirSync(dir).some((name) => name.startsWith('cache.db.corrupt-'))).toBe(true);

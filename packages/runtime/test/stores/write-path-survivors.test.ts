@@ -11,10 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -22,7 +20,6 @@ import {
   symlinkSync,
   utimesSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -34,7 +31,7 @@ import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectToStore } from './drivers.js';
-import { manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
+import { damageDatabase, manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
 
 const loaded = tryDriver('better-sqlite3');
 if (!('driver' in loaded)) throw new Error(`these tests need better-sqlite3: ${loaded.missing}`);
@@ -389,13 +386,7 @@ describe('the connection', () => {
     const logger = recordingLogger();
     const store = open(dir, { warn: logger.warn });
     expect(store.get(entryKey('corrupt', 'none'))).toBeUndefined(); // opens the connection
-    const fd = openSync(join(dir, 'cache.db'), 'r+');
-    try {
-      const garbage = Buffer.alloc(4096 * 64, 0xa5);
-      writeSync(fd, garbage, 0, garbage.length, 4096);
-    } finally {
-      closeSync(fd);
-    }
+    damageDatabase(dir);
     return { dir, store, logger };
   }
 
