@@ -50,3 +50,13 @@ export function damageDatabase(dir: string): void {
     closeSync(fd);
   }
 }
+
+/** The error `call` throws (undefined when it returns), for tests that look at the thrown value itself. */
+export function raised(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

@@ -32,7 +32,7 @@ import { SharedReads } from '../../src/stores/sqlite/shared-reads.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectTo, connectToStore, describeDrivers } from './drivers.js';
-import { damageDatabase, manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
+import { damageDatabase, manualClock, nextTick, raised, recordingLogger, useTempDirs } from './helpers.js';
 
 /** What runs when the blob listing stats `path`, before the real `statSync` (none outside its tests). */
 const onStat = vi.hoisted(() => ({ hook: undefined as ((path: string) => void) | undefined }));
@@ -54,16 +54,6 @@ afterEach(() => {
   for (const store of stores.splice(0)) store.close();
   for (const db of opened.splice(0)) db.close();
 });
-
-/** The error `call` throws (undefined when it returns). */
-function raised(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describeDrivers('the SQLite store', (driver) => {
   function open(dir: string, options: { warn?: (m: string, c?: unknown) => void; inlineLimit?: number } = {}) {

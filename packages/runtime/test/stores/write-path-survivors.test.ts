@@ -31,7 +31,7 @@ import type { Progress } from '../../src/stores/sqlite/inspect.js';
 import { createSqliteStore, type SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { entry, entryKey } from '../store-suite.js';
 import { connectToStore } from './drivers.js';
-import { damageDatabase, manualClock, nextTick, recordingLogger, useTempDirs } from './helpers.js';
+import { damageDatabase, manualClock, nextTick, raised, recordingLogger, useTempDirs } from './helpers.js';
 
 const loaded = tryDriver('better-sqlite3');
 if (!('driver' in loaded)) throw new Error(`these tests need better-sqlite3: ${loaded.missing}`);
@@ -85,15 +85,6 @@ function filesIn(dir: string, sub = ''): string[] {
 
 function metaBytes(dir: string): number {
   return Number(peer(dir).prepare("SELECT value FROM meta WHERE name = 'bytes'", { pluck: true }).get());
-}
-
-function raised(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('the group commit', () => {
