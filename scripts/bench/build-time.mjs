@@ -221,7 +221,15 @@ function floorPlugin(bundler, files) {
       },
     };
   }
-  return { name: 'floor', enforce: 'pre', transform: (_code, id) => outputs.get(id.replace(/[?#].*$/, '')) ?? null };
+  // A hook filter as the plugin's own: only the tagged files cross from the bundler to Node.
+  return {
+    name: 'floor',
+    enforce: 'pre',
+    transform: {
+      filter: { id: /[\\/]cached\d+\.ts$/ },
+      handler: (_code, id) => outputs.get(id.replace(/[?#].*$/, '')) ?? null,
+    },
+  };
 }
 
 async function childBuild(bundler, mode, files) {
