@@ -8,6 +8,7 @@ export { parseAnnotation } from './annotation.js';
 export { buildOptions } from './build-options.js';
 export type { CachetDiagnostic, DiagnosticCode } from './diagnostics.js';
 export { codeFrame, codes, formatFinding, formatMessage } from './diagnostics.js';
+export type { HelperModule } from './generate/share.js';
 export type {
   AnnotationDefaults,
   CachetOptions,

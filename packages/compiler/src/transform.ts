@@ -7,6 +7,7 @@ import type ts from 'typescript';
 import { type CompiledFunction, compileFile, type FileCompilation } from './compile.js';
 import type { CachetDiagnostic } from './diagnostics.js';
 import { applyEdits, type EditResult } from './edit/magic.js';
+import type { HelperModule } from './generate/share.js';
 import type { FileHost } from './identity.js';
 import { applyWarningPolicy, type CachetOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { mayHaveTag } from './tag.js';
@@ -27,6 +28,14 @@ export interface TransformProps {
   readonly fileName: string;
   /** The code the bundler has; must be the program's text of the file. @default that text */
   readonly code?: string;
+  /**
+   * Where the file imports shared key helpers from: a specifier prefix ending in `/` (a directory,
+   * relative to the file), whose modules (`TransformResult.modules`) the front end writes there.
+   * Key helpers then live once per type, named by their content, instead of a copy in every file
+   * that keys the type. For bundler plugins; tsc and the Node loader keep them in the file.
+   * @default undefined (in the file)
+   */
+  readonly helperDir?: string;
 }
 
 /** A transformed file: its code and source map, diagnostics, and the files whose types shaped it. */
@@ -35,6 +44,8 @@ export interface TransformResult extends EditResult {
   readonly diagnostics: readonly CachetDiagnostic[];
   /** Other files whose types shaped the generated code: re-transform this file when they change. */
   readonly dependencies: readonly string[];
+  /** The helper modules the code imports (with `shareHelpers`), for the front end to serve. */
+  readonly modules: readonly HelperModule[];
 }
 
 /** The compiler, bound to one TypeScript and one set of options. */
@@ -55,15 +66,23 @@ export function createCompiler(props: CompilerProps): CachetCompiler {
   const options = resolveOptions(props.options);
   const packageRoots = new Map<string, string>();
   const host = props.host ?? ts.sys;
-  const compile = (program: ts.Program, sourceFile: ts.SourceFile): FileCompilation | undefined => {
-    const compilation = compileFile({ ts, program, sourceFile, options, host, packageRoots });
+  const compile = (program: ts.Program, sourceFile: ts.SourceFile, helperDir?: string): FileCompilation | undefined => {
+    const compilation = compileFile({
+      ts,
+      program,
+      sourceFile,
+      options,
+      host,
+      packageRoots,
+      helperDir,
+    });
     if (compilation === undefined) return undefined;
     return { ...compilation, diagnostics: applyWarningPolicy(compilation.diagnostics, options.warnings) };
   };
   return {
     options,
     compile,
-    transform({ program, fileName, code }) {
+    transform({ program, fileName, code, helperDir }) {
       if (code !== undefined && !mayHaveTag(code)) return undefined;
       const sourceFile = program.getSourceFile(fileName);
       if (sourceFile === undefined) throw new Error(`@cachet/compiler: ${fileName} is not part of the program`);
@@ -72,10 +91,15 @@ export function createCompiler(props: CompilerProps): CachetCompiler {
           `@cachet/compiler: the code of ${fileName} differs from the program's; run Cachet before other transforms`,
         );
       }
-      const compilation = compile(program, sourceFile);
+      const compilation = compile(program, sourceFile, helperDir);
       if (compilation === undefined) return undefined;
       const edited = applyEdits(ts, sourceFile, compilation);
-      return { ...edited, diagnostics: compilation.diagnostics, dependencies: compilation.dependencies };
+      return {
+        ...edited,
+        diagnostics: compilation.diagnostics,
+        dependencies: compilation.dependencies,
+        modules: compilation.modules,
+      };
     },
   };
 }

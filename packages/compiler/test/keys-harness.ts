@@ -65,6 +65,16 @@ export const instanceText =
   });
 `;
 
+let shared = false;
+
+/**
+ * From now on, fixtures are compiled as the bundler plugin compiles them: key helpers in modules of
+ * their own (`helpers/` beside the fixture), importing the runtime itself.
+ */
+export function useSharedHelpers(): void {
+  shared = true;
+}
+
 /** Where compiled fixtures import the runtime namespace from (written beside them). */
 export const RUNTIME_MODULE = './runtime.mjs';
 
@@ -107,9 +117,12 @@ export async function build(
   }
   const program = ts.createProgram(roots, options(dom), undefined, previous);
   previous = program;
-  const compiler = createCompiler({ ts, options: { runtimeModule: RUNTIME_MODULE } });
-  const result = compiler.transform({ program, fileName: file.replace(/\\/g, '/') });
+  const compiler = createCompiler({ ts, options: shared ? {} : { runtimeModule: RUNTIME_MODULE } });
+  const fileName = file.replace(/\\/g, '/');
+  const result = compiler.transform({ program, fileName, ...(shared ? { helperDir: './helpers/' } : {}) });
   if (result === undefined) throw new Error('nothing compiled');
+  if (result.modules.length > 0) mkdirSync(join(dir, 'helpers'));
+  for (const module of result.modules) writeFileSync(join(dir, 'helpers', module.name), module.code);
   const diagnostics = result.diagnostics;
   if (diagnostics.some((d) => d.category === 'error')) return { diagnostics, code: result.code, mod: undefined };
   const extra = exports.length === 0 ? '' : `\nexport { ${exports.join(', ')} };`;
