@@ -182,7 +182,12 @@ const vite: Driver = {
       async next() {
         // A dev server has no "build end": transform until the output differs from the last one.
         for (let i = 0; i < 200; i++) {
-          const code = (await env.transformRequest('/src/users.ts'))?.code ?? '';
+          let code = (await env.transformRequest('/src/users.ts'))?.code ?? '';
+          // The key helper modules it imports, as the dev server serves them (the module alone is
+          // what a bundle's other files would share).
+          for (const [, url] of code.matchAll(/["'](\/[^"']*\/helpers\/[\w-]+\.mjs)["']/g)) {
+            code += `\n${(await env.transformRequest(url as string))?.code ?? ''}`;
+          }
           if (code !== last) return (last = code);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }

@@ -85,6 +85,7 @@ function pluginOptions(options: RegisterOptionsResolved): Options {
 }
 
 /** Stack traces and debuggers point at the original lines (`--enable-source-maps`, tsx). */
-function withInlineMap(output: { code: string; map: { toUrl(): string } }): string {
-  return `${output.code}\n//# sourceMappingURL=${output.map.toUrl()}\n`;
+function withInlineMap(output: { code: string; map: string }): string {
+  const url = `data:application/json;charset=utf-8;base64,${Buffer.from(output.map).toString('base64')}`;
+  return `${output.code}\n//# sourceMappingURL=${url}\n`;
 }

@@ -15,9 +15,9 @@ import {
   createTransformCache,
   hashText,
   type TransformCache,
-  type TransformResult,
 } from '@cachet/compiler';
 import { compiledInput, isJavaScript, javascriptInput } from './compiled-input.js';
+import { createHelperFiles, type HelperFiles } from './helper-modules.js';
 import type { OptionsResolved } from './options.js';
 import { type Projects, sharedProjects } from './projects.js';
 import { createStripper, type Stripper } from './strip-types.js';
@@ -40,11 +40,17 @@ export function transformerStamp(typescript: AnalyserSource): string {
 
 /** A transformed file. */
 export interface Outcome {
-  /** The edited code and its map; undefined when nothing was compiled (only diagnostics). */
-  readonly output: { readonly code: string; readonly map: TransformResult['map'] } | undefined;
+  /**
+   * The edited code and its source map as JSON text (bundlers read a map's text natively, where
+   * handing them the object costs them a walk over it), undefined when nothing was compiled (only
+   * diagnostics).
+   */
+  readonly output: { readonly code: string; readonly map: string } | undefined;
   readonly diagnostics: readonly CachetDiagnostic[];
   /** Other files whose types shaped the output, and the tsconfig files the analysis used. */
   readonly dependencies: readonly string[];
+  /** The names of the key helper modules the output imports (see helper-modules.ts). */
+  readonly helpers?: readonly string[];
 }
 
 export interface Cachet {
@@ -86,6 +92,8 @@ export function createCachet(options: OptionsResolved): Cachet {
   let projects: Projects | undefined;
   let disk: TransformCache<Outcome | undefined> | undefined;
   let stripper: Stripper | undefined;
+  let helpers: HelperFiles | undefined;
+  let helpersWritable = true;
   let cacheDir = options.cacheDir;
   const results = new Map<string, Entry>();
   const counts = { analysed: 0, fromDisk: 0, fromMemory: 0 };
@@ -95,6 +103,13 @@ export function createCachet(options: OptionsResolved): Cachet {
     compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
     projects ??= sharedProjects({ analyser, tsconfig: options.tsconfig });
     return { analyser, compiler, projects };
+  }
+
+  /** Where shared key helpers are written: beside the transform cache, none without one. */
+  function helperFiles(): HelperFiles | undefined {
+    if (cacheDir === undefined || !helpersWritable) return undefined;
+    if (helpers?.dir !== `${cacheDir}/helpers`) helpers = createHelperFiles(`${cacheDir}/helpers`);
+    return helpers;
   }
 
   function diskCache(): TransformCache<Outcome | undefined> | undefined {
@@ -130,15 +145,21 @@ export function createCachet(options: OptionsResolved): Cachet {
       return { key, dependencies: new Map([[fileName, stampOf(fileName)]]), stampOf, outcome };
     }
     const program = projects.program(fileName, code);
-    const result = compiler.transform({ program, fileName, code });
+    const helpers = helperFiles();
+    let result = compiler.transform({ program, fileName, code, helperDir: helpers?.specifierFor(fileName) });
+    if (result !== undefined && helpers !== undefined && !helpers.write(result.modules)) {
+      helpersWritable = false; // the helpers stay in each file from now on
+      result = compiler.transform({ program, fileName, code });
+    }
     counts.analysed++;
     const outcome: Outcome | undefined =
       result === undefined
         ? undefined
         : {
-            output: result.code === code ? undefined : { code: result.code, map: result.map },
+            output: result.code === code ? undefined : { code: result.code, map: result.map.toString() },
             diagnostics: result.diagnostics,
             dependencies: [...result.dependencies, ...projects.configFiles(fileName)],
+            ...(result.modules.length === 0 ? {} : { helpers: result.modules.map((module) => module.name) }),
           };
     const dependencies = outcome?.dependencies ?? projects.configFiles(fileName);
     diskCache()?.set(fileName, key, dependencies, outcome);
@@ -149,15 +170,17 @@ export function createCachet(options: OptionsResolved): Cachet {
   return {
     transform(fileName, code) {
       if (!code.includes('@cached')) return undefined;
-      const key = hashText(transformer, options.fingerprint, code);
+      // Where the output imports shared key helpers from is part of it (none without a cache directory).
+      const key = hashText(transformer, options.fingerprint, helperFiles()?.specifierFor(fileName) ?? '', code);
       const known = results.get(fileName);
-      if (known !== undefined && isCurrent(known, key)) {
+      if (known !== undefined && isCurrent(known, key) && helperFiles()?.has(known.outcome?.helpers ?? []) !== false) {
         counts.fromMemory++;
         return known.outcome;
       }
       const cache = diskCache();
       const stored = cache?.get(fileName, key);
-      if (cache !== undefined && stored !== undefined) {
+      // An output whose helper modules were deleted (with the cache directory, say) is made again.
+      if (cache !== undefined && stored !== undefined && helperFiles()?.has(stored.value?.helpers ?? []) !== false) {
         counts.fromDisk++;
         results.set(fileName, { key, dependencies: stored.dependencies, stampOf: cache.stamp, outcome: stored.value });
         return stored.value;
@@ -184,6 +207,7 @@ export function createCachet(options: OptionsResolved): Cachet {
     },
     buildStart() {
       disk?.refresh();
+      helpers?.buildStart();
       projects?.refresh();
     },
     toJavaScript(fileName, code) {
@@ -195,6 +219,7 @@ export function createCachet(options: OptionsResolved): Cachet {
       if (options.cacheDirSet) return; // the user's choice wins
       cacheDir = dir;
       disk = undefined;
+      helpersWritable = true;
     },
     typescript,
     counts,

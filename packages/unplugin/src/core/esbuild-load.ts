@@ -143,7 +143,7 @@ function loaded(id: string, path: string, load: Load): OnLoadResult | undefined 
   if (result === undefined) return undefined; // esbuild reads the file itself
   let contents = typeof result === 'string' ? result : result.code;
   if (typeof result !== 'string') {
-    const map = Buffer.from(JSON.stringify(result.map)).toString('base64');
+    const map = Buffer.from(result.map).toString('base64');
     contents += `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${map}`;
   }
   return { contents, loader: loaderOf(path), resolveDir: dirname(path), errors, warnings, watchFiles };

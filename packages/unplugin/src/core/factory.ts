@@ -65,6 +65,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     },
   };
 
+  // webpack's loaders (ts-loader, say) read an input map as an object; the others take its text.
+  const mapsAsObjects = meta.framework === 'webpack' || meta.framework === 'rspack';
   const transform = {
     order: 'pre' as const,
     filter: { ...idFilter, code: TAG },
@@ -72,7 +74,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       const fileName = fileNameOf(id);
       if (ownLoad.isLoaded(fileName, code)) return cachet.toJavaScript(fileName, code);
       if (!code.includes('@cached')) return undefined;
-      return compile(this, fileName, code)?.output;
+      const output = compile(this, fileName, code)?.output;
+      return output !== undefined && mapsAsObjects ? { code: output.code, map: JSON.parse(output.map) } : output;
     },
   };
 
