@@ -88,9 +88,11 @@ export function esbuildPrescan(props: EsbuildLoadProps): ((build: PluginBuild) =
         return error === undefined ? undefined : { errors: [error] };
       });
     }
+    // A map only where esbuild writes one: otherwise reading it is all it would cost.
+    const sourceMaps = Boolean(build.initialOptions.sourcemap);
     build.onLoad({ filter }, (args) => {
       const id = args.path + (args.suffix ?? '');
-      return accepts(id) ? loaded(id, args.path, load) : undefined;
+      return accepts(id) ? loaded(id, args.path, load, sourceMaps) : undefined;
     });
   };
 }
@@ -128,7 +130,7 @@ function rootOf(options: BuildOptions): string {
 }
 
 /** Runs the plugin's load for esbuild, as unplugin's esbuild adapter does. */
-function loaded(id: string, path: string, load: Load): OnLoadResult | undefined {
+function loaded(id: string, path: string, load: Load, sourceMaps: boolean): OnLoadResult | undefined {
   const errors: PartialMessage[] = [];
   const warnings: PartialMessage[] = [];
   const watchFiles: string[] = [];
@@ -142,7 +144,7 @@ function loaded(id: string, path: string, load: Load): OnLoadResult | undefined 
   );
   if (result === undefined) return undefined; // esbuild reads the file itself
   let contents = typeof result === 'string' ? result : result.code;
-  if (typeof result !== 'string') {
+  if (typeof result !== 'string' && sourceMaps) {
     const map = Buffer.from(result.map).toString('base64');
     contents += `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${map}`;
   }

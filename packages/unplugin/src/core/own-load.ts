@@ -16,9 +16,9 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 export interface OwnLoad {
   /**
    * The build's plugins (Rollup's and Rolldown's `buildStart` options, Vite's resolved config): whether Cachet
-   * must load tagged files itself.
+   * must load tagged files itself (returned).
    */
-  usePlugins(plugins: readonly object[]): void;
+  usePlugins(plugins: readonly object[]): boolean;
   /** A build starts: nothing is loaded yet. */
   buildStart(): void;
   /** The source of `fileName` when Cachet loads it itself: a tagged TypeScript file, in such a build. */
@@ -43,6 +43,7 @@ export function createOwnLoad(): OwnLoad {
         (plugin: { readonly name?: unknown; readonly load?: unknown }) =>
           typeof plugin.name === 'string' && COMPILE_IN_LOAD.has(plugin.name) && plugin.load !== undefined,
       );
+      return active;
     },
     buildStart() {
       loaded.clear();
