@@ -81,8 +81,16 @@ async function compileModule(shapes: readonly Shape[]): Promise<{ mod: Mod; refu
     const file = join(dir, 'shapes.ts');
     writeFileSync(file, source);
     const program = ts.createProgram([file], compilerOptions);
-    const result = createCompiler({ ts }).transform({ program, fileName: file.replace(/\\/g, '/') });
+    // Every other module as the bundler plugin compiles it: key helpers in modules of their own.
+    const shared = serial % 2 === 0;
+    const result = createCompiler({ ts }).transform({
+      program,
+      fileName: file.replace(/\\/g, '/'),
+      ...(shared ? { helperDir: './helpers/' } : {}),
+    });
     if (result === undefined) throw new Error('the compiler found no @cached function');
+    if (result.modules.length > 0) mkdirSync(join(dir, 'helpers'));
+    for (const module of result.modules) writeFileSync(join(dir, 'helpers', module.name), module.code);
     const refusals = new Map<string, string[]>();
     for (const d of result.diagnostics) {
       if (d.category !== 'error') continue;
