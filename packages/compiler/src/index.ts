@@ -22,4 +22,4 @@ export type { CachedFunctionPlan, KeyNode, KeyPlan, ParamKey } from './plan.js';
 export type { CachetCompiler, CompilerProps, TransformProps, TransformResult } from './transform.js';
 export { createCompiler } from './transform.js';
 export type { CachedTransform, TransformCache, TransformCacheProps } from './transform-cache.js';
-export { codeStamp, createTransformCache, hashText } from './transform-cache.js';
+export { codeStamp, createTransformCache, hashText, writeAtomically } from './transform-cache.js';

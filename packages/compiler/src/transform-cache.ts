@@ -63,6 +63,28 @@ interface StoredEntry {
   readonly value: unknown;
 }
 
+/**
+ * Writes `text` to `file` through a temporary file beside it and a rename, so a reader never sees
+ * half of it (its directory made first). Returns the error when it could not be written, after
+ * removing the temporary file.
+ */
+export function writeAtomically(file: string, text: string): Error | undefined {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+    return undefined;
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // there was nowhere to write it
+    }
+    return error as Error;
+  }
+}
+
 /** A hash of text, for cache keys: base64url SHA-256. */
 export function hashText(...parts: readonly string[]): string {
   const hash = createHash('sha256');
@@ -123,24 +145,10 @@ export function createTransformCache<T>(props: TransformCacheProps): TransformCa
         dependencies: dependencies.map((file) => [file, stamp(file)] as const),
         value,
       };
-      const path = pathOf(fileName);
-      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temp, JSON.stringify(entry));
-        renameSync(temp, path);
-      } catch (error) {
-        try {
-          rmSync(temp, { force: true });
-        } catch {
-          // there was nowhere to write it
-        }
-        if (!warned) {
-          warned = true;
-          warn(
-            `cachet: cannot write the transform cache in ${dir} (${(error as Error).message}); builds go on without it`,
-          );
-        }
+      const error = writeAtomically(pathOf(fileName), JSON.stringify(entry));
+      if (error !== undefined && !warned) {
+        warned = true;
+        warn(`cachet: cannot write the transform cache in ${dir} (${error.message}); builds go on without it`);
       }
     },
     stamp,

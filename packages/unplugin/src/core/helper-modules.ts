@@ -11,9 +11,9 @@
  * names of the modules with the output, and an output whose modules are gone is not used (the file
  * is compiled again, which writes them); each name is looked for once per build.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
-import type { HelperModule } from '@cachet/compiler';
+import { type HelperModule, writeAtomically } from '@cachet/compiler';
 
 export interface HelperFiles {
   /** The directory the modules are written to. */
@@ -47,9 +47,9 @@ export function createHelperFiles(dir: string): HelperFiles {
         const file = `${dir}/${module.name}`;
         // The declarations first: a module on disk always has its types beside it.
         const types = file.replace(/\.mjs$/, '.d.mts');
-        if (!existsSync(file) && !(writeAtomically(types, module.types) && writeAtomically(file, module.code))) {
-          return false;
-        }
+        const written = () =>
+          writeAtomically(types, module.types) === undefined && writeAtomically(file, module.code) === undefined;
+        if (!existsSync(file) && !written()) return false;
         seen.add(module.name);
       }
       return true;
@@ -66,21 +66,4 @@ export function createHelperFiles(dir: string): HelperFiles {
       seen.clear();
     },
   };
-}
-
-function writeAtomically(file: string, code: string): boolean {
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temporary, code);
-    renameSync(temporary, file);
-    return true;
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // there was nowhere to write it
-    }
-    return false;
-  }
 }

@@ -12,18 +12,9 @@
  * as it was read could keep its times, so such a file is read again by the next scan. A corrupt or
  * foreign index is ignored and replaced; it is written to a temporary file and renamed into place.
  */
-import { randomBytes } from 'node:crypto';
-import {
-  type Dirent,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { sep } from 'node:path';
+import { writeAtomically } from '@cachet/compiler';
 
 /** Bumped when the index layout or what counts as tagged changes: older indexes are then foreign. */
 const FORMAT = 1;
@@ -159,20 +150,13 @@ export function createPrescan(props: PrescanProps): Prescan {
   function save(files: Readonly<Record<string, Entry>>): void {
     if (indexFile === undefined) return;
     const stored: StoredIndex = { format: FORMAT, root, files };
-    const temp = `${indexFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      mkdirSync(dirname(indexFile), { recursive: true });
-      writeFileSync(temp, JSON.stringify(stored));
-      renameSync(temp, indexFile);
-      counts.indexWrites++;
-    } catch (error) {
-      rmSync(temp, { force: true });
-      if (!warned) {
-        warned = true;
-        console.warn(
-          `cachet: cannot write the prescan index ${indexFile} (${(error as Error).message}); each build reads every file again`,
-        );
-      }
+    const error = writeAtomically(indexFile, JSON.stringify(stored));
+    if (error === undefined) counts.indexWrites++;
+    else if (!warned) {
+      warned = true;
+      console.warn(
+        `cachet: cannot write the prescan index ${indexFile} (${error.message}); each build reads every file again`,
+      );
     }
   }
 
