@@ -6,9 +6,10 @@
  */
 
 /** A generated binding: every one starts with `__cachet$` (see names.ts). */
-const NAME = /__cachet\$[\w$]*/g;
+export const NAME: RegExp = /__cachet\$[\w$]*/g;
 /** The binding a declaration introduces: a function, class or variable, or an import's local name. */
-const DECLARES = /^(?:function|class|let|var|const) (__cachet\$[\w$]*)|^import \{ [\w$]+ as (__cachet\$[\w$]*) \}/;
+export const DECLARES: RegExp =
+  /^(?:function|class|let|var|const) (__cachet\$[\w$]*)|^import \{ [\w$]+ as (__cachet\$[\w$]*) \}/;
 
 /**
  * The declarations (each one statement of text) that `roots` reach, directly or through other

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RUNTIME } from './names.js';
-import { keepUsed } from './prune.js';
+import { DECLARES, keepUsed, NAME } from './prune.js';
 
 /**
  * A helper module: its file name and its JavaScript. The name ends in `.mjs`, which every bundler
@@ -42,7 +42,6 @@ export interface SharedHelpers {
   readonly modules: readonly HelperModule[];
 }
 
-const NAME = /__cachet\$[\w$]*/g;
 /** Built-ins generated key code names (Array.isArray, instanceof Date, String(v), ...). */
 const FREE_GLOBALS: ReadonlySet<string> = new Set([
   'Array',
@@ -84,7 +83,6 @@ const KEYWORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 const FUNCTION = /^function (__cachet\$[\w$]*)\(/;
-const DECLARES = /^(?:function|class|let|var|const) (__cachet\$[\w$]*)|^import \{ [\w$]+ as (__cachet\$[\w$]*) \}/;
 
 /** The helpers of one composite type: `__cachet$<base>$<op>` for each of its operations. */
 interface Group {
@@ -145,18 +143,9 @@ export function shareHelpers(
       }
     }
   }
-  // A group that calls one that must stay cannot move either (to a fixpoint); nor can a cycle
-  // of groups (recursion goes through the depth counter, so there is none, but never assume).
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const group of groups.values()) {
-      if (!group.shareable) continue;
-      if ([...group.calls].some((base) => groups.get(base)?.shareable !== true)) {
-        group.shareable = false;
-        changed = true;
-      }
-    }
-  }
+  // A group moves after the groups it calls: one that calls a group that must stay stays too, and
+  // so does a cycle of groups (recursion goes through the depth counter, so there is none, but
+  // never assume).
   const visiting = new Set<string>();
   const moduleOf = (group: Group): HelperModule | undefined => {
     if (!group.shareable) return undefined;
