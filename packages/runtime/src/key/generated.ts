@@ -7,8 +7,12 @@
  * type (passed from JavaScript, or through `any`) makes the call run uncached, never crash and never
  * share the key text of a value of the declared type (`"1"` for `1`, `"yes"` for `true`).
  *
- * They are small and monomorphic, so V8 inlines them into the generated code that calls them. The
- * compiler emits calls to them by name: renaming one breaks compiled code.
+ * They are small and monomorphic, so V8 inlines them into the generated code that calls them. V8
+ * inlines up to a budget of bytecode per optimised function, counted whole for every function it
+ * inlines, and a hit inlines a chain of them: so each keeps its common case short and calls out for
+ * the rare one (a double, a subclass), and writes the mixing step out (a call to `mix` costs the
+ * call and `mix` itself).
+ * The compiler emits calls to them by name: renaming one breaks compiled code.
  */
 import { proto } from './builtins.js';
 import { instanceText } from './reflect.js';
@@ -34,7 +38,7 @@ export function isObject(v: unknown): void {
 /** Mixes a string (its length, then its UTF-16 code units) into `h`. */
 export function hashString(h: number, s: unknown): number {
   if (typeof s !== 'string') notItsType();
-  h = mix(h, s.length);
+  h = Math.imul(h ^ s.length, 16777619);
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h;
 }
@@ -42,7 +46,12 @@ export function hashString(h: number, s: unknown): number {
 /** Mixes a number into `h`: equal for 0 and -0, and for every NaN. */
 export function hashNumber(h: number, n: unknown): number {
   if (typeof n !== 'number') notItsType();
-  if ((n | 0) === n) return mix(h, n); // an int32 (0 and -0 alike): one step
+  if ((n | 0) === n) return Math.imul(h ^ n, 16777619); // an int32 (0 and -0 alike): one step
+  return hashDouble(h, n);
+}
+
+/** `hashNumber` of a number that is not an int32: its integer part's two halves, then its fraction. */
+function hashDouble(h: number, n: number): number {
   return mix(mix(mix(h, n | 0), (n / 4294967296) | 0), ((n - Math.trunc(n)) * 4294967296) | 0);
 }
 
@@ -106,6 +115,11 @@ function hashOther(h: number, v: object, local: boolean): number {
   return hashString(mix(h, 9), instanceText(v, local));
 }
 
+/** Whether `s` is the snapshot of a value keyed by its `instanceText`, and that text is `v`'s. */
+function equalsOther(s: unknown, v: object, local: boolean): boolean {
+  return s instanceof Other && s.t === instanceText(v, local);
+}
+
 /** Hash of a `Date` (checked: `notItsType` for a value that is not an object). */
 export function hashDate(h: number, v: unknown, local: boolean): number {
   isObject(v);
@@ -122,7 +136,7 @@ export function snapshotDate(v: Date, local: boolean): unknown {
 export function equalsDate(s: unknown, v: Date, local: boolean): boolean {
   return Object.getPrototypeOf(v) === DATE
     ? !(s instanceof Other) && sameNumber((s as Date).getTime(), v.getTime())
-    : s instanceof Other && s.t === instanceText(v, local);
+    : equalsOther(s, v, local);
 }
 
 /** Key text of a `Date`. */
@@ -138,7 +152,7 @@ export function hashStrings(h: number, v: unknown, local: boolean): number {
   // check compiles to a shape comparison instead of a call.
   const n = a.length;
   if (Object.getPrototypeOf(a) !== ARRAY) return hashOther(h, a, local);
-  h = mix(h, n);
+  h = Math.imul(h ^ n, 16777619);
   for (let i = 0; i < n; i++) h = hashString(h, a[i]);
   return h;
 }
@@ -149,7 +163,7 @@ export function hashNumbers(h: number, v: unknown, local: boolean): number {
   const a = v as number[];
   const n = a.length;
   if (Object.getPrototypeOf(a) !== ARRAY) return hashOther(h, a, local);
-  h = mix(h, n);
+  h = Math.imul(h ^ n, 16777619);
   for (let i = 0; i < n; i++) h = hashNumber(h, a[i]);
   return h;
 }
@@ -165,7 +179,7 @@ export function snapshotPrimitives(v: readonly unknown[], local: boolean): unkno
 /** Whether a `string[]` `hashStrings` checked equals, as a key, the one `s` is the snapshot of. */
 export function equalsStrings(s: unknown, v: readonly string[], local: boolean): boolean {
   const n = v.length;
-  if (Object.getPrototypeOf(v) !== ARRAY) return s instanceof Other && s.t === instanceText(v, local);
+  if (Object.getPrototypeOf(v) !== ARRAY) return equalsOther(s, v, local);
   if (!Array.isArray(s) || s.length !== n) return false;
   for (let i = 0; i < n; i++) if (s[i] !== v[i]) return false;
   return true;
@@ -174,7 +188,7 @@ export function equalsStrings(s: unknown, v: readonly string[], local: boolean):
 /** Whether a `number[]` `hashNumbers` checked equals, as a key, the one `s` is the snapshot of. */
 export function equalsNumbers(s: unknown, v: readonly number[], local: boolean): boolean {
   const n = v.length;
-  if (Object.getPrototypeOf(v) !== ARRAY) return s instanceof Other && s.t === instanceText(v, local);
+  if (Object.getPrototypeOf(v) !== ARRAY) return equalsOther(s, v, local);
   if (!Array.isArray(s) || s.length !== n) return false;
   for (let i = 0; i < n; i++) if (!sameNumber(s[i], v[i])) return false;
   return true;
