@@ -76,6 +76,41 @@ describe('the persistent transform cache', () => {
     expect(again.counts).toMatchObject({ analysed: 1, fromMemory: 1 });
   });
 
+  it('a warm build in a new process loads neither TypeScript nor the compiler, only its transform cache', () => {
+    const { root, users, cacheDir } = setup('lazy');
+    /** A build by the built plugin in a new process, and which of the compiler's modules and TypeScript it loaded. */
+    const script = `
+      const { registerHooks } = await import('node:module');
+      const loaded = [];
+      registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+      const { createCachet, resolveOptions } = await import('unplugin-cachet/core');
+      const { readFileSync } = await import('node:fs');
+      const cachet = createCachet(resolveOptions({ defaults: { storage: 'memory' }, cacheDir: ${JSON.stringify(cacheDir)} }));
+      const file = ${JSON.stringify(users)};
+      const code = cachet.transform(file, readFileSync(file, 'utf8'))?.output?.code;
+      const names = loaded
+        .filter((url) => url.includes('/compiler/dist/') || url.includes('/typescript/'))
+        .map((url) => url.slice(url.lastIndexOf('/') + 1));
+      process.stdout.write(JSON.stringify({ counts: cachet.counts, names, code }));
+    `;
+    const run = () =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }),
+      ) as {
+        counts: object;
+        names: string[];
+        code: string;
+      };
+    const cold = run();
+    expect(cold.counts).toMatchObject({ analysed: 1, fromDisk: 0 });
+    expect(cold.names).toContain('index.js');
+    const warm = run();
+    expect(warm.counts).toMatchObject({ analysed: 0, fromDisk: 1 });
+    expect(warm.code).toBe(cold.code);
+    // Options, their diagnostics and the cache: no transform, no key analysis, no TypeScript.
+    expect(warm.names.sort()).toEqual(['build-options.js', 'diagnostics.js', 'options.js', 'transform-cache.js']);
+  });
+
   it('analyses again after an edit to an imported type, and gives what a cold build gives', () => {
     const { build, types, users, cacheDir } = setup('types');
     build();

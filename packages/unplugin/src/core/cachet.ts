@@ -3,19 +3,13 @@
  * plugin instance, and the language services, shared by every instance of the process (see
  * `sharedProjects`). A result is looked up in memory (this build and
  * its watch rebuilds), then on disk (earlier builds, see `createTransformCache`), and only then
- * computed: a warm build with nothing changed never loads TypeScript.
+ * computed: a warm build with nothing changed never loads TypeScript, nor the compiler (only its
+ * transform cache, see `loadCompiler`).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import {
-  type CachetCompiler,
-  type CachetDiagnostic,
-  codeStamp,
-  createCompiler,
-  createTransformCache,
-  hashText,
-  type TransformCache,
-} from '@cachet/compiler';
+import type { CachetCompiler, CachetDiagnostic } from '@cachet/compiler';
+import { codeStamp, createTransformCache, hashText, type TransformCache } from '@cachet/compiler/transform-cache';
 import { compiledInput, isJavaScript, javascriptInput } from './compiled-input.js';
 import { createHelperFiles, type HelperFiles } from './helper-modules.js';
 import type { OptionsResolved } from './options.js';
@@ -23,8 +17,18 @@ import { type Projects, sharedProjects } from './projects.js';
 import { createStripper, type Stripper } from './strip-types.js';
 import { type Analyser, type AnalyserSource, analyserSource } from './typescript.js';
 
+const require = createRequire(import.meta.url);
+
 /** The plugin's own version: part of every cache key. */
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const VERSION: string = (require('../../package.json') as { version: string }).version;
+
+/**
+ * The compiler, loaded on the first file to analyse, as TypeScript is: importing it costs more than
+ * a warm build's whole work in the plugin (about 40 modules), and a warm build never needs it.
+ */
+function loadCompiler(): typeof import('@cachet/compiler') {
+  return require('@cachet/compiler') as typeof import('@cachet/compiler');
+}
 
 let stamp: string | undefined;
 
@@ -34,7 +38,7 @@ let stamp: string | undefined;
  * and the TypeScript the analysis uses. Read once per process, without loading any of them.
  */
 export function transformerStamp(typescript: AnalyserSource): string {
-  stamp ??= codeStamp([createRequire(import.meta.url).resolve('@cachet/compiler'), fileURLToPath(import.meta.url)]);
+  stamp ??= codeStamp([require.resolve('@cachet/compiler'), fileURLToPath(import.meta.url)]);
   return `${stamp}\n${typescript.version}`;
 }
 
@@ -100,7 +104,7 @@ export function createCachet(options: OptionsResolved): Cachet {
 
   function start(): { analyser: Analyser; compiler: CachetCompiler; projects: Projects } {
     analyser ??= typescript.load();
-    compiler ??= createCompiler({ ts: analyser.ts, options: options.compiler });
+    compiler ??= loadCompiler().createCompiler({ ts: analyser.ts, options: options.compiler });
     projects ??= sharedProjects({ analyser, tsconfig: options.tsconfig });
     return { analyser, compiler, projects };
   }

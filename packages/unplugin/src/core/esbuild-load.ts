@@ -14,7 +14,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { type DiagnosticCode, hashText } from '@cachet/compiler';
+import type { DiagnosticCode } from '@cachet/compiler/diagnostics';
+import { hashText } from '@cachet/compiler/transform-cache';
 import type { BuildOptions, Loader, OnLoadResult, PartialMessage, PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginMessage } from 'unplugin';
 import type { Outcome } from './cachet.js';

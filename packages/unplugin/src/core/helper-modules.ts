@@ -13,7 +13,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
-import { type HelperModule, writeAtomically } from '@cachet/compiler';
+import type { HelperModule } from '@cachet/compiler';
+import { writeAtomically } from '@cachet/compiler/transform-cache';
 
 export interface HelperFiles {
   /** The directory the modules are written to. */

@@ -4,7 +4,8 @@
  */
 
 import { resolve } from 'node:path';
-import { buildOptions, type CachetOptions, resolveOptions as resolveCompilerOptions } from '@cachet/compiler';
+import { buildOptions } from '@cachet/compiler/build-options';
+import { type CachetOptions, resolveOptions as resolveCompilerOptions } from '@cachet/compiler/options';
 import { assertOptions, type OptionsOf } from '@cachet/runtime/options';
 import type { FilterPattern } from 'unplugin';
 import { originalPosition } from './original-position.js';

@@ -14,7 +14,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { writeAtomically } from '@cachet/compiler';
+import { writeAtomically } from '@cachet/compiler/transform-cache';
 
 /** Bumped when the index layout or what counts as tagged changes: older indexes are then foreign. */
 const FORMAT = 1;

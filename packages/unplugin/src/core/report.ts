@@ -3,7 +3,7 @@
  * code, message, 1-based line and column, and code frame: Rollup, Vite and Rolldown from `loc` and
  * `frame`, the others from the text (`formatFinding`), since they drop or renumber a plugin's `loc`.
  */
-import { type CachetDiagnostic, codeFrame, formatFinding, formatMessage } from '@cachet/compiler';
+import { type CachetDiagnostic, codeFrame, formatFinding, formatMessage } from '@cachet/compiler/diagnostics';
 import type { UnpluginContext, UnpluginMessage } from 'unplugin';
 
 export interface ReportProps {
