@@ -247,6 +247,18 @@ async function childBuild(bundler, mode, files) {
   return { ms: performance.now() - started, cpu: (used.user + used.system) / 1000 };
 }
 
+/**
+ * What loading costs a fresh process, before any build: the bundler's import, then the plugin's
+ * (which a build's own time leaves out, and every build process pays).
+ */
+async function childImport(bundler) {
+  const started = performance.now();
+  await import(bundler);
+  const loaded = performance.now();
+  await import(`unplugin-cachet/${bundler}`);
+  return { bundler: loaded - started, plugin: performance.now() - loaded };
+}
+
 /** Each tagged file through the plugin's core in order, in a process that has not loaded TypeScript. */
 async function childAnalysis(files) {
   const root = rootOf(files);
@@ -321,6 +333,7 @@ function measure(files, runs) {
   const rows = [];
   for (const bundler of Object.keys(builders)) {
     inChild(bundler, 'none', files); // the file system cache, once
+    const imports = Array.from({ length: runs }, () => inChild('import', bundler));
     const times = { none: [], cold: [], warm: [], floor: [], edit: [] };
     const time = (result) => (CPU ? result.cpu : result.ms);
     for (let r = 0; r < runs; r++) {
@@ -343,6 +356,8 @@ function measure(files, runs) {
     }
     rows.push({
       bundler,
+      importBundler: median(imports.map((i) => i.bundler)),
+      importPlugin: median(imports.map((i) => i.plugin)),
       ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.length === 0 ? undefined : median(v)])),
     });
   }
@@ -397,7 +412,13 @@ async function main() {
       `| transform hook on the ${untagged.count} files without the tag | ${ms(untagged.all)} (${(untagged.perFile * 1000).toFixed(2)} µs per file) |`,
     );
     console.log(`| re-transform after an edit to a type it uses (types.ts), watch mode | ${ms(analysis.afterType)} |`);
-    console.log(`| re-transform after an edit to the tagged file itself, watch mode | ${ms(analysis.afterSource)} |\n`);
+    console.log(`| re-transform after an edit to the tagged file itself, watch mode | ${ms(analysis.afterSource)} |`);
+    const loads = rows.map(
+      (row) => `${NAMES[row.bundler].split(' (')[0]} ${ms(row.importPlugin)} (the bundler ${ms(row.importBundler)})`,
+    );
+    console.log(
+      `| loading the plugin in a fresh process, before the build (not in the build times above) | ${loads.join('; ')} |\n`,
+    );
   }
 }
 
@@ -406,7 +427,11 @@ if (process.argv[2] === '--child') {
   if (kind === 'generate') generate(Number(rest[0]));
   else {
     const result =
-      kind === 'analysis' ? await childAnalysis(Number(rest[0])) : await childBuild(kind, rest[0], Number(rest[1]));
+      kind === 'analysis'
+        ? await childAnalysis(Number(rest[0]))
+        : kind === 'import'
+          ? await childImport(rest[0])
+          : await childBuild(kind, rest[0], Number(rest[1]));
     console.log(JSON.stringify(result));
   }
 } else {
