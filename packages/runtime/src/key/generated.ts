@@ -8,10 +8,12 @@
  * share the key text of a value of the declared type (`"1"` for `1`, `"yes"` for `true`).
  *
  * They are small and monomorphic, so V8 inlines them into the generated code that calls them. V8
- * inlines up to a budget of bytecode per optimised function, counted whole for every function it
- * inlines, and a hit inlines a chain of them: so each keeps its common case short and calls out for
- * the rare one (a double, a subclass), and writes the mixing step out (a call to `mix` costs the
- * call and `mix` itself).
+ * inlines up to a budget of bytecode per optimised function, counting each inlined function whole,
+ * rare branches included, and a hit inlines a chain of them: so each keeps its common case short,
+ * calls out for the rare one (a double, a subclass), and writes the mixing step out (a call to
+ * `mix` costs the call and `mix` itself). A hit's chain that fits the budget is about 1.15x the
+ * hand-written memo; one that does not, about 1.3-1.4x (docs/benchmarks.md).
+ *
  * The compiler emits calls to them by name: renaming one breaks compiled code.
  */
 import { proto } from './builtins.js';
