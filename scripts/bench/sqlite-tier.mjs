@@ -16,7 +16,8 @@
  *   (d) with both bindings here: Cachet on one against Cachet on the other, interleaved.
  *   (e) blob files against the file system alone: a blob write (set + commit) next to writing
  *       the same encoded bytes to a temporary file and renaming it into place, a blob read
- *       (get) next to readFileSync + decode of that file.
+ *       (get) next to readFileSync + decode of that file and to the same with the xxh64 check a
+ *       read makes; and a JSON value's blob read next to readFileSync + JSON.parse.
  * Run: npm run build && node scripts/bench/sqlite-tier.mjs [--smoke] [--no-sizes] [--compare] [--blobs] [--driver better-sqlite3|node:sqlite]
  * (--compare: only (d); --blobs: only (e))
  */
@@ -27,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cached, close, configure, xxh64 } from '@cachet/runtime';
+import { xxh64Bytes } from '../../packages/runtime/dist/key/xxh64.js';
 import { createSqliteStore } from '../../packages/runtime/dist/stores/sqlite/sqlite-store.js';
 import { measure, measureAsync, print } from './harness.mjs';
 
@@ -179,13 +181,50 @@ function blobsAgainstFiles(driver) {
       `(e) blob read, ${bytesPerValue / 1024} KB, ${driver}`,
       {
         'readFileSync + deserialize': (i) => deserialize(readFileSync(join(files, `${i % written}`))),
+        // What a blob read adds to the file system besides the row: the bytes checked against
+        // the xxh64 their name holds, so that a damaged file is never decoded.
+        'readFileSync + xxh64 check + deserialize': (i) => {
+          const bytes = readFileSync(join(files, `${i % written}`));
+          if (xxh64Bytes(bytes) === 0n) throw new Error('unexpected hash');
+          return deserialize(bytes);
+        },
         'Cachet get': (i) => store.get(keyOf(i % written)).value,
       },
       count,
     );
     print(reads, 'readFileSync + deserialize');
+    jsonBlobReads(store, files, bytesPerValue, keyOf, count, driver);
     store.close();
   }
+}
+
+/**
+ * (e) A blob read of a JSON value of about the same size (objects of a few fields), where decoding
+ * is most of the work, against readFileSync + JSON.parse of the same text.
+ */
+function jsonBlobReads(store, files, bytesPerValue, keyOf, count, driver) {
+  const value = Array.from({ length: Math.round(bytesPerValue / 64) }, (_, i) => ({
+    id: i,
+    name: `item ${i}`,
+    score: i / 4,
+  }));
+  const text = JSON.stringify(value);
+  const entry = { value, codec: 'json', createdAt: 0, expiresAt: Infinity, staleUntil: Infinity };
+  const FILES = 16;
+  for (let i = 0; i < FILES; i++) {
+    store.set(keyOf(`json-${i}`), entry);
+    writeFileSync(join(files, `json-${i}`), text);
+  }
+  store.flush();
+  const reads = measure(
+    `(e) blob read, a JSON value of ${Math.round(Buffer.byteLength(text) / 1024)} KB, ${driver}`,
+    {
+      'readFileSync + JSON.parse': (i) => JSON.parse(readFileSync(join(files, `json-${i % FILES}`), 'utf8')),
+      'Cachet get': (i) => store.get(keyOf(`json-${i % FILES}`)).value,
+    },
+    { batch: Math.max(4, Math.round(count.batch / 8)), rounds: count.rounds },
+  );
+  print(reads, 'readFileSync + JSON.parse');
 }
 
 /**
