@@ -262,6 +262,8 @@ for (const [lib, label] of [
 }
 
 // --- (e) a fleet of servers missing one hot key --------------------------------------------------
+// The runtime's lease wait and tier, which no entry exports, from tsc's output: a copy of those
+// modules beside the bundled runtime's (nothing here relies on sharing their state or classes).
 const { awaitLease } = await import('../../packages/runtime/dist/lease.js');
 const { Tier } = await import('../../packages/runtime/dist/tier.js');
 const host = { config: () => ({ now: Date.now, backoff: 1000 }), warn: console.warn, event: () => undefined };

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xxh64 } from '@cachet/runtime';
-import { createSqliteStore } from '../../packages/runtime/dist/stores/sqlite/sqlite-store.js';
+import { createSqliteStore } from '@cachet/runtime/admin';
 import { measure, print } from './harness.mjs';
 
 const args = process.argv.slice(2);

@@ -28,8 +28,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cached, close, configure, xxh64 } from '@cachet/runtime';
+import { createSqliteStore } from '@cachet/runtime/admin';
 import { xxh64Bytes } from '../../packages/runtime/dist/key/xxh64.js';
-import { createSqliteStore } from '../../packages/runtime/dist/stores/sqlite/sqlite-store.js';
 import { measure, measureAsync, print } from './harness.mjs';
 
 const args = process.argv.slice(2);
