@@ -55,11 +55,13 @@ export class CachedFunction implements RuntimeFunction {
   /**
    * The memory table while the hot path applies (see `resolve`): one field read decides it. The
    * runtime clears it when settings change (`leaveHotPath`), so the next call re-resolves.
+   * Generated hit paths read it (see `missed`); only this class writes it.
    */
-  private hot: Table | undefined = undefined;
-  /** Memory-tier hits taken on the hot path (folded into the counters when read). */
-  private memoryHits = 0;
-  private now: () => number = Date.now;
+  hot: Table | undefined = undefined;
+  /** Memory-tier hits taken on the hot path (folded into the counters when read); generated hit paths count theirs. */
+  memoryHits = 0;
+  /** The runtime's clock, for expiry on the hot path (generated hit paths read it). */
+  now: () => number = Date.now;
   private readonly hash: ResolvedEncoder['hash'];
   private readonly equals: ResolvedEncoder['equals'];
   private disabled = false;
@@ -160,7 +162,7 @@ export class CachedFunction implements RuntimeFunction {
       const equalsAt = this.equalsAt;
       if (equalsAt !== undefined && slot !== undefined) slot = memory.findAt(slot, equalsAt, self, a, b, c);
     } catch (error) {
-      return this.uncached(error, self, argsOf(arity, a, b, c));
+      return this.failed(error, self, arity, a, b, c);
     }
     if (slot !== undefined) {
       const hit = memory.hits[slot];
@@ -170,7 +172,21 @@ export class CachedFunction implements RuntimeFunction {
         return hit;
       }
     }
+    return this.missed(self, arity, a, b, c, hash);
+  }
+
+  /**
+   * A fixed-arity call the memory tier did not answer, here (`callFixed`) or in a hit path
+   * generated into the function's own wrapper (see the compiler's `hitPath`): the look-up past
+   * memory, with the hash already computed (a second hash would run the arguments' getters again).
+   */
+  missed(self: unknown, arity: 1 | 2 | 3, a: unknown, b: unknown, c: unknown, hash: unknown): unknown {
     return this.lookup(self, argsOf(arity, a, b, c), hash, undefined);
+  }
+
+  /** A fixed-arity hit path's hash or equality threw `error`: see `uncached`. */
+  failed(error: unknown, self: unknown, arity: 1 | 2 | 3, a: unknown, b: unknown, c: unknown): unknown {
+    return this.uncached(error, self, argsOf(arity, a, b, c));
   }
 
   /**

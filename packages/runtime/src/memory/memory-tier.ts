@@ -50,7 +50,11 @@ export interface MemoryEntry {
   readonly keyText?: string | undefined;
 }
 
-/** The end of a chain or list in the link arrays. */
+/**
+ * The end of a chain or list in the link arrays. Compiled wrappers walk chains themselves (the
+ * compiler's `hitPath`, reading a table's `map` and its tier's `keys`, `chain` and `epoch`), with
+ * this value written in.
+ */
 const NONE = -1;
 /** Slots a tier starts with, and returns to when it empties. */
 const INITIAL = 16;
