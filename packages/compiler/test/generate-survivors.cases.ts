@@ -5,6 +5,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stats } from '@cachet/runtime';
 import { reflectKey } from '@cachet/runtime/internal';
 import ts from 'typescript';
 import { expect } from 'vitest';
@@ -898,6 +899,17 @@ describe('calls through the runtime', () => {
     // A lone string is its own key: two of one string hash are two keys.
     const [e, f] = stringCollision();
     expect([mod.echoStr(e), mod.echoStr(f), mod.echoStr(e)]).toEqual([e, f, e]);
+  });
+
+  it('arguments of one hash: each call after the first is a hit, not a second run', () => {
+    const [a, b] = collision(mod.echo_hashAt, 1);
+    mod.echo(...a);
+    mod.echo(...b); // both stored now (also when an earlier test stored them)
+    const before = stats(mod.echo);
+    const values = [mod.echo(...a), mod.echo(...b), mod.echo(...a), mod.echo(...b)];
+    const after = stats(mod.echo);
+    expect(values).toEqual([a.join('|'), b.join('|'), a.join('|'), b.join('|')]);
+    expect([after.hits - before.hits, after.misses - before.misses]).toEqual([4, 0]);
   });
 
   it('wrappers: a declaration, a const, a method and a static method run once a key', () => {

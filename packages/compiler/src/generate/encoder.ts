@@ -71,9 +71,9 @@ export function encoderCode(code: KeyCode, key: KeyPlan, names: EncoderNames, ar
   const params = Array.from({ length: arity }, (_, i): Param => [`a${i}`, 'any']);
   return [
     fn(names.hashAt, [SELF, ...params], 'unknown', hashBody(code, positional)),
-    ...(isOwnKey(positional)
-      ? []
-      : [fn(names.equalsAt, [S, SELF, ...params], 'boolean', equalsBody(code, positional))]),
+    ...(hasPositionalEquals(key)
+      ? [fn(names.equalsAt, [S, SELF, ...params], 'boolean', equalsBody(code, positional))]
+      : []),
     ...common,
   ].join('');
 }
@@ -83,10 +83,15 @@ export function encoderMembers(key: KeyPlan, names: EncoderNames, arity?: 1 | 2 
   const members =
     arity === undefined
       ? (['hash', 'snapshot', 'equals', 'text', 'reflect'] as const)
-      : isOwnKey(slotsOf(key, true))
-        ? (['hashAt', 'snapshot', 'text', 'reflect'] as const)
-        : (['hashAt', 'equalsAt', 'snapshot', 'text', 'reflect'] as const);
+      : hasPositionalEquals(key)
+        ? (['hashAt', 'equalsAt', 'snapshot', 'text', 'reflect'] as const)
+        : (['hashAt', 'snapshot', 'text', 'reflect'] as const);
   return `{ ${members.map((m) => `${m}: ${names[m]}`).join(', ')} }`;
+}
+
+/** Whether the positional encoder has an equality (`equalsAt`): every key but a lone number or string. */
+export function hasPositionalEquals(key: KeyPlan): boolean {
+  return !isOwnKey(slotsOf(key, true));
 }
 
 /**
