@@ -177,8 +177,9 @@ export class CachedFunction implements RuntimeFunction {
 
   /**
    * A fixed-arity call the memory tier did not answer, here (`callFixed`) or in a hit path
-   * generated into the function's own wrapper (see the compiler's `hitPath`): the look-up past
-   * memory, with the hash already computed (a second hash would run the arguments' getters again).
+   * generated into the function's own wrapper (the compiler's `hitPath`, which repeats
+   * `callFixed`'s steps: a change to one goes to the other): the look-up past memory, with the
+   * hash already computed (a second hash would run the arguments' getters again).
    */
   missed(self: unknown, arity: 1 | 2 | 3, a: unknown, b: unknown, c: unknown, hash: unknown): unknown {
     return this.lookup(self, argsOf(arity, a, b, c), hash, undefined);

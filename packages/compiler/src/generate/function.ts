@@ -128,7 +128,7 @@ export function functionCode(props: {
  * value (read before the clock, which may be the application's), with its visit and the hit
  * counted. The runtime takes the rest: `missed` looks past memory with this hash, `failed` takes
  * what the hash or equality threw, and off the hot path (scopes, verify mode, a settings change,
- * no memory tier) `callN` does it all.
+ * no memory tier) `callN` does it all. A change to one of the two hit paths goes to the other.
  *
  * Why here and not in the runtime: V8 inlines calls into an optimised function up to a budget of
  * bytecode, counting each inlined function whole, while the function's own code does not count.
